@@ -1,0 +1,614 @@
+//! `SecurityConfig`: every setting under `[<profile>.security]`, typed, with its default.
+//!
+//! Names follow Flask-Security-Too's, lower-case and without the `SECURITY_` prefix. Durations
+//! are written the way Flask-Security-Too's `*_WITHIN` settings are: `"10 seconds"`,
+//! `"2 hours"`, `"5 days"`.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use rocket::figment::{Figment, Profile};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A duration written as `"<n> <unit>"`, as Flask-Security-Too's `get_within_delta` reads it.
+///
+/// Units: `seconds`, `minutes`, `hours`, `days`, `weeks` (singular too). The text is kept,
+/// because user-facing messages quote it ("You did not confirm your email within 10 seconds.").
+///
+/// ```
+/// use rocket_security::WithinDelta;
+///
+/// let d: WithinDelta = "2 hours".parse().unwrap();
+/// assert_eq!(d.as_secs(), 7200);
+/// assert_eq!(d.to_string(), "2 hours");
+/// assert!("two hours".parse::<WithinDelta>().is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct WithinDelta {
+    text: String,
+    duration: Duration,
+}
+
+impl WithinDelta {
+    /// The duration.
+    pub fn duration(&self) -> Duration {
+        self.duration
+    }
+
+    /// The duration in whole seconds.
+    pub fn as_secs(&self) -> u64 {
+        self.duration.as_secs()
+    }
+
+    /// The duration as a `chrono::Duration`, for arithmetic with timestamps.
+    pub fn to_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.duration).unwrap_or(chrono::Duration::MAX)
+    }
+
+    fn new(text: &str) -> Self {
+        text.parse().expect("built-in durations are well-formed")
+    }
+}
+
+/// Why a duration string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed duration {0:?}: write a number and a unit, for example \"10 seconds\", \"2 hours\" or \"5 days\"")]
+pub struct MalformedDuration(String);
+
+impl FromStr for WithinDelta {
+    type Err = MalformedDuration;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || MalformedDuration(s.to_owned());
+        let mut parts = s.split_whitespace();
+        let (Some(amount), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let amount: u64 = amount.parse().map_err(|_| bad())?;
+        let unit_secs: u64 = match unit.to_ascii_lowercase().trim_end_matches('s') {
+            "second" => 1,
+            "minute" => 60,
+            "hour" => 3600,
+            "day" => 86_400,
+            "week" => 604_800,
+            _ => return Err(bad()),
+        };
+        let secs = amount.checked_mul(unit_secs).ok_or_else(bad)?;
+        Ok(WithinDelta {
+            text: s.trim().to_owned(),
+            duration: Duration::from_secs(secs),
+        })
+    }
+}
+
+impl fmt::Display for WithinDelta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for WithinDelta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.text)
+    }
+}
+
+impl Serialize for WithinDelta {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for WithinDelta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Outgoing mail settings, under `[<profile>.security.mail]`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailConfig {
+    /// Where mail goes. `smtp://host:port` (plain; add `?tls=required` for STARTTLS),
+    /// `smtps://host:port` (implicit TLS), `file://DIR` (one `.eml` file a mail, for
+    /// development) or `log` (links printed to the console). Default: `log`.
+    pub url: String,
+    /// SMTP user name, if the server wants one.
+    pub username: Option<String>,
+    /// SMTP password.
+    pub password: Option<String>,
+    /// Delivery attempts before a mail is left in the outbox as failed. Default: 10.
+    pub max_attempts: u32,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            url: "log".into(),
+            username: None,
+            password: None,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+/// Every setting of rocket_security, read from `[<profile>.security]` in `Rocket.toml` or from
+/// `ROCKET_SECURITY_*`-style environment overrides through Rocket's figment.
+///
+/// Each field documents its default. A wrong type or a malformed duration stops the launch with
+/// a message naming the key; an unknown key is logged as a warning and ignored.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityConfig {
+    // ----- features -----
+    /// Mount `/register`. Default: `false`.
+    pub registerable: bool,
+    /// Require e-mail confirmation and mount `/confirm`. Default: `false`.
+    pub confirmable: bool,
+    /// Mount `/reset` (forgot password). Default: `false`.
+    pub recoverable: bool,
+    /// Mount `/change` (change password). Default: `false`.
+    pub changeable: bool,
+    /// Mount `/change-email`. Default: `false`.
+    pub change_email: bool,
+    /// Record login counts, times and addresses. Default: `false`.
+    pub trackable: bool,
+    /// Mount the two-factor routes (`/tf-*`). Default: `false`.
+    pub two_factor: bool,
+    /// Mount unified sign-in (`/us-*`). Default: `false`.
+    pub unified_signin: bool,
+    /// Mount the recovery-code routes (`/mf-*`). Default: `false`.
+    pub multi_factor_recovery_codes: bool,
+    /// Let every guard pass, as if every request were signed in (for tests of the app).
+    /// Default: `false`.
+    pub login_disabled: bool,
+
+    // ----- passwords -----
+    /// The pepper: HMAC key applied to every password before hashing. Required in release
+    /// builds; in debug builds one is generated and kept next to the database.
+    pub password_salt: Option<String>,
+    /// Password hash scheme. Only `"argon2"` (Argon2id) is supported. Default: `"argon2"`.
+    pub password_hash: String,
+    /// Minimum password length, in characters after NFKD normalisation. Default: `8`.
+    pub password_length_min: usize,
+    /// Maximum password length, in characters. Default: `128`.
+    pub password_length_max: usize,
+    /// Argon2 memory cost in KiB. Default: `19456` (OWASP's floor).
+    pub argon2_memory_kib: u32,
+    /// Argon2 iterations. Default: `2`.
+    pub argon2_iterations: u32,
+    /// Argon2 lanes. Default: `1`.
+    pub argon2_parallelism: u32,
+    /// Dedicated threads hashing and verifying passwords; `0` means one per core. Default: `0`.
+    pub password_hash_workers: usize,
+    /// Hashing jobs that may wait for a free thread before callers wait to queue. Default: `64`.
+    pub password_hash_queue: usize,
+
+    // ----- behaviour -----
+    /// Never reveal whether an account exists (login, forgot, confirm, register, change-email,
+    /// unified sign-in answer identically). Default: `true`.
+    pub return_generic_responses: bool,
+    /// Let unconfirmed users sign in. Default: `false`.
+    pub login_without_confirmation: bool,
+    /// Sign the user in after following a confirmation link. Default: `false`.
+    pub auto_login_after_confirm: bool,
+    /// Sign the user in after a password reset. Default: `false`.
+    pub auto_login_after_reset: bool,
+    /// Send the `Welcome` mail at registration. Default: `true`.
+    pub send_register_email: bool,
+    /// Send a notice when a password is changed. Default: `true`.
+    pub send_password_change_email: bool,
+    /// Send a notice when a password is reset. Default: `true`.
+    pub send_password_reset_notice_email: bool,
+    /// Attributes a user may sign in with. Only `"email"` is supported. Default: `["email"]`.
+    pub user_identity_attributes: Vec<String>,
+    /// Report outcomes of HTML forms as flashes on the next page. Default: `true`.
+    pub flash_messages: bool,
+
+    // ----- lifetimes -----
+    /// How long a confirmation link works. Default: `"5 days"`.
+    pub confirm_email_within: WithinDelta,
+    /// How long a password-reset link works. Default: `"1 days"`.
+    pub reset_password_within: WithinDelta,
+    /// How long a change-of-email link works. Default: `"2 hours"`.
+    pub change_email_within: WithinDelta,
+    /// How long a mailed sign-in link works. Default: `"1 days"`.
+    pub login_within: WithinDelta,
+    /// How long a sign-in counts as fresh for sensitive changes. Default: `"24 hours"`.
+    pub freshness: WithinDelta,
+    /// Extra time after `freshness` in which a request that started fresh still passes.
+    /// Default: `"1 hours"`.
+    pub freshness_grace_period: WithinDelta,
+    /// How long an idle session lives. Default: `"7 days"`.
+    pub session_idle_timeout: WithinDelta,
+    /// How long a session lives at most. Default: `"30 days"`.
+    pub session_absolute_timeout: WithinDelta,
+
+    // ----- routes and views -----
+    /// Prefix of every security route, for example `"/auth"`. Default: `""`.
+    pub url_prefix: String,
+    /// Where to go after login when no `next` is given. Default: `"/"`.
+    pub post_login_view: String,
+    /// Where to go after logout. Default: `"/"`.
+    pub post_logout_view: String,
+    /// Where to go after registration; `None` means `post_login_view`. Default: `None`.
+    pub post_register_view: Option<String>,
+    /// Login path. Default: `"/login"`.
+    pub login_url: String,
+    /// Logout path. Default: `"/logout"`.
+    pub logout_url: String,
+    /// Registration path. Default: `"/register"`.
+    pub register_url: String,
+    /// Methods accepted by logout. Only `POST` is safe; `GET` may be added. Default: `["POST"]`.
+    pub logout_methods: Vec<String>,
+    /// Public base URL for links in mail, for example `"https://app.example.com"`. When unset,
+    /// links are built from the request's own `Host`. Default: `None`.
+    pub server_name: Option<String>,
+    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links (only behind a proxy
+    /// that sets them). Default: `false`.
+    pub trust_forwarded_headers: bool,
+
+    // ----- cookies -----
+    /// Name of the session cookie. Default: `"session"`.
+    pub session_cookie_name: String,
+    /// Force the `Secure` flag on cookies; `None` sets it whenever Rocket serves TLS.
+    /// Default: `None`.
+    pub session_cookie_secure: Option<bool>,
+    /// Name of the remember-me cookie. Default: `"remember_token"`.
+    pub remember_cookie_name: String,
+    /// How long a remember-me cookie lasts. Default: `"365 days"`.
+    pub remember_cookie_duration: WithinDelta,
+
+    // ----- CSRF -----
+    /// Check CSRF tokens on every state-changing security endpoint. Default: `true`.
+    pub csrf_protect: bool,
+    /// Authentication mechanisms whose requests need a CSRF token. Token-authenticated requests
+    /// are exempt unless `"token"` is listed. Default: `["session", "basic"]`.
+    pub csrf_protect_mechanisms: Vec<String>,
+    /// Skip the CSRF check on endpoints called while not signed in. Default: `false`.
+    pub csrf_ignore_unauth_endpoints: bool,
+    /// Headers a JSON client may send the token in. Default: `["X-CSRF-Token", "X-CSRFToken"]`.
+    pub csrf_headers: Vec<String>,
+    /// Seconds a CSRF token stays valid. Default: `3600`.
+    pub csrf_time_limit: u64,
+
+    // ----- tokens and HTTP auth -----
+    /// Header carrying an auth token. Default: `"Authentication-Token"`.
+    pub token_authentication_header: String,
+    /// Query parameter and JSON body key carrying an auth token; `None` accepts the header only.
+    /// Default: `Some("auth_token")`.
+    pub token_authentication_key: Option<String>,
+    /// Seconds an auth token stays valid; `0` means no expiry. Default: `900`.
+    pub token_max_age: u64,
+    /// Realm of `WWW-Authenticate: Basic`. Default: `"Login Required"`.
+    pub default_http_auth_realm: String,
+
+    // ----- mail -----
+    /// `From` of every mail. Default: `"no-reply@localhost"`.
+    pub email_sender: String,
+    /// Subject of the registration mail. Default: `"Welcome"`.
+    pub email_subject_register: String,
+    /// Subject of the confirmation mail. Default: `"Please confirm your email"`.
+    pub email_subject_confirm: String,
+    /// Subject of the reset-instructions mail. Default: `"Password reset instructions"`.
+    pub email_subject_password_reset: String,
+    /// Subject of the reset notice. Default: `"Your password has been reset"`.
+    pub email_subject_password_notice: String,
+    /// Subject of the change notice. Default: `"Your password has been changed"`.
+    pub email_subject_password_change_notice: String,
+    /// Subject of the change-of-email mail. Default: `"Confirm your new email address"`.
+    pub email_subject_change_email_instructions: String,
+    /// Subject of the two-factor rescue mail. Default: `"Two-Factor Login"`.
+    pub email_subject_two_factor: String,
+    /// Subject of the unified sign-in code mail. Default: `"Verification Code"`.
+    pub us_email_subject: String,
+    /// Outgoing mail transport.
+    pub mail: MailConfig,
+
+    // ----- two-factor and unified sign-in -----
+    /// Issuer shown by authenticator apps. Default: `None` (the host name).
+    pub totp_issuer: Option<String>,
+    /// Second factors offered. Default: `["authenticator"]`.
+    pub two_factor_enabled_methods: Vec<String>,
+    /// Require every user to set up a second factor. Default: `false`.
+    pub two_factor_required: bool,
+    /// Ask for the second factor at every login (else a validated browser is remembered for
+    /// `two_factor_login_validity`). Default: `true`.
+    pub two_factor_always_validate: bool,
+    /// How long a validated browser is remembered. Default: `"30 days"`.
+    pub two_factor_login_validity: WithinDelta,
+    /// Seconds either side of now in which an authenticator code is accepted. Default: `120`.
+    pub two_factor_authenticator_validity: u64,
+    /// Seconds a mailed two-factor rescue code works. Default: `300`.
+    pub two_factor_mail_validity: u64,
+    /// Address that receives `help` requests from `/tf-rescue`. Default: `None`.
+    pub two_factor_rescue_mail: Option<String>,
+    /// How many recovery codes are generated. Default: `5`.
+    pub multi_factor_recovery_codes_n: usize,
+    /// Methods of unified sign-in. Default: `["password", "email"]`.
+    pub us_enabled_methods: Vec<String>,
+    /// First factors after which a user with two-factor set up must still give the second.
+    /// Default: `["password", "email"]`.
+    pub us_mfa_required: Vec<String>,
+    /// Seconds a mailed sign-in code works. Default: `120`.
+    pub us_token_validity: u64,
+    /// Wrong codes allowed per user in `code_attempts_window` before codes are refused.
+    /// Default: `10`.
+    pub code_attempts_max: i64,
+    /// Window of `code_attempts_max`. Default: `"15 minutes"`.
+    pub code_attempts_window: WithinDelta,
+
+    // ----- datastore -----
+    /// Run the embedded migrations at launch. Default: `true`.
+    pub auto_migrate: bool,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        SecurityConfig {
+            registerable: false,
+            confirmable: false,
+            recoverable: false,
+            changeable: false,
+            change_email: false,
+            trackable: false,
+            two_factor: false,
+            unified_signin: false,
+            multi_factor_recovery_codes: false,
+            login_disabled: false,
+            password_salt: None,
+            password_hash: "argon2".into(),
+            password_length_min: 8,
+            password_length_max: 128,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            password_hash_workers: 0,
+            password_hash_queue: 64,
+            return_generic_responses: true,
+            login_without_confirmation: false,
+            auto_login_after_confirm: false,
+            auto_login_after_reset: false,
+            send_register_email: true,
+            send_password_change_email: true,
+            send_password_reset_notice_email: true,
+            user_identity_attributes: strings(&["email"]),
+            flash_messages: true,
+            confirm_email_within: WithinDelta::new("5 days"),
+            reset_password_within: WithinDelta::new("1 days"),
+            change_email_within: WithinDelta::new("2 hours"),
+            login_within: WithinDelta::new("1 days"),
+            freshness: WithinDelta::new("24 hours"),
+            freshness_grace_period: WithinDelta::new("1 hours"),
+            session_idle_timeout: WithinDelta::new("7 days"),
+            session_absolute_timeout: WithinDelta::new("30 days"),
+            url_prefix: String::new(),
+            post_login_view: "/".into(),
+            post_logout_view: "/".into(),
+            post_register_view: None,
+            login_url: "/login".into(),
+            logout_url: "/logout".into(),
+            register_url: "/register".into(),
+            logout_methods: strings(&["POST"]),
+            server_name: None,
+            trust_forwarded_headers: false,
+            session_cookie_name: "session".into(),
+            session_cookie_secure: None,
+            remember_cookie_name: "remember_token".into(),
+            remember_cookie_duration: WithinDelta::new("365 days"),
+            csrf_protect: true,
+            csrf_protect_mechanisms: strings(&["session", "basic"]),
+            csrf_ignore_unauth_endpoints: false,
+            csrf_headers: strings(&["X-CSRF-Token", "X-CSRFToken"]),
+            csrf_time_limit: 3600,
+            token_authentication_header: "Authentication-Token".into(),
+            token_authentication_key: Some("auth_token".into()),
+            token_max_age: 900,
+            default_http_auth_realm: "Login Required".into(),
+            email_sender: "no-reply@localhost".into(),
+            email_subject_register: "Welcome".into(),
+            email_subject_confirm: "Please confirm your email".into(),
+            email_subject_password_reset: "Password reset instructions".into(),
+            email_subject_password_notice: "Your password has been reset".into(),
+            email_subject_password_change_notice: "Your password has been changed".into(),
+            email_subject_change_email_instructions: "Confirm your new email address".into(),
+            email_subject_two_factor: "Two-Factor Login".into(),
+            us_email_subject: "Verification Code".into(),
+            mail: MailConfig::default(),
+            totp_issuer: None,
+            two_factor_enabled_methods: strings(&["authenticator"]),
+            two_factor_required: false,
+            two_factor_always_validate: true,
+            two_factor_login_validity: WithinDelta::new("30 days"),
+            two_factor_authenticator_validity: 120,
+            two_factor_mail_validity: 300,
+            two_factor_rescue_mail: None,
+            multi_factor_recovery_codes_n: 5,
+            us_enabled_methods: strings(&["password", "email"]),
+            us_mfa_required: strings(&["password", "email"]),
+            us_token_validity: 120,
+            code_attempts_max: 10,
+            code_attempts_window: WithinDelta::new("15 minutes"),
+            auto_migrate: true,
+        }
+    }
+}
+
+impl fmt::Debug for SecurityConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(salt) = value.get_mut("password_salt").filter(|v| !v.is_null()) {
+            *salt = "[redacted]".into();
+        }
+        if let Some(pw) = value
+            .get_mut("mail")
+            .and_then(|m| m.get_mut("password"))
+            .filter(|v| !v.is_null())
+        {
+            *pw = "[redacted]".into();
+        }
+        write!(f, "SecurityConfig {value}")
+    }
+}
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A key has the wrong type or a malformed value; figment's message names the key.
+    #[error("invalid security configuration: {0}")]
+    Invalid(#[from] Box<rocket::figment::Error>),
+    /// A setting that must be given is missing.
+    #[error("missing setting `{key}`: {hint}")]
+    Missing {
+        /// The key, for example `security.password_salt`.
+        key: &'static str,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// A setting has a value that cannot work.
+    #[error("unsupported value for `security.{key}`: {reason}")]
+    Unsupported {
+        /// The key under `security`.
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl SecurityConfig {
+    /// Reads the `security` table of a figment (Rocket's, in an application) and checks it.
+    ///
+    /// Returns the config and the unknown keys found, which the caller should warn about.
+    pub fn from_figment(figment: &Figment) -> Result<(Self, Vec<String>), ConfigError> {
+        let config: SecurityConfig = if figment.contains("security") {
+            figment
+                .extract_inner("security")
+                .map_err(|e| ConfigError::Invalid(Box::new(e)))?
+        } else {
+            SecurityConfig::default()
+        };
+        config.check()?;
+        Ok((config, unknown_keys(figment)))
+    }
+
+    /// Looks a lifetime setting up by name, as Flask-Security-Too's `get_within_delta` does.
+    ///
+    /// ```
+    /// use rocket_security::SecurityConfig;
+    ///
+    /// let config = SecurityConfig::default();
+    /// let within = config.get_within_delta("change_email_within").unwrap();
+    /// assert_eq!(within.as_secs(), 2 * 3600);
+    /// assert!(config.get_within_delta("no_such_key").is_none());
+    /// ```
+    pub fn get_within_delta(&self, key: &str) -> Option<&WithinDelta> {
+        let key = key.trim_start_matches("SECURITY_").to_ascii_lowercase();
+        Some(match key.as_str() {
+            "confirm_email_within" => &self.confirm_email_within,
+            "reset_password_within" => &self.reset_password_within,
+            "change_email_within" => &self.change_email_within,
+            "login_within" => &self.login_within,
+            "freshness" => &self.freshness,
+            "freshness_grace_period" => &self.freshness_grace_period,
+            "session_idle_timeout" => &self.session_idle_timeout,
+            "session_absolute_timeout" => &self.session_absolute_timeout,
+            "remember_cookie_duration" => &self.remember_cookie_duration,
+            "two_factor_login_validity" => &self.two_factor_login_validity,
+            "code_attempts_window" => &self.code_attempts_window,
+            _ => return None,
+        })
+    }
+
+    /// Whether cookies get the `Secure` flag, given whether Rocket serves TLS.
+    pub fn cookie_secure(&self, tls: bool) -> bool {
+        self.session_cookie_secure.unwrap_or(tls)
+    }
+
+    /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
+    pub fn route_path(&self, path: &str) -> String {
+        format!("{}{}", self.url_prefix.trim_end_matches('/'), path)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !self.password_hash.eq_ignore_ascii_case("argon2") {
+            return Err(ConfigError::Unsupported {
+                key: "password_hash",
+                reason: format!("{:?}; only \"argon2\" is supported", self.password_hash),
+            });
+        }
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1) || self.argon2_iterations == 0
+        {
+            return Err(ConfigError::Unsupported {
+                key: "argon2_memory_kib",
+                reason: "argon2 needs at least 8 KiB a lane and one iteration".into(),
+            });
+        }
+        if self.password_length_min > self.password_length_max {
+            return Err(ConfigError::Unsupported {
+                key: "password_length_min",
+                reason: "it is larger than password_length_max".into(),
+            });
+        }
+        if let Some(bad) = self
+            .user_identity_attributes
+            .iter()
+            .find(|a| a.as_str() != "email")
+        {
+            return Err(ConfigError::Unsupported {
+                key: "user_identity_attributes",
+                reason: format!("{bad:?}; only \"email\" is supported"),
+            });
+        }
+        if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
+            return Err(ConfigError::Unsupported {
+                key: "url_prefix",
+                reason: "it must start with '/'".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The keys under `security` (and `security.mail`) that no setting reads.
+fn unknown_keys(figment: &Figment) -> Vec<String> {
+    let known = serde_json::to_value(SecurityConfig::default()).unwrap_or_default();
+    let known_mail = serde_json::to_value(MailConfig::default()).unwrap_or_default();
+    let Ok(dict) = figment.extract_inner::<rocket::figment::value::Dict>("security") else {
+        return Vec::new();
+    };
+    let mut unknown = Vec::new();
+    for (key, value) in &dict {
+        if known.get(key).is_none() {
+            unknown.push(format!("security.{key}"));
+        } else if key == "mail" {
+            if let Some(mail) = value.as_dict() {
+                unknown.extend(
+                    mail.keys()
+                        .filter(|k| known_mail.get(k.as_str()).is_none())
+                        .map(|k| format!("security.mail.{k}")),
+                );
+            }
+        }
+    }
+    unknown.sort();
+    unknown
+}
+
+/// Whether the figment selects a release profile (secrets must then be configured).
+pub(crate) fn is_release(figment: &Figment) -> bool {
+    figment.profile() == &Profile::new("release")
+}

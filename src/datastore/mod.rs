@@ -1,0 +1,227 @@
+//! Where users, roles, sessions, queued mail and one-time codes live.
+//!
+//! [`UserDatastore`] is the one trait every flow talks to. Two implementations ship:
+//! [`MemoryDatastore`] (tests, doctests, throw-away demos) and [`DieselDatastore`] (SQLite,
+//! PostgreSQL and MySQL through one code path, chosen by the scheme of
+//! `databases.security.url`).
+
+mod diesel;
+mod memory;
+mod models;
+
+pub use self::diesel::{DbPool, DieselDatastore, SecurityDb};
+pub use self::memory::MemoryDatastore;
+pub use self::models::{
+    NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionKind, SessionRecord, User, UserQuery,
+};
+
+use chrono::NaiveDateTime;
+
+/// Why a datastore operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DatastoreError {
+    /// The e-mail address (compared case-insensitively) or user name is taken.
+    #[error("a user with this e-mail address already exists")]
+    DuplicateUser,
+    /// A role with this name exists.
+    #[error("a role named {0:?} already exists")]
+    DuplicateRole(String),
+    /// The user to change does not exist (any more).
+    #[error("no such user")]
+    UserNotFound,
+    /// The named role does not exist.
+    #[error("no such role: {0:?}")]
+    RoleNotFound(String),
+    /// The database failed; the message is for logs, never for clients.
+    #[error(transparent)]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl DatastoreError {
+    /// Wraps any backend error.
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        DatastoreError::Backend(Box::new(error))
+    }
+}
+
+/// Shorthand for datastore results.
+pub type DatastoreResult<T> = Result<T, DatastoreError>;
+
+/// Everything the security flows keep: users and roles (the methods of Flask-Security-Too's
+/// `UserDatastore`), server-side sessions, the mail outbox, one-time codes and throttling
+/// counters.
+///
+/// Methods that change something and return `bool` return `true` when a change was made, as
+/// Flask-Security-Too's do. Implementations must be safe to share between threads and
+/// application instances: all state lives in the store.
+#[rocket::async_trait]
+pub trait UserDatastore: Send + Sync + 'static {
+    // ----- users -----
+
+    /// Creates a user with fresh uniquifiers, granting the named roles (created on demand).
+    /// Fails with [`DatastoreError::DuplicateUser`] when the e-mail address is taken, also when
+    /// two creations race.
+    async fn create_user(&self, user: NewUser) -> DatastoreResult<User>;
+
+    /// Finds a user by one attribute.
+    async fn find_user(&self, query: UserQuery<'_>) -> DatastoreResult<Option<User>>;
+
+    /// Finds a user by id (when `identifier` is a number) or by e-mail address.
+    async fn get_user(&self, identifier: &str) -> DatastoreResult<Option<User>> {
+        match identifier.parse::<i64>() {
+            Ok(id) => self.find_user(UserQuery::Id(id)).await,
+            Err(_) => self.find_user(UserQuery::Email(identifier)).await,
+        }
+    }
+
+    /// Writes every stored field of `user` (not its roles, not its trackable counters) and bumps
+    /// `update_datetime`. Fails with [`DatastoreError::DuplicateUser`] when a changed e-mail
+    /// address is taken.
+    async fn update_user(&self, user: &User) -> DatastoreResult<User>;
+
+    /// Deletes the user, their role grants, sessions and codes.
+    async fn delete_user(&self, user: &User) -> DatastoreResult<()>;
+
+    /// Activates the user. Returns `true` if a change was made.
+    async fn activate_user(&self, user: &User) -> DatastoreResult<bool>;
+
+    /// Deactivates the user. Returns `true` if a change was made.
+    async fn deactivate_user(&self, user: &User) -> DatastoreResult<bool>;
+
+    /// Flips the user's active flag. Returns `true` (a change is always made).
+    async fn toggle_active(&self, user: &User) -> DatastoreResult<bool> {
+        if user.active {
+            self.deactivate_user(user).await
+        } else {
+            self.activate_user(user).await
+        }
+    }
+
+    /// Records a successful interactive login atomically: `login_count += 1`,
+    /// `last_login_* := current_login_*` (on the first login `last_login_at := at`),
+    /// `current_login_at := at`, `current_login_ip := ip`. Returns the updated user.
+    async fn record_login(
+        &self,
+        user_id: i64,
+        at: NaiveDateTime,
+        ip: Option<&str>,
+    ) -> DatastoreResult<User>;
+
+    // ----- roles -----
+
+    /// Creates a role. Fails with [`DatastoreError::DuplicateRole`] when the name is taken.
+    async fn create_role(&self, role: NewRole) -> DatastoreResult<Role>;
+
+    /// Finds a role by name.
+    async fn find_role(&self, name: &str) -> DatastoreResult<Option<Role>>;
+
+    /// Finds a role by name, creating it when missing (also when two callers race).
+    async fn find_or_create_role(&self, name: &str) -> DatastoreResult<Role> {
+        if let Some(role) = self.find_role(name).await? {
+            return Ok(role);
+        }
+        match self
+            .create_role(NewRole {
+                name: name.to_owned(),
+                ..NewRole::default()
+            })
+            .await
+        {
+            Ok(role) => Ok(role),
+            Err(DatastoreError::DuplicateRole(_)) => self
+                .find_role(name)
+                .await?
+                .ok_or_else(|| DatastoreError::RoleNotFound(name.to_owned())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Lists every role, sorted by name.
+    async fn list_roles(&self) -> DatastoreResult<Vec<Role>>;
+
+    /// Grants the named role. Fails with [`DatastoreError::RoleNotFound`] when it does not exist.
+    /// Returns `true` if a change was made.
+    async fn add_role_to_user(&self, user: &User, role: &str) -> DatastoreResult<bool>;
+
+    /// Revokes the named role. Returns `true` if a change was made.
+    async fn remove_role_from_user(&self, user: &User, role: &str) -> DatastoreResult<bool>;
+
+    // ----- sessions and remember-me tokens -----
+
+    /// Stores a new session (or remember-me token).
+    async fn create_session(&self, session: &SessionRecord) -> DatastoreResult<()>;
+
+    /// Loads a session by the hash of its cookie secret, whether expired or not.
+    async fn find_session(&self, id_hash: &str) -> DatastoreResult<Option<SessionRecord>>;
+
+    /// Writes a session's user, uniquifier, data, last-seen, expiry and freshness.
+    /// Returns `false` when the session no longer exists.
+    async fn update_session(&self, session: &SessionRecord) -> DatastoreResult<bool>;
+
+    /// Deletes one session. Returns `true` if it existed.
+    async fn delete_session(&self, id_hash: &str) -> DatastoreResult<bool>;
+
+    /// Deletes every session and remember-me token of a user except those listed.
+    /// Returns how many were deleted.
+    async fn delete_user_sessions(&self, user_id: i64, keep: &[&str]) -> DatastoreResult<u64>;
+
+    /// Lists a user's live sessions and remember-me tokens, newest first.
+    async fn list_user_sessions(&self, user_id: i64) -> DatastoreResult<Vec<SessionRecord>>;
+
+    /// Deletes sessions whose `expires_at` is before `now`. Returns how many.
+    async fn delete_expired_sessions(&self, now: NaiveDateTime) -> DatastoreResult<u64>;
+
+    // ----- mail outbox -----
+
+    /// Queues a mail; `id`, `attempts` and `sent_at` of the argument are ignored.
+    /// Returns the stored mail.
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> DatastoreResult<OutboxMail>;
+
+    /// Pending mails due at `now` (`sent_at` unset, `next_attempt_at <= now`), oldest first.
+    async fn due_mails(&self, now: NaiveDateTime, limit: i64) -> DatastoreResult<Vec<OutboxMail>>;
+
+    /// Marks a mail delivered.
+    async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()>;
+
+    /// Records a failed attempt and when to try again.
+    async fn mark_mail_failed(
+        &self,
+        id: i64,
+        attempts: i32,
+        next_attempt_at: NaiveDateTime,
+        error: &str,
+    ) -> DatastoreResult<()>;
+
+    /// Mails not yet delivered (for operators and tests), oldest first.
+    async fn pending_mails(&self) -> DatastoreResult<Vec<OutboxMail>>;
+
+    // ----- one-time codes -----
+
+    /// Stores a code, replacing any earlier code of the same user and purpose.
+    async fn put_code(&self, code: &OneTimeCode) -> DatastoreResult<()>;
+
+    /// Deletes and returns the user's code for `purpose` when its hash matches and it has not
+    /// expired at `now`: a code works once. The comparison is constant-time.
+    async fn take_code(
+        &self,
+        user_id: i64,
+        purpose: &str,
+        code_hash: &str,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<bool>;
+
+    // ----- throttling -----
+
+    /// Counts one attempt under `key` and returns the count including this attempt. A counter
+    /// whose window started more than `window` before `now` starts over at 1 with its window
+    /// starting at `now`. Concurrent hits are all counted.
+    async fn hit_counter(
+        &self,
+        key: &str,
+        now: NaiveDateTime,
+        window: chrono::Duration,
+    ) -> DatastoreResult<i64>;
+
+    /// Clears the counter under `key`.
+    async fn reset_counter(&self, key: &str) -> DatastoreResult<()>;
+}

@@ -1,0 +1,1 @@
+//! Outgoing mail: the `Mailer` trait, its transports, the outbox and mail templates.
