@@ -246,12 +246,6 @@ pub struct SecurityConfig {
     pub post_logout_view: String,
     /// Where to go after registration; `None` means `post_login_view`. Default: `None`.
     pub post_register_view: Option<String>,
-    /// Login path. Default: `"/login"`.
-    pub login_url: String,
-    /// Logout path. Default: `"/logout"`.
-    pub logout_url: String,
-    /// Registration path. Default: `"/register"`.
-    pub register_url: String,
     /// Methods accepted by logout. Only `POST` is safe; `GET` may be added. Default: `["POST"]`.
     pub logout_methods: Vec<String>,
     /// Public base URL for links in mail, for example `"https://app.example.com"`. When unset,
@@ -400,9 +394,6 @@ impl Default for SecurityConfig {
             post_login_view: "/".into(),
             post_logout_view: "/".into(),
             post_register_view: None,
-            login_url: "/login".into(),
-            logout_url: "/logout".into(),
-            register_url: "/register".into(),
             logout_methods: strings(&["POST"]),
             server_name: None,
             trust_forwarded_headers: false,
@@ -550,7 +541,8 @@ impl SecurityConfig {
                 reason: format!("{:?}; only \"argon2\" is supported", self.password_hash),
             });
         }
-        if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1) || self.argon2_iterations == 0
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1)
+            || self.argon2_iterations == 0
         {
             return Err(ConfigError::Unsupported {
                 key: "argon2_memory_kib",

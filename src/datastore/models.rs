@@ -80,7 +80,10 @@ impl fmt::Debug for User {
             .field("tf_totp_secret", &redact(&self.tf_totp_secret))
             .field("us_totp_secrets", &redact(&self.us_totp_secrets))
             .field("mf_recovery_codes", &redact(&self.mf_recovery_codes))
-            .field("roles", &self.roles.iter().map(|r| &r.name).collect::<Vec<_>>())
+            .field(
+                "roles",
+                &self.roles.iter().map(|r| &r.name).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -280,5 +283,67 @@ impl fmt::Debug for OneTimeCode {
             .field("purpose", &self.purpose)
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
+    }
+}
+
+impl User {
+    /// Whether the user holds the named role (Flask-Security-Too's `UserMixin.has_role`).
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.name == role)
+    }
+
+    /// Whether the user may sign in (`UserMixin.is_active`).
+    pub fn is_active(&self) -> bool {
+        self.active
+    }
+
+    /// Whether the e-mail address was confirmed.
+    pub fn is_confirmed(&self) -> bool {
+        self.confirmed_at.is_some()
+    }
+
+    /// The sorted names of the user's roles.
+    pub fn role_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.roles.iter().map(|r| r.name.clone()).collect();
+        names.sort();
+        names
+    }
+
+    /// The stand-in user that guards hand out when `login_disabled` is set and nobody is signed
+    /// in (Flask-Security-Too's `AnonymousUser`): id 0, no e-mail address, no roles.
+    pub fn anonymous() -> User {
+        let epoch = NaiveDateTime::default();
+        User {
+            id: 0,
+            email: String::new(),
+            username: None,
+            password: None,
+            active: true,
+            fs_uniquifier: String::new(),
+            fs_token_uniquifier: String::new(),
+            confirmed_at: None,
+            last_login_at: None,
+            current_login_at: None,
+            last_login_ip: None,
+            current_login_ip: None,
+            login_count: 0,
+            tf_primary_method: None,
+            tf_totp_secret: None,
+            tf_phone_number: None,
+            us_totp_secrets: None,
+            us_phone_number: None,
+            mf_recovery_codes: None,
+            extra: serde_json::Map::new(),
+            create_datetime: epoch,
+            update_datetime: epoch,
+            roles: Vec::new(),
+        }
+    }
+}
+
+impl Role {
+    /// The role's permissions (`RoleMixin.get_permissions`).
+    pub fn get_permissions(&self) -> &[String] {
+        &self.permissions
     }
 }

@@ -1,0 +1,202 @@
+//! Error catchers: every error answers in the JSON envelope for JSON clients and with a page
+//! for browsers; an anonymous browser hitting a protected page is sent to the login page.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use rocket::http::{Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::{catch, catchers, Catcher};
+
+use crate::error::{error_envelope, json_response, msg, no_store, wants_json};
+use crate::fairing::Security;
+use crate::flows::EarlyError;
+use crate::session::SessionCell;
+
+pub(crate) fn catchers() -> Vec<Catcher> {
+    catchers![
+        bad_request,
+        unauthorized,
+        forbidden,
+        not_found,
+        method_not_allowed,
+        payload_too_large,
+        unsupported,
+        unprocessable,
+        internal,
+        unavailable
+    ]
+}
+
+/// Characters escaped in the `next` query value; `/` stays readable, as Flask-Security-Too
+/// leaves it.
+const NEXT_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'=')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`');
+
+/// A realm recorded by the HTTP Basic guard, so the 401 carries `WWW-Authenticate`.
+#[derive(Default)]
+pub(crate) struct BasicRealm(pub std::sync::Mutex<Option<String>>);
+
+/// A plain status answer in the right mode.
+struct Plain(Status, String);
+
+impl<'r> Responder<'r, 'static> for Plain {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        if wants_json(request) {
+            return Ok(json_response(self.0, &error_envelope(self.0, &self.1)));
+        }
+        crate::templates::error_page(request, self.0, &self.1)
+    }
+}
+
+fn early_message(request: &Request<'_>) -> Option<String> {
+    request
+        .local_cache(EarlyError::default)
+        .0
+        .lock()
+        .ok()
+        .and_then(|m| m.clone())
+}
+
+#[catch(400)]
+fn bad_request(request: &Request<'_>) -> Plain {
+    let message = early_message(request)
+        .unwrap_or_else(|| "The request could not be understood: check its parameters.".into());
+    Plain(Status::BadRequest, message)
+}
+
+/// Response of the 401 catcher.
+enum Unauthorized {
+    Basic(String, bool),
+    Redirect(String),
+    Plain(Plain),
+}
+
+impl<'r> Responder<'r, 'static> for Unauthorized {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            Unauthorized::Basic(realm, json) => {
+                let header = Header::new("WWW-Authenticate", format!("Basic realm=\"{realm}\""));
+                let mut response = if json {
+                    json_response(
+                        Status::Unauthorized,
+                        &error_envelope(Status::Unauthorized, msg::UNAUTHENTICATED),
+                    )
+                } else {
+                    let body = format!("{}\n", msg::UNAUTHENTICATED);
+                    Response::build()
+                        .status(Status::Unauthorized)
+                        .header(rocket::http::ContentType::Plain)
+                        .header(no_store())
+                        .sized_body(body.len(), std::io::Cursor::new(body))
+                        .finalize()
+                };
+                response.set_header(header);
+                Ok(response)
+            }
+            Unauthorized::Redirect(location) => Ok(Response::build()
+                .status(Status::Found)
+                .header(Header::new("Location", location))
+                .header(no_store())
+                .finalize()),
+            Unauthorized::Plain(plain) => plain.respond_to(request),
+        }
+    }
+}
+
+#[catch(401)]
+async fn unauthorized(request: &Request<'_>) -> Unauthorized {
+    let realm = request
+        .local_cache(BasicRealm::default)
+        .0
+        .lock()
+        .ok()
+        .and_then(|r| r.clone());
+    if let Some(realm) = realm {
+        return Unauthorized::Basic(realm, wants_json(request));
+    }
+    let Some(security) = request.rocket().state::<Security>() else {
+        return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
+    };
+    if wants_json(request) {
+        return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
+    }
+    if security.config().flash_messages {
+        if let Ok(mut session) = SessionCell::lock(request).await {
+            session.flash("error", msg::UNAUTHENTICATED);
+        }
+    }
+    let here = request.uri().to_string();
+    let next = utf8_percent_encode(&here, NEXT_VALUE);
+    Unauthorized::Redirect(format!(
+        "{}?next={next}",
+        security.config().route_path("/login")
+    ))
+}
+
+#[catch(403)]
+fn forbidden() -> Plain {
+    Plain(Status::Forbidden, msg::FORBIDDEN.into())
+}
+
+#[catch(404)]
+fn not_found() -> Plain {
+    Plain(
+        Status::NotFound,
+        "The page you asked for does not exist.".into(),
+    )
+}
+
+#[catch(405)]
+fn method_not_allowed() -> Plain {
+    Plain(
+        Status::MethodNotAllowed,
+        "The method is not allowed for the requested URL.".into(),
+    )
+}
+
+#[catch(413)]
+fn payload_too_large() -> Plain {
+    Plain(
+        Status::PayloadTooLarge,
+        "The request body is too large.".into(),
+    )
+}
+
+#[catch(415)]
+fn unsupported() -> Plain {
+    Plain(
+        Status::UnsupportedMediaType,
+        "Send the form as application/x-www-form-urlencoded or application/json.".into(),
+    )
+}
+
+#[catch(422)]
+fn unprocessable(request: &Request<'_>) -> Plain {
+    let message = early_message(request)
+        .unwrap_or_else(|| "The request was well-formed but its values are not valid.".into());
+    Plain(Status::UnprocessableEntity, message)
+}
+
+#[catch(500)]
+fn internal() -> Plain {
+    Plain(Status::InternalServerError, msg::INTERNAL.into())
+}
+
+#[catch(503)]
+fn unavailable() -> Plain {
+    Plain(
+        Status::ServiceUnavailable,
+        "The service is busy. Please try again in a moment.".into(),
+    )
+}

@@ -1,0 +1,140 @@
+//! One error type for the security layer, and the one place that turns it into a response.
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use serde_json::{json, Map, Value};
+
+use crate::datastore::DatastoreError;
+
+/// Message texts that clients compare exactly (Flask-Security-Too's wording).
+pub(crate) mod msg {
+    pub const UNAUTHENTICATED: &str = "You must sign in to view this resource.";
+    pub const FORBIDDEN: &str = "You do not have permission to view this resource.";
+    pub const ANONYMOUS_ONLY: &str = "You can only access this endpoint when not logged in.";
+    pub const GENERIC_AUTHN_FAILED: &str =
+        "Authentication failed - identity or password/passcode invalid";
+    pub const INVALID_REDIRECT: &str = "Redirections outside the domain are forbidden";
+    pub const INVALID_EMAIL: &str = "Invalid email address";
+    pub const EMAIL_NOT_PROVIDED: &str = "Email not provided";
+    pub const PASSWORD_NOT_PROVIDED: &str = "Password not provided";
+    pub const PASSWORDS_DO_NOT_MATCH: &str = "Passwords do not match";
+    pub const CSRF_MISSING: &str = "The CSRF token is missing.";
+    pub const CSRF_INVALID: &str = "The CSRF token is invalid.";
+    pub const CSRF_EXPIRED: &str = "The CSRF token has expired.";
+    pub const CSRF_SESSION_MISSING: &str = "The CSRF session token is missing.";
+    pub const NO_PERMISSION_PAGE: &str =
+        "You currently do not have permissions to access this page";
+    pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
+}
+
+/// Why a security request failed.
+///
+/// Handlers return it; its [`Responder`] decides status, page and JSON envelope in one place:
+/// JSON clients get `{"meta":{"code":N},"response":{"errors":[..]}}`, browsers an error page.
+/// Internal failures are logged and answered with a generic message; their details never reach
+/// a client.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed (bad body, wrong JSON types, garbled parameters). 400.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A CSRF check failed. 400 with one of the `The CSRF ...` messages.
+    #[error("{0}")]
+    Csrf(&'static str),
+    /// Not signed in. 401.
+    #[error("{}", msg::UNAUTHENTICATED)]
+    Unauthenticated,
+    /// Signed in without the required role or permission. 403.
+    #[error("{}", msg::FORBIDDEN)]
+    Forbidden,
+    /// The body is larger than allowed. 413.
+    #[error("The request body is too large.")]
+    PayloadTooLarge,
+    /// The datastore failed.
+    #[error(transparent)]
+    Datastore(#[from] DatastoreError),
+    /// Password hashing failed or is overloaded.
+    #[error(transparent)]
+    Password(#[from] crate::password::PasswordError),
+    /// Rendering a page or mail failed.
+    #[error("template error: {0}")]
+    Template(String),
+    /// Queueing a mail failed.
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+}
+
+impl Error {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> Status {
+        match self {
+            Error::BadRequest(_) | Error::Csrf(_) => Status::BadRequest,
+            Error::Unauthenticated => Status::Unauthorized,
+            Error::Forbidden => Status::Forbidden,
+            Error::PayloadTooLarge => Status::PayloadTooLarge,
+            Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
+                Status::InternalServerError
+            }
+        }
+    }
+
+    /// The message a person may see.
+    pub fn public_message(&self) -> String {
+        match self.status() {
+            Status::InternalServerError => msg::INTERNAL.to_owned(),
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
+pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {
+    json!({"meta": {"code": status.code}, "response": response})
+}
+
+/// `{"errors": [message]}` inside the envelope, without `field_errors`.
+pub(crate) fn error_envelope(status: Status, message: &str) -> Value {
+    let mut response = Map::new();
+    response.insert("errors".into(), json!([message]));
+    envelope(status, response)
+}
+
+/// Whether the request wants JSON: a JSON body, or `application/json` as the best match of
+/// `Accept`.
+pub(crate) fn wants_json(request: &Request<'_>) -> bool {
+    request.content_type().is_some_and(|ct| ct.is_json())
+        || request
+            .accept()
+            .is_some_and(|accept| accept.preferred().media_type().is_json())
+}
+
+/// A JSON response with the no-store header every security answer carries.
+pub(crate) fn json_response<'r>(status: Status, body: &Value) -> Response<'r> {
+    let text = body.to_string();
+    Response::build()
+        .status(status)
+        .header(ContentType::JSON)
+        .header(no_store())
+        .sized_body(text.len(), std::io::Cursor::new(text))
+        .finalize()
+}
+
+/// `Cache-Control: private, no-store`.
+pub(crate) fn no_store() -> Header<'static> {
+    Header::new("Cache-Control", "private, no-store")
+}
+
+impl<'r> Responder<'r, 'static> for Error {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let status = self.status();
+        if status.code >= 500 {
+            tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
+        }
+        let message = self.public_message();
+        if wants_json(request) {
+            return Ok(json_response(status, &error_envelope(status, &message)));
+        }
+        crate::templates::error_page(request, status, &message)
+    }
+}

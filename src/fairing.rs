@@ -1,0 +1,632 @@
+//! The `Security` fairing: reads the configuration, opens the datastore, runs migrations,
+//! mounts the enabled flows, and saves sessions as responses leave.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::figment::providers::{Format, Toml};
+use rocket::figment::Figment;
+use rocket::request::Request;
+use rocket::{Build, Ignite, Orbit, Response, Rocket};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Value};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{is_release, SecurityConfig};
+use crate::datastore::{DbPool, DieselDatastore, SecurityDb, User, UserDatastore, UserQuery};
+use crate::error::Error;
+use crate::events::{EventHandler, Events, SecurityEvent};
+use crate::flows::{self, FormField, FormKind};
+use crate::mail::{mailer_from_config, Mail, Mailer, Outbox};
+use crate::password::{Argon2Hasher, Argon2Settings, PasswordHasher};
+use crate::session::SessionCell;
+use crate::templates::Templates;
+use crate::token::{TokenKeys, TokenPurpose};
+
+/// Turns a user into the `user` object of JSON responses.
+pub type PayloadFn = Arc<dyn Fn(&User) -> Value + Send + Sync>;
+
+/// The security layer's state, managed by Rocket: configuration, datastore, hasher, mail,
+/// templates and keys. Handlers may take `&State<Security>` to use it.
+#[derive(Clone)]
+pub struct Security {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SecurityConfig,
+    datastore: Arc<dyn UserDatastore>,
+    hasher: Arc<dyn PasswordHasher>,
+    mailer: Arc<dyn Mailer>,
+    outbox: Arc<Outbox>,
+    templates: Templates,
+    keys: TokenKeys,
+    events: Events,
+    clock: Arc<dyn Clock>,
+    payload: PayloadFn,
+    form_fields: Vec<(FormKind, FormField)>,
+    trust_ip_header: bool,
+}
+
+impl fmt::Debug for Security {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Security")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Security {
+    /// The fairing with every default: the Diesel datastore named by
+    /// `databases.security.url`, Argon2id hashing, the mail transport of `security.mail.url`.
+    pub fn fairing() -> SecurityFairing {
+        SecurityBuilder::default().fairing()
+    }
+
+    /// A builder to swap the datastore, mailer, password hasher, user payload or clock, add
+    /// form fields and subscribe to events.
+    pub fn builder() -> SecurityBuilder {
+        SecurityBuilder::default()
+    }
+
+    /// The state of the request's application. Only call where the fairing is known to be
+    /// attached (guards check it at launch through [`rocket::Sentinel`]).
+    pub(crate) fn of<'r>(request: &'r Request<'_>) -> &'r Security {
+        request
+            .rocket()
+            .state::<Security>()
+            .expect("Security::fairing() is attached (checked at launch)")
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &SecurityConfig {
+        &self.inner.config
+    }
+
+    /// The datastore.
+    pub fn datastore(&self) -> &dyn UserDatastore {
+        self.inner.datastore.as_ref()
+    }
+
+    /// The password hasher.
+    pub fn hasher(&self) -> &dyn PasswordHasher {
+        self.inner.hasher.as_ref()
+    }
+
+    /// The mail transport (mail normally goes through the outbox, see [`Security::send_mail`]).
+    pub fn mailer(&self) -> &dyn Mailer {
+        self.inner.mailer.as_ref()
+    }
+
+    /// The mail outbox.
+    pub fn outbox(&self) -> &Arc<Outbox> {
+        &self.inner.outbox
+    }
+
+    /// The token signing keys.
+    pub fn keys(&self) -> &TokenKeys {
+        &self.inner.keys
+    }
+
+    /// The current time, from the configured clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Receives every [`SecurityEvent`] from now on.
+    pub fn subscribe(&self) -> rocket::tokio::sync::broadcast::Receiver<SecurityEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, event: SecurityEvent) {
+        self.inner.events.emit(event);
+    }
+
+    pub(crate) fn templates(&self) -> &Templates {
+        &self.inner.templates
+    }
+
+    pub(crate) fn form_fields(&self, kind: FormKind) -> impl Iterator<Item = &FormField> {
+        self.inner
+            .form_fields
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, f)| f)
+    }
+
+    /// The user object of JSON responses (Flask-Security-Too's `get_security_payload`):
+    /// `{}` unless the builder set [`SecurityBuilder::user_payload`].
+    pub fn get_security_payload(&self, user: &User) -> Value {
+        (self.inner.payload)(user)
+    }
+
+    /// A signed auth token for `user` (Flask-Security-Too's `get_auth_token`), bound to the
+    /// user's `fs_token_uniquifier`: a password change or reset revokes it.
+    pub fn get_auth_token(&self, user: &User) -> String {
+        self.keys()
+            .sign(TokenPurpose::Auth, &user.fs_token_uniquifier, self.now())
+    }
+
+    /// The active user an auth token names, if the token is authentic and not expired.
+    pub async fn user_for_auth_token(&self, token: &str) -> Result<Option<User>, Error> {
+        let max_age = Some(self.config().token_max_age).filter(|age| *age > 0);
+        let Ok((uniquifier, _)) =
+            self.keys()
+                .verify::<String>(TokenPurpose::Auth, token, max_age, self.now())
+        else {
+            return Ok(None);
+        };
+        let user = self
+            .datastore()
+            .find_user(UserQuery::TokenUniquifier(&uniquifier))
+            .await?;
+        Ok(user.filter(|u| u.active))
+    }
+
+    /// Renders `security/email/<template>.{txt,html}.tera` with `context` and queues the mail
+    /// (Flask-Security-Too's `send_mail`). Delivery happens in the background with retries; the
+    /// caller never waits on SMTP.
+    pub async fn send_mail(
+        &self,
+        subject: &str,
+        recipient: &str,
+        template: &str,
+        context: &Context,
+    ) -> Result<(), Error> {
+        let (text, html) = crate::mail::render_mail(self.templates().tera(), template, context)?;
+        self.outbox()
+            .enqueue(Mail {
+                from: self.config().email_sender.clone(),
+                to: recipient.to_owned(),
+                subject: subject.to_owned(),
+                text,
+                html,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The client's address: the socket peer, or Rocket's `ip_header` when the application
+    /// configured one explicitly.
+    pub fn client_ip(&self, request: &Request<'_>) -> Option<String> {
+        let ip = if self.inner.trust_ip_header {
+            request.client_ip()
+        } else {
+            request.remote().map(|r| r.ip())
+        };
+        ip.map(|ip| ip.to_canonical().to_string())
+    }
+
+    /// The context every security page starts from: `urls` and `features`.
+    pub(crate) fn static_context(&self) -> Context {
+        let c = self.config();
+        let p = |path: &str| c.route_path(path);
+        let mut context = Context::new();
+        context.insert(
+            "urls",
+            &json!({
+                "index": "/",
+                "static": p("/fs-static"),
+                "login": p("/login"),
+                "logout": p("/logout"),
+                "register": p("/register"),
+                "forgot_password": p("/reset"),
+                "send_confirmation": p("/confirm"),
+                "change_password": p("/change"),
+                "change_email": p("/change-email"),
+                "us_signin": p("/us-signin"),
+                "us_signin_send_code": p("/us-signin/send-code"),
+                "us_setup": p("/us-setup"),
+                "us_verify_send_code": p("/us-verify/send-code"),
+                "tf_setup": p("/tf-setup"),
+                "tf_validate": p("/tf-validate"),
+                "tf_rescue": p("/tf-rescue"),
+                "mf_recovery_codes": p("/mf-recovery-codes"),
+                "mf_recovery": p("/mf-recovery"),
+                "verify": p("/verify"),
+            }),
+        );
+        context.insert(
+            "features",
+            &json!({
+                "registerable": c.registerable,
+                "recoverable": c.recoverable,
+                "confirmable": c.confirmable,
+                "changeable": c.changeable,
+                "change_email": c.change_email,
+                "unified_signin": c.unified_signin,
+                "two_factor": c.two_factor,
+                "mf_recovery_codes": c.multi_factor_recovery_codes,
+            }),
+        );
+        context
+    }
+}
+
+/// Whether a guard's route would run without the fairing; logs what to do about it.
+pub(crate) fn missing_fairing(rocket: &Rocket<Ignite>, guard: &str) -> bool {
+    if rocket.state::<Security>().is_some() {
+        return false;
+    }
+    tracing::error!(
+        "{guard} is used by a route, but the security fairing is not attached: add \
+         `.attach(rocket_security::Security::fairing())`"
+    );
+    true
+}
+
+/// Customises the security layer before attaching it.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use rocket_security::{CapturingMailer, FormField, FormKind, MemoryDatastore, Security};
+///
+/// let rocket = rocket::build().attach(
+///     Security::builder()
+///         .datastore(Arc::new(MemoryDatastore::new()))
+///         .mailer(Arc::new(CapturingMailer::new()))
+///         .form_field(FormKind::Register, FormField::text("name", "Name").required())
+///         .user_payload(|user| serde_json::json!({ "email": user.email }))
+///         .fairing(),
+/// );
+/// ```
+#[derive(Default)]
+pub struct SecurityBuilder {
+    datastore: Option<Arc<dyn UserDatastore>>,
+    mailer: Option<Arc<dyn Mailer>>,
+    hasher: Option<Arc<dyn PasswordHasher>>,
+    payload: Option<PayloadFn>,
+    clock: Option<Arc<dyn Clock>>,
+    handlers: Vec<EventHandler>,
+    form_fields: Vec<(FormKind, FormField)>,
+}
+
+impl SecurityBuilder {
+    /// Uses this datastore instead of opening `databases.security`.
+    pub fn datastore(mut self, datastore: Arc<dyn UserDatastore>) -> Self {
+        self.datastore = Some(datastore);
+        self
+    }
+
+    /// Uses this mailer instead of the transport of `security.mail.url`.
+    pub fn mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
+    }
+
+    /// Uses this password hasher instead of the configured Argon2id pool.
+    pub fn password_hasher(mut self, hasher: Arc<dyn PasswordHasher>) -> Self {
+        self.hasher = Some(hasher);
+        self
+    }
+
+    /// Sets the `user` object of JSON responses (default `{}`).
+    pub fn user_payload(
+        mut self,
+        payload: impl Fn(&User) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.payload = Some(Arc::new(payload));
+        self
+    }
+
+    /// Uses this clock (tests move a [`ManualClock`](crate::ManualClock) to test expiry).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Runs `handler` on a spawned task for every event.
+    pub fn on_event<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(SecurityEvent) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.handlers
+            .push(Arc::new(move |event| Box::pin(handler(event))));
+        self
+    }
+
+    /// Adds a field (and its validation) to one of the security forms. Values of fields added
+    /// to the registration form are stored in [`User::extra`].
+    pub fn form_field(mut self, form: FormKind, field: FormField) -> Self {
+        self.form_fields.push((form, field));
+        self
+    }
+
+    /// The fairing to attach.
+    pub fn fairing(self) -> SecurityFairing {
+        SecurityFairing {
+            builder: std::sync::Mutex::new(Some(self)),
+        }
+    }
+}
+
+/// The fairing made by [`Security::fairing`] or [`SecurityBuilder::fairing`].
+pub struct SecurityFairing {
+    builder: std::sync::Mutex<Option<SecurityBuilder>>,
+}
+
+#[rocket::async_trait]
+impl Fairing for SecurityFairing {
+    fn info(&self) -> Info {
+        Info {
+            name: "rocket_security",
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Singleton,
+        }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let builder = self
+            .builder
+            .lock()
+            .ok()
+            .and_then(|mut b| b.take())
+            .unwrap_or_default();
+        match ignite(builder, rocket).await {
+            Ok(rocket) => Ok(rocket),
+            Err((rocket, message)) => {
+                tracing::error!("rocket_security: {message}");
+                Err(rocket)
+            }
+        }
+    }
+
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        let Some(security) = rocket.state::<Security>().cloned() else {
+            return;
+        };
+        rocket::tokio::spawn(security.outbox().clone().run());
+        let mut shutdown = rocket.shutdown();
+        rocket::tokio::spawn(async move {
+            let mut tick = rocket::tokio::time::interval(Duration::from_secs(300));
+            loop {
+                rocket::tokio::select! {
+                    _ = tick.tick() => {
+                        let now = security.now().naive_utc();
+                        if let Err(e) = security.datastore().delete_expired_sessions(now).await {
+                            tracing::warn!("could not delete expired sessions: {e}");
+                        }
+                    }
+                    _ = &mut shutdown => break,
+                }
+            }
+        });
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        if request.rocket().state::<Security>().is_none() {
+            return;
+        }
+        if let Err(e) = SessionCell::persist(request, response).await {
+            tracing::error!("could not save the session: {e}");
+        }
+    }
+}
+
+type IgniteResult = Result<Rocket<Build>, (Rocket<Build>, String)>;
+
+async fn ignite(builder: SecurityBuilder, mut rocket: Rocket<Build>) -> IgniteResult {
+    let figment = rocket.figment().clone();
+    let (mut config, unknown) = match SecurityConfig::from_figment(&figment) {
+        Ok(parsed) => parsed,
+        Err(e) => return Err((rocket, e.to_string())),
+    };
+    for key in unknown {
+        tracing::warn!("rocket_security: unknown setting `{key}` is ignored");
+    }
+    let db_url: Option<String> = figment.extract_inner("databases.security.url").ok();
+
+    // Secrets: required in release; generated once and kept in debug.
+    let secret_key: Option<String> = figment.extract_inner("secret_key").ok();
+    let (secret_key, salt) = match (secret_key, config.password_salt.clone()) {
+        (Some(key), Some(salt)) => (key, salt),
+        (key, salt) if is_release(&figment) => {
+            let missing = if key.is_none() {
+                "secret_key"
+            } else {
+                "security.password_salt"
+            };
+            let _ = salt;
+            return Err((
+                rocket,
+                format!(
+                    "`{missing}` must be set in release: generate one with \
+                     `openssl rand -base64 64` and put it in Rocket.toml or the environment"
+                ),
+            ));
+        }
+        (key, salt) => match dev_secrets(db_url.as_deref(), key, salt) {
+            Ok(pair) => pair,
+            Err(e) => return Err((rocket, e)),
+        },
+    };
+    config.password_salt = Some(salt.clone());
+    if figment.find_value("secret_key").is_err() {
+        rocket = rocket.configure(figment.clone().merge(("secret_key", secret_key.clone())));
+    }
+
+    let datastore: Arc<dyn UserDatastore> = match builder.datastore {
+        Some(store) => store,
+        None => {
+            let Some(url) = db_url else {
+                return Err((
+                    rocket,
+                    "no datastore: set `databases.security.url` (for example \
+                     \"sqlite://security.sqlite3\") or pass one to Security::builder().datastore(..)"
+                        .into(),
+                ));
+            };
+            let pool_figment = figment.focus("databases.security");
+            let pool = match <DbPool as rocket_db_pools::Pool>::init(&pool_figment).await {
+                Ok(pool) => pool,
+                Err(e) => return Err((rocket, format!("cannot open the database {url:?}: {e}"))),
+            };
+            let store = DieselDatastore::new(pool.clone());
+            if config.auto_migrate {
+                if let Err(e) = store.run_migrations().await {
+                    return Err((rocket, format!("migrating the database failed: {e}")));
+                }
+            }
+            rocket = rocket.manage(SecurityDb::from(pool));
+            {
+                let _ = store;
+                unreachable!()
+            }
+        }
+    };
+
+    let hasher: Arc<dyn PasswordHasher> = match builder.hasher {
+        Some(hasher) => hasher,
+        None => Arc::new(Argon2Hasher::new(
+            Argon2Settings {
+                memory_kib: config.argon2_memory_kib,
+                iterations: config.argon2_iterations,
+                parallelism: config.argon2_parallelism,
+            },
+            Some(salt),
+            config.password_hash_workers,
+            config.password_hash_queue,
+        )),
+    };
+
+    let mailer = match builder.mailer {
+        Some(mailer) => mailer,
+        None => match mailer_from_config(&config.mail) {
+            Ok(mailer) => mailer,
+            Err(e) => return Err((rocket, format!("security.mail: {e}"))),
+        },
+    };
+    let outbox = Arc::new(Outbox::new(
+        datastore.clone(),
+        mailer.clone(),
+        config.mail.max_attempts,
+    ));
+
+    let template_dir = app_template_dir(&figment);
+    let templates = match Templates::load(Some(&template_dir)) {
+        Ok(t) => t,
+        Err(e) => return Err((rocket, e)),
+    };
+
+    let trust_ip_header = figment.find_value("ip_header").is_ok();
+    let security = Security {
+        inner: Arc::new(Inner {
+            keys: TokenKeys::new(secret_key.as_bytes()),
+            datastore,
+            hasher,
+            mailer,
+            outbox,
+            templates,
+            events: Events::new(builder.handlers),
+            clock: builder.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            payload: builder.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
+            form_fields: builder.form_fields,
+            trust_ip_header,
+            config,
+        }),
+    };
+    let base = if security.config().url_prefix.is_empty() {
+        "/".to_owned()
+    } else {
+        security.config().url_prefix.clone()
+    };
+    let routes = flows::routes(security.config());
+    Ok(rocket
+        .mount(base, routes)
+        .register("/", crate::catchers::catchers())
+        .manage(security))
+}
+
+/// The application's template folder: Rocket's `template_dir`, default `templates`.
+fn app_template_dir(figment: &Figment) -> PathBuf {
+    figment
+        .extract_inner::<rocket::figment::value::magic::RelativePathBuf>("template_dir")
+        .map(|p| p.relative())
+        .unwrap_or_else(|_| PathBuf::from("templates"))
+}
+
+/// In debug builds: the secret key and pepper kept next to the SQLite database (or in the
+/// working directory), generated on first launch so that users survive restarts.
+fn dev_secrets(
+    db_url: Option<&str>,
+    key: Option<String>,
+    salt: Option<String>,
+) -> Result<(String, String), String> {
+    let dir = db_url
+        .and_then(|u| {
+            u.strip_prefix("sqlite://")
+                .or_else(|| u.strip_prefix("sqlite:"))
+        })
+        .map(Path::new)
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let path = dir.join(".security-secrets.toml");
+    #[derive(serde::Serialize, serde::Deserialize, Default)]
+    struct DevSecrets {
+        secret_key: Option<String>,
+        password_salt: Option<String>,
+    }
+    let mut stored: DevSecrets = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| <Toml as Format>::from_str(&text).ok())
+        .unwrap_or_default();
+    let mut changed = false;
+    let mut fill = |slot: &mut Option<String>, given: Option<String>, name: &str, len: usize| {
+        if let Some(given) = given {
+            return given;
+        }
+        if let Some(existing) = slot.clone() {
+            return existing;
+        }
+        tracing::warn!(
+            "`{name}` is not set: generated one for development and kept it in {}; set it \
+             explicitly before deploying",
+            path.display()
+        );
+        let fresh = random_base64(len);
+        *slot = Some(fresh.clone());
+        changed = true;
+        fresh
+    };
+    // Rocket reads `secret_key` as base64 of 64 bytes.
+    let key = fill(&mut stored.secret_key, key, "secret_key", 64);
+    let salt = fill(
+        &mut stored.password_salt,
+        salt,
+        "security.password_salt",
+        32,
+    );
+    if changed {
+        let text = format!(
+            "# Development secrets, generated by rocket_security. Do not commit or deploy.\n{}",
+            toml_pairs(&stored.secret_key, &stored.password_salt)
+        );
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok((key, salt))
+}
+
+fn toml_pairs(key: &Option<String>, salt: &Option<String>) -> String {
+    let mut out = String::new();
+    if let Some(key) = key {
+        out.push_str(&format!("secret_key = {key:?}\n"));
+    }
+    if let Some(salt) = salt {
+        out.push_str(&format!("password_salt = {salt:?}\n"));
+    }
+    out
+}
+
+fn random_base64(len: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = vec![0u8; len];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -1,0 +1,186 @@
+//! `/login` and `/logout`.
+
+use rocket::http::Status;
+use rocket::{get, post, Route};
+use serde_json::{json, Map, Value};
+
+use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
+use crate::config::SecurityConfig;
+use crate::datastore::{User, UserQuery};
+use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::session::{login_user_via, logout_user};
+
+pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
+    let mut routes = rocket::routes![login_page, login, logout];
+    routes.push(
+        if config
+            .logout_methods
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("GET"))
+        {
+            rocket::routes![logout_get].remove(0)
+        } else {
+            rocket::routes![logout_get_refused].remove(0)
+        },
+    );
+    routes
+}
+
+fn login_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("login_user_form", ctx.config().route_path("/login")).kind(FormKind::Login)
+}
+
+#[get("/login")]
+async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    crate::flows::cancel_pending_login(&ctx).await?;
+    if let Some(user) = ctx.current_user().await? {
+        if ctx.json {
+            let mut response = Map::new();
+            response.insert(
+                "identity_attributes".into(),
+                json!(ctx.config().user_identity_attributes),
+            );
+            response.insert("user".into(), ctx.user_payload(&user));
+            return ctx.ok(response).await;
+        }
+        return Ok(Reply::redirect(ctx.config().post_login_view.clone()));
+    }
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert(
+            "identity_attributes".into(),
+            json!(ctx.config().user_identity_attributes),
+        );
+        return ctx.ok(response).await;
+    }
+    let mut form = login_form(&ctx);
+    if let Some(next) = ctx.query_next() {
+        form.value("next", next);
+    }
+    ctx.page("login_user.html.tera", &form, Default::default())
+        .await
+}
+
+#[post("/login", data = "<input>")]
+async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    ctx.check_csrf(&input).await?;
+    let mut form = login_form(&ctx);
+    let email = input.text("email");
+    let password = input.get("password").filter(|p| !p.is_empty());
+    form.value("email", email.clone().unwrap_or_default());
+    if input.flag("remember") {
+        form.value("remember", "y");
+    }
+    if email.is_none() {
+        form.error("email", msg::EMAIL_NOT_PROVIDED);
+    }
+    if password.is_none() {
+        form.error("password", msg::PASSWORD_NOT_PROVIDED);
+    }
+    let next = form_next(&ctx, &input, &mut form);
+    form.check_extra_fields(ctx.sec, &input);
+    if form.errors.contains_key("next") {
+        ctx.flash("error", msg::INVALID_REDIRECT).await?;
+    }
+    if form.has_errors() {
+        return ctx.invalid("login_user.html.tera", &form).await;
+    }
+    let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
+
+    let Some(user) = authenticate_password(&ctx, &email, password).await? else {
+        form.error("", msg::GENERIC_AUTHN_FAILED);
+        return ctx.invalid("login_user.html.tera", &form).await;
+    };
+
+    if let Some(reply) = crate::flows::two_factor_hook(
+        &ctx,
+        &user,
+        input.flag("remember"),
+        next.as_deref(),
+        "password",
+    )
+    .await?
+    {
+        return Ok(reply);
+    }
+    let user = login_user_via(ctx.req, &user, input.flag("remember"), "password").await?;
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("tf_required".into(), Value::Bool(false));
+        response.insert("user".into(), ctx.user_payload(&user));
+        return ctx.ok(response).await;
+    }
+    Ok(Reply::redirect(
+        next.unwrap_or_else(|| ctx.config().post_login_view.clone()),
+    ))
+}
+
+/// Checks an e-mail address and password. Every failure — unknown address, wrong password,
+/// deactivated or unconfirmed account — returns `None` after the same work (one password
+/// verification), so neither the answer nor its timing tells which accounts exist.
+pub(crate) async fn authenticate_password(
+    ctx: &Ctx<'_>,
+    email: &str,
+    password: &str,
+) -> Result<Option<User>, Error> {
+    let sec = ctx.sec;
+    let user = match crate::flows::validate_email(email) {
+        Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
+        None => None,
+    };
+    let mut verified = match user.as_ref().and_then(|u| u.password.as_deref()) {
+        Some(hash) => sec.hasher().verify(password, hash).await?,
+        None => {
+            sec.hasher().dummy_verify(password).await?;
+            false
+        }
+    };
+    let config = sec.config();
+    if let Some(user) = &user {
+        let unconfirmed =
+            config.confirmable && !config.login_without_confirmation && !user.is_confirmed();
+        if !user.active || unconfirmed {
+            verified = false;
+        }
+    }
+    match user {
+        Some(mut user) if verified => {
+            if user
+                .password
+                .as_deref()
+                .is_some_and(|h| sec.hasher().needs_update(h))
+            {
+                user.password = Some(sec.hasher().hash(password).await?);
+                user = sec.datastore().update_user(&user).await?;
+            }
+            Ok(Some(user))
+        }
+        user => {
+            sec.emit(SecurityEvent::UserFailedAuthn {
+                user,
+                identity: email.to_owned(),
+            });
+            Ok(None)
+        }
+    }
+}
+
+#[post("/logout")]
+async fn logout(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    logout_user(ctx.req).await?;
+    if ctx.json {
+        return Ok(ctx.ok_bare(Map::new()));
+    }
+    Ok(Reply::redirect(ctx.config().post_logout_view.clone()))
+}
+
+#[get("/logout")]
+async fn logout_get(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    logout(ctx).await
+}
+
+#[get("/logout")]
+fn logout_get_refused() -> Status {
+    Status::MethodNotAllowed
+}

@@ -1,0 +1,225 @@
+//! `/register`: create an account (unconfirmed when confirmation is on) and send `Welcome`.
+
+use rocket::{get, post, Route};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Map};
+
+use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::config::SecurityConfig;
+use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
+use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::password::validate_password_length;
+use crate::session::login_user_via;
+
+pub(super) fn routes(_config: &SecurityConfig) -> Vec<Route> {
+    rocket::routes![register_page, register]
+}
+
+fn register_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("register_user_form", ctx.config().route_path("/register"))
+        .kind(FormKind::Register)
+}
+
+#[get("/register")]
+async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    if let Some(reply) = anonymous_only(&ctx).await? {
+        return Ok(reply);
+    }
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    let mut form = register_form(&ctx);
+    if let Some(next) = ctx.query_next() {
+        form.value("next", next);
+    }
+    ctx.page("register_user.html.tera", &form, Context::new())
+        .await
+}
+
+/// Checks a new password and its confirmation, recording errors under the given field names.
+pub(crate) fn check_new_password(
+    config: &SecurityConfig,
+    form: &mut FormState,
+    input: &Input,
+    field: &str,
+    confirm_field: &str,
+) -> Option<String> {
+    let password = input.get(field).filter(|p| !p.is_empty());
+    let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
+    match password {
+        None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
+        Some(p) => {
+            if let Err(e) =
+                validate_password_length(p, config.password_length_min, config.password_length_max)
+            {
+                form.error(field, e.to_string());
+            }
+        }
+    }
+    match confirm {
+        None => form.error(confirm_field, msg::PASSWORD_NOT_PROVIDED),
+        Some(c) if password.is_some_and(|p| p != c) => {
+            form.error(confirm_field, msg::PASSWORDS_DO_NOT_MATCH)
+        }
+        Some(_) => {}
+    }
+    password.map(str::to_owned)
+}
+
+#[post("/register", data = "<input>")]
+async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    if let Some(reply) = anonymous_only(&ctx).await? {
+        return Ok(reply);
+    }
+    ctx.check_csrf(&input).await?;
+    let config = ctx.config();
+    let mut form = register_form(&ctx);
+    let raw_email = input.text("email");
+    form.value("email", raw_email.clone().unwrap_or_default());
+    let email = match &raw_email {
+        None => {
+            form.error("email", msg::EMAIL_NOT_PROVIDED);
+            None
+        }
+        Some(raw) => {
+            let valid = validate_email(raw);
+            if valid.is_none() {
+                form.error("email", msg::INVALID_EMAIL);
+            }
+            valid
+        }
+    };
+    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    let next = form_next(&ctx, &input, &mut form);
+    let extra = form.check_extra_fields(ctx.sec, &input);
+    if form.has_errors() {
+        return ctx.invalid("register_user.html.tera", &form).await;
+    }
+    let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
+
+    let existing = ctx
+        .sec
+        .datastore()
+        .find_user(UserQuery::Email(&email))
+        .await?;
+    let created = match existing {
+        Some(owner) => Err(owner),
+        None => {
+            let hash = ctx.sec.hasher().hash(&password).await?;
+            let new_user = NewUser {
+                email: email.clone(),
+                password: Some(hash),
+                active: true,
+                extra,
+                ..NewUser::default()
+            };
+            match ctx.sec.datastore().create_user(new_user).await {
+                Ok(user) => Ok(user),
+                // Lost a race with another registration of the same address.
+                Err(DatastoreError::DuplicateUser) => {
+                    match ctx
+                        .sec
+                        .datastore()
+                        .find_user(UserQuery::Email(&email))
+                        .await?
+                    {
+                        Some(owner) => Err(owner),
+                        None => return Err(DatastoreError::DuplicateUser.into()),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+
+    let logged_in = match created {
+        Ok(user) => registered(&ctx, &user, next.is_some()).await?,
+        Err(owner) => {
+            someone_tried_to_register(&ctx, &owner).await?;
+            false
+        }
+    };
+    let target = next
+        .or_else(|| config.post_register_view.clone())
+        .unwrap_or_else(|| config.post_login_view.clone());
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("user".into(), json!({}));
+        return ctx.ok(response).await;
+    }
+    if config.confirmable && !logged_in {
+        ctx.flash(
+            "success",
+            format!(
+                "Thank you. To confirm your email address {email}, please click on the link in \
+                 the email we have just sent to you."
+            ),
+        )
+        .await?;
+    }
+    Ok(Reply::redirect(target))
+}
+
+/// After creating `user`: the welcome mail, the event, and the login when no confirmation is
+/// needed. Returns whether the user was signed in.
+async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool, Error> {
+    let config = ctx.config();
+    let confirm_token = config
+        .confirmable
+        .then(|| super::confirm::confirmation_token(ctx.sec, user));
+    if config.send_register_email {
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        if let Some(token) = &confirm_token {
+            context.insert(
+                "confirmation_link",
+                &super::confirm::confirmation_link(ctx, token),
+            );
+        }
+        ctx.sec
+            .send_mail(
+                &config.email_subject_register,
+                &user.email,
+                "welcome",
+                &context,
+            )
+            .await?;
+    }
+    ctx.sec.emit(SecurityEvent::UserRegistered {
+        user: user.clone(),
+        confirm_token,
+    });
+    if !config.confirmable || config.login_without_confirmation {
+        login_user_via(ctx.req, user, false, "register").await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// A registration for an address that has an account: the owner is told, with a link to reset
+/// the password (and to confirm, if still unconfirmed). Nothing changes in the account.
+async fn someone_tried_to_register(ctx: &Ctx<'_>, owner: &User) -> Result<(), Error> {
+    let config = ctx.config();
+    let mut context = Context::new();
+    context.insert("user", &json!({"email": owner.email}));
+    if config.recoverable {
+        let token = super::recover::reset_token(ctx.sec, owner);
+        context.insert("recovery_link", &super::recover::reset_link(ctx, &token));
+    }
+    if config.confirmable && !owner.is_confirmed() {
+        let token = super::confirm::confirmation_token(ctx.sec, owner);
+        context.insert(
+            "confirmation_link",
+            &super::confirm::confirmation_link(ctx, &token),
+        );
+    }
+    ctx.sec
+        .send_mail(
+            &config.email_subject_register,
+            &owner.email,
+            "welcome_existing",
+            &context,
+        )
+        .await
+}

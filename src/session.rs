@@ -1,0 +1,532 @@
+//! Server-side sessions: the `session` and `remember_token` cookies, flashes, and who is signed
+//! in.
+//!
+//! The cookies carry random 256-bit secrets; the datastore keeps only their SHA-256. A session
+//! row is written only when there is something to keep (a CSRF secret, a flash, a login), and
+//! changes are saved once, when the response leaves (see [`SessionCell::persist`]).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rocket::http::{Cookie, SameSite};
+use rocket::request::Request;
+use rocket::tokio::sync::{Mutex, MutexGuard};
+use rocket::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
+use crate::error::Error;
+use crate::fairing::Security;
+use crate::token::{random_secret, sha256_hex, TokenPurpose};
+
+/// A message shown once on the next page a person sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// `error`, `info` or `success`.
+    pub category: String,
+    /// The text.
+    pub message: String,
+}
+
+/// What a session keeps besides its user.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct SessionData {
+    /// Secret the CSRF tokens of this session are bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_secret: Option<String>,
+    /// Flashes waiting for the next rendered page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flashes: Vec<Flash>,
+    /// Flow state (pending two-factor login, set-up state, ...).
+    #[serde(default, flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// How the current request was authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// A session cookie.
+    Session,
+    /// A remember-me cookie (which then starts a new session).
+    Remember,
+    /// An auth token (header, query parameter or JSON body key).
+    Token,
+    /// HTTP Basic credentials.
+    Basic,
+}
+
+enum RememberChange {
+    Keep,
+    Set(User),
+    Clear,
+}
+
+/// The session of one request, loaded on first use.
+pub(crate) struct LiveSession {
+    secret: Option<String>,
+    record: Option<SessionRecord>,
+    pub data: SessionData,
+    user: Option<(User, AuthMethod)>,
+    auth_resolved: bool,
+    fresh_at: Option<NaiveDateTime>,
+    dirty: bool,
+    rotate: bool,
+    destroy: bool,
+    clear_cookie: bool,
+    remember_hash: Option<String>,
+    remember: RememberChange,
+}
+
+/// Request-local holder of the [`LiveSession`]; saved by the fairing when the response leaves.
+#[derive(Default)]
+pub(crate) struct SessionCell {
+    inner: Mutex<Option<LiveSession>>,
+}
+
+fn naive(now: DateTime<Utc>) -> NaiveDateTime {
+    now.naive_utc()
+}
+
+fn cookie_secret<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
+    request
+        .cookies()
+        .get(name)
+        .map(|c| c.value())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+impl SessionCell {
+    /// The cell of this request.
+    pub fn of<'r>(request: &'r Request<'_>) -> &'r SessionCell {
+        request.local_cache(SessionCell::default)
+    }
+
+    /// Locks the session, loading it from the cookie on first use.
+    pub async fn lock<'r>(request: &'r Request<'_>) -> Result<SessionGuard<'r>, Error> {
+        let cell = SessionCell::of(request);
+        let mut guard = cell.inner.lock().await;
+        if guard.is_none() {
+            *guard = Some(load(request).await?);
+        }
+        Ok(SessionGuard { guard })
+    }
+
+    /// Saves what changed and sets or clears the cookies. Called once per response.
+    pub async fn persist(request: &Request<'_>, response: &mut Response<'_>) -> Result<(), Error> {
+        let cell = SessionCell::of(request);
+        let mut guard = cell.inner.lock().await;
+        let Some(live) = guard.as_mut() else {
+            return Ok(());
+        };
+        let security = Security::of(request);
+        let config = security.config();
+        let store = security.datastore();
+        let now = security.now();
+        let secure = config.cookie_secure(request.rocket().config().tls_enabled());
+        let session_cookie = |value: String| {
+            Cookie::build((config.session_cookie_name.clone(), value))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .path("/")
+                .secure(secure)
+                .build()
+        };
+        let expires = |last_seen: NaiveDateTime, created: NaiveDateTime| {
+            (last_seen + config.session_idle_timeout.to_chrono())
+                .min(created + config.session_absolute_timeout.to_chrono())
+        };
+
+        if live.destroy || live.rotate {
+            if let Some(old) = live.record.take() {
+                store.delete_session(&old.id_hash).await?;
+            }
+            live.secret = None;
+        }
+        let user_row = live.user_id_for_row();
+        match &mut live.record {
+            Some(record) => {
+                let stale = naive(now) - record.last_seen_at > chrono::Duration::seconds(60);
+                if live.dirty || stale {
+                    record.data = serde_json::to_string(&live.data).unwrap_or_default();
+                    record.last_seen_at = naive(now);
+                    record.expires_at = expires(record.last_seen_at, record.created_at);
+                    record.fresh_at = live.fresh_at;
+                    store.update_session(record).await?;
+                }
+            }
+            None if live.dirty || (live.rotate && user_row.is_some()) => {
+                let secret = random_secret();
+                let record = SessionRecord {
+                    id_hash: sha256_hex(&secret),
+                    kind: SessionKind::Session,
+                    user_id: user_row.as_ref().map(|(id, _)| *id),
+                    fs_uniquifier: user_row.map(|(_, uniquifier)| uniquifier),
+                    data: serde_json::to_string(&live.data).unwrap_or_default(),
+                    created_at: naive(now),
+                    last_seen_at: naive(now),
+                    expires_at: expires(naive(now), naive(now)),
+                    fresh_at: live.fresh_at,
+                    ip: security.client_ip(request),
+                    user_agent: request
+                        .headers()
+                        .get_one("User-Agent")
+                        .map(|ua| ua.chars().take(255).collect()),
+                };
+                store.create_session(&record).await?;
+                response.adjoin_header(session_cookie(secret.clone()));
+                live.secret = Some(secret);
+                live.record = Some(record);
+            }
+            None => {}
+        }
+        if live.record.is_none() && (live.destroy || live.clear_cookie) {
+            let mut removal = session_cookie(String::new());
+            removal.make_removal();
+            response.adjoin_header(removal);
+        }
+        live.dirty = false;
+        live.rotate = false;
+        live.destroy = false;
+        live.clear_cookie = false;
+
+        match std::mem::replace(&mut live.remember, RememberChange::Keep) {
+            RememberChange::Keep => {}
+            RememberChange::Set(user) => {
+                let secret = random_secret();
+                let duration = config.remember_cookie_duration.to_chrono();
+                let record = SessionRecord {
+                    id_hash: sha256_hex(&secret),
+                    kind: SessionKind::Remember,
+                    user_id: Some(user.id),
+                    fs_uniquifier: Some(user.fs_uniquifier.clone()),
+                    data: "{}".into(),
+                    created_at: naive(now),
+                    last_seen_at: naive(now),
+                    expires_at: naive(now) + duration,
+                    fresh_at: None,
+                    ip: security.client_ip(request),
+                    user_agent: None,
+                };
+                store.create_session(&record).await?;
+                let expires_at =
+                    rocket::time::OffsetDateTime::from_unix_timestamp((now + duration).timestamp())
+                        .unwrap_or(rocket::time::OffsetDateTime::now_utc());
+                let cookie = Cookie::build((config.remember_cookie_name.clone(), secret))
+                    .http_only(true)
+                    .same_site(SameSite::Lax)
+                    .path("/")
+                    .secure(secure)
+                    .expires(expires_at)
+                    .build();
+                response.adjoin_header(cookie);
+                live.remember_hash = Some(record.id_hash);
+            }
+            RememberChange::Clear => {
+                if let Some(hash) = live.remember_hash.take() {
+                    store.delete_session(&hash).await?;
+                }
+                let mut removal = Cookie::build((config.remember_cookie_name.clone(), ""))
+                    .path("/")
+                    .build();
+                removal.make_removal();
+                response.adjoin_header(removal);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A locked session.
+pub(crate) struct SessionGuard<'r> {
+    guard: MutexGuard<'r, Option<LiveSession>>,
+}
+
+impl std::ops::Deref for SessionGuard<'_> {
+    type Target = LiveSession;
+    fn deref(&self) -> &LiveSession {
+        self.guard
+            .as_ref()
+            .expect("loaded before the guard is handed out")
+    }
+}
+
+impl std::ops::DerefMut for SessionGuard<'_> {
+    fn deref_mut(&mut self) -> &mut LiveSession {
+        self.guard
+            .as_mut()
+            .expect("loaded before the guard is handed out")
+    }
+}
+
+async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
+    let security = Security::of(request);
+    let config = security.config();
+    let now = naive(security.now());
+    let mut live = LiveSession {
+        secret: None,
+        record: None,
+        data: SessionData::default(),
+        user: None,
+        auth_resolved: false,
+        fresh_at: None,
+        dirty: false,
+        rotate: false,
+        destroy: false,
+        clear_cookie: false,
+        remember_hash: None,
+        remember: RememberChange::Keep,
+    };
+    if let Some(secret) = cookie_secret(request, &config.session_cookie_name) {
+        let hash = sha256_hex(secret);
+        match security.datastore().find_session(&hash).await? {
+            Some(record) if record.kind == SessionKind::Session && record.expires_at > now => {
+                live.data = serde_json::from_str(&record.data).unwrap_or_default();
+                live.fresh_at = record.fresh_at;
+                live.secret = Some(secret.to_owned());
+                live.record = Some(record);
+            }
+            Some(record) => {
+                security.datastore().delete_session(&record.id_hash).await?;
+                live.clear_cookie = true;
+            }
+            None => live.clear_cookie = true,
+        }
+    } else if request.cookies().get(&config.session_cookie_name).is_some() {
+        live.clear_cookie = true;
+    }
+    if let Some(secret) = cookie_secret(request, &config.remember_cookie_name) {
+        live.remember_hash = Some(sha256_hex(secret));
+    }
+    Ok(live)
+}
+
+impl LiveSession {
+    fn user_id_for_row(&self) -> Option<(i64, String)> {
+        match &self.user {
+            Some((user, AuthMethod::Session | AuthMethod::Remember)) => {
+                Some((user.id, user.fs_uniquifier.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a session row exists or will be written.
+    pub fn has_secret(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// Hash of the current session's cookie secret, if it is stored.
+    pub fn id_hash(&self) -> Option<&str> {
+        self.record.as_ref().map(|r| r.id_hash.as_str())
+    }
+
+    /// Hash of the remember-me cookie presented with this request.
+    pub fn remember_hash(&self) -> Option<&str> {
+        self.remember_hash.as_deref()
+    }
+
+    /// Marks the data changed, so it is saved with the response.
+    pub fn touch(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Adds a flash for the next page.
+    pub fn flash(&mut self, category: &str, message: impl Into<String>) {
+        self.data.flashes.push(Flash {
+            category: category.into(),
+            message: message.into(),
+        });
+        self.dirty = true;
+    }
+
+    /// Takes the waiting flashes.
+    pub fn take_flashes(&mut self) -> Vec<Flash> {
+        if self.data.flashes.is_empty() {
+            return Vec::new();
+        }
+        self.dirty = true;
+        std::mem::take(&mut self.data.flashes)
+    }
+
+    /// When the signed-in user last proved who they are in this session.
+    pub fn fresh_at(&self) -> Option<NaiveDateTime> {
+        self.fresh_at
+    }
+
+    /// Marks the session freshly authenticated.
+    pub fn mark_fresh(&mut self, at: NaiveDateTime) {
+        self.fresh_at = Some(at);
+        self.dirty = true;
+    }
+
+    /// Starts a signed-in session for `user` under a new id (no fixation). The data (CSRF
+    /// secret, flashes) moves to the new session.
+    pub fn login(&mut self, user: &User, remember: bool, at: NaiveDateTime) {
+        self.user = Some((user.clone(), AuthMethod::Session));
+        self.auth_resolved = true;
+        self.fresh_at = Some(at);
+        self.rotate = true;
+        self.dirty = true;
+        if remember {
+            self.remember = RememberChange::Set(user.clone());
+        }
+    }
+
+    /// Ends the session: the row is deleted, a copied cookie stops working, flow state and the
+    /// CSRF secret are gone, and the remember-me token is revoked.
+    pub fn logout(&mut self) {
+        self.user = None;
+        self.auth_resolved = true;
+        self.data = SessionData::default();
+        self.fresh_at = None;
+        self.destroy = true;
+        self.dirty = false;
+        self.remember = RememberChange::Clear;
+    }
+
+    /// Replaces the cached user (after the user changed in this request).
+    pub fn refresh_user(&mut self, user: User) {
+        if let Some((current, _)) = &mut self.user {
+            if current.id == user.id {
+                *current = user;
+            }
+        }
+    }
+}
+
+/// Finds who the request is authenticated as: auth token, session cookie, or remember-me
+/// cookie, in that order. Cached for the rest of the request.
+pub(crate) async fn authenticate(
+    request: &Request<'_>,
+) -> Result<Option<(User, AuthMethod)>, Error> {
+    let mut session = SessionCell::lock(request).await?;
+    if session.auth_resolved {
+        return Ok(session.user.clone());
+    }
+    session.auth_resolved = true;
+    let security = Security::of(request);
+    let store = security.datastore();
+    let now = security.now();
+
+    if let Some(token) = auth_token_of(request) {
+        if let Some(user) = security.user_for_auth_token(&token).await? {
+            session.user = Some((user, AuthMethod::Token));
+            return Ok(session.user.clone());
+        }
+    }
+
+    if let Some(record) = &session.record {
+        if let Some(user_id) = record.user_id {
+            let user = store.find_user(UserQuery::Id(user_id)).await?;
+            match user {
+                Some(user)
+                    if user.active
+                        && Some(&user.fs_uniquifier) == record.fs_uniquifier.as_ref() =>
+                {
+                    session.user = Some((user, AuthMethod::Session));
+                    return Ok(session.user.clone());
+                }
+                _ => {
+                    // The user is gone, deactivated or rotated their uniquifier: end the session.
+                    session.logout();
+                }
+            }
+        }
+    }
+
+    if let Some(hash) = session.remember_hash.clone() {
+        let record = store.find_session(&hash).await?;
+        let user = match &record {
+            Some(r) if r.kind == SessionKind::Remember && r.expires_at > naive(now) => {
+                match r.user_id {
+                    Some(id) => store.find_user(UserQuery::Id(id)).await?,
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        match (record, user) {
+            (Some(r), Some(user))
+                if user.active && r.fs_uniquifier.as_ref() == Some(&user.fs_uniquifier) =>
+            {
+                session.user = Some((user, AuthMethod::Remember));
+                session.rotate = true;
+                session.dirty = true;
+                return Ok(session.user.clone());
+            }
+            _ => {
+                session.remember = RememberChange::Clear;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The auth token of a request: the configured header, else the configured query parameter.
+/// (A JSON body key is read by the flows that parse the body.)
+fn auth_token_of(request: &Request<'_>) -> Option<String> {
+    let config = Security::of(request).config();
+    if let Some(value) = request
+        .headers()
+        .get_one(&config.token_authentication_header)
+    {
+        return Some(value.to_owned()).filter(|v| !v.is_empty());
+    }
+    let key = config.token_authentication_key.as_deref()?;
+    request
+        .query_value::<String>(key)
+        .and_then(Result::ok)
+        .filter(|v| !v.is_empty())
+}
+
+/// Signs `user` in for the rest of this request and in a new session: the session id is
+/// rotated, `remember` sets the `remember_token` cookie, trackable fields are updated and
+/// [`SecurityEvent::UserAuthenticated`](crate::SecurityEvent) is emitted.
+///
+/// This is Flask-Security-Too's `login_user`. The flows call it after checking credentials;
+/// an application may call it from its own handlers (for example after an OAuth callback).
+pub async fn login_user(request: &Request<'_>, user: &User, remember: bool) -> Result<User, Error> {
+    login_user_via(request, user, remember, "password").await
+}
+
+pub(crate) async fn login_user_via(
+    request: &Request<'_>,
+    user: &User,
+    remember: bool,
+    method: &str,
+) -> Result<User, Error> {
+    let security = Security::of(request);
+    let now = security.now();
+    let user = if security.config().trackable {
+        let ip = security.client_ip(request);
+        security
+            .datastore()
+            .record_login(user.id, naive(now), ip.as_deref())
+            .await?
+    } else {
+        user.clone()
+    };
+    SessionCell::lock(request)
+        .await?
+        .login(&user, remember, naive(now));
+    security.emit(crate::events::SecurityEvent::UserAuthenticated {
+        user: user.clone(),
+        method: method.to_owned(),
+    });
+    Ok(user)
+}
+
+/// Signs the current user out: the server-side session is deleted (a copied cookie stops
+/// working) and the remember-me token is revoked. This is Flask-Security-Too's `logout_user`.
+pub async fn logout_user(request: &Request<'_>) -> Result<(), Error> {
+    SessionCell::lock(request).await?.logout();
+    Ok(())
+}
+
+/// The auth-token claims: the user's `fs_token_uniquifier`.
+pub(crate) fn auth_token_for(security: &Security, user: &User) -> String {
+    security.keys().sign(
+        TokenPurpose::Auth,
+        &user.fs_token_uniquifier,
+        security.now(),
+    )
+}
