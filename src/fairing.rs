@@ -190,6 +190,18 @@ impl Security {
         Ok(())
     }
 
+    /// Sets a new password for `user`: hashes it, revokes every auth token issued before
+    /// (a new `fs_token_uniquifier`), and ends every session and remember-me token of the user
+    /// except those whose hashes are in `keep` (the session doing the change stays signed in).
+    pub async fn set_password(&self, user: &User, password: &str, keep: &[&str]) -> Result<User, Error> {
+        let mut user = user.clone();
+        user.password = Some(self.hasher().hash(password).await?);
+        user.fs_token_uniquifier = crate::token::random_uniquifier();
+        let user = self.datastore().update_user(&user).await?;
+        self.datastore().delete_user_sessions(user.id, keep).await?;
+        Ok(user)
+    }
+
     /// The client's address: the socket peer, or Rocket's `ip_header` when the application
     /// configured one explicitly.
     pub fn client_ip(&self, request: &Request<'_>) -> Option<String> {
@@ -409,126 +421,20 @@ impl Fairing for SecurityFairing {
 
 type IgniteResult = Result<Rocket<Build>, (Rocket<Build>, String)>;
 
-async fn ignite(builder: SecurityBuilder, mut rocket: Rocket<Build>) -> IgniteResult {
+async fn ignite(builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult {
     let figment = rocket.figment().clone();
-    let (mut config, unknown) = match SecurityConfig::from_figment(&figment) {
-        Ok(parsed) => parsed,
-        Err(e) => return Err((rocket, e.to_string())),
+    let built = match builder.build(&figment).await {
+        Ok(built) => built,
+        Err(message) => return Err((rocket, message)),
     };
-    for key in unknown {
-        tracing::warn!("rocket_security: unknown setting `{key}` is ignored");
+    let mut rocket = rocket;
+    if let Some(secret_key) = built.generated_secret_key {
+        rocket = rocket.configure(figment.merge(("secret_key", secret_key)));
     }
-    let db_url: Option<String> = figment.extract_inner("databases.security.url").ok();
-
-    // Secrets: required in release; generated once and kept in debug.
-    let secret_key: Option<String> = figment.extract_inner("secret_key").ok();
-    let (secret_key, salt) = match (secret_key, config.password_salt.clone()) {
-        (Some(key), Some(salt)) => (key, salt),
-        (key, salt) if is_release(&figment) => {
-            let missing = if key.is_none() {
-                "secret_key"
-            } else {
-                "security.password_salt"
-            };
-            let _ = salt;
-            return Err((
-                rocket,
-                format!(
-                    "`{missing}` must be set in release: generate one with \
-                     `openssl rand -base64 64` and put it in Rocket.toml or the environment"
-                ),
-            ));
-        }
-        (key, salt) => match dev_secrets(db_url.as_deref(), key, salt) {
-            Ok(pair) => pair,
-            Err(e) => return Err((rocket, e)),
-        },
-    };
-    config.password_salt = Some(salt.clone());
-    if figment.find_value("secret_key").is_err() {
-        rocket = rocket.configure(figment.clone().merge(("secret_key", secret_key.clone())));
+    if let Some(pool) = built.pool {
+        rocket = rocket.manage(SecurityDb::from(pool));
     }
-
-    let datastore: Arc<dyn UserDatastore> = match builder.datastore {
-        Some(store) => store,
-        None => {
-            let Some(url) = db_url else {
-                return Err((
-                    rocket,
-                    "no datastore: set `databases.security.url` (for example \
-                     \"sqlite://security.sqlite3\") or pass one to Security::builder().datastore(..)"
-                        .into(),
-                ));
-            };
-            let pool_figment = figment.focus("databases.security");
-            let pool = match <DbPool as rocket_db_pools::Pool>::init(&pool_figment).await {
-                Ok(pool) => pool,
-                Err(e) => return Err((rocket, format!("cannot open the database {url:?}: {e}"))),
-            };
-            let store = DieselDatastore::new(pool.clone());
-            if config.auto_migrate {
-                if let Err(e) = store.run_migrations().await {
-                    return Err((rocket, format!("migrating the database failed: {e}")));
-                }
-            }
-            rocket = rocket.manage(SecurityDb::from(pool));
-            {
-                let _ = store;
-                unreachable!()
-            }
-        }
-    };
-
-    let hasher: Arc<dyn PasswordHasher> = match builder.hasher {
-        Some(hasher) => hasher,
-        None => Arc::new(Argon2Hasher::new(
-            Argon2Settings {
-                memory_kib: config.argon2_memory_kib,
-                iterations: config.argon2_iterations,
-                parallelism: config.argon2_parallelism,
-            },
-            Some(salt),
-            config.password_hash_workers,
-            config.password_hash_queue,
-        )),
-    };
-
-    let mailer = match builder.mailer {
-        Some(mailer) => mailer,
-        None => match mailer_from_config(&config.mail) {
-            Ok(mailer) => mailer,
-            Err(e) => return Err((rocket, format!("security.mail: {e}"))),
-        },
-    };
-    let outbox = Arc::new(Outbox::new(
-        datastore.clone(),
-        mailer.clone(),
-        config.mail.max_attempts,
-    ));
-
-    let template_dir = app_template_dir(&figment);
-    let templates = match Templates::load(Some(&template_dir)) {
-        Ok(t) => t,
-        Err(e) => return Err((rocket, e)),
-    };
-
-    let trust_ip_header = figment.find_value("ip_header").is_ok();
-    let security = Security {
-        inner: Arc::new(Inner {
-            keys: TokenKeys::new(secret_key.as_bytes()),
-            datastore,
-            hasher,
-            mailer,
-            outbox,
-            templates,
-            events: Events::new(builder.handlers),
-            clock: builder.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            payload: builder.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
-            form_fields: builder.form_fields,
-            trust_ip_header,
-            config,
-        }),
-    };
+    let security = built.security;
     let base = if security.config().url_prefix.is_empty() {
         "/".to_owned()
     } else {
@@ -539,6 +445,115 @@ async fn ignite(builder: SecurityBuilder, mut rocket: Rocket<Build>) -> IgniteRe
         .mount(base, routes)
         .register("/", crate::catchers::catchers())
         .manage(security))
+}
+
+/// What [`SecurityBuilder::build`] makes.
+pub(crate) struct Built {
+    pub security: Security,
+    /// The pool opened for the default datastore.
+    pub pool: Option<DbPool>,
+    /// A development `secret_key` to hand to Rocket, when none was configured.
+    pub generated_secret_key: Option<String>,
+}
+
+impl SecurityBuilder {
+    /// Reads the configuration from `figment` and opens everything: the state the fairing
+    /// manages, and what the command line works with.
+    pub(crate) async fn build(self, figment: &Figment) -> Result<Built, String> {
+        let (mut config, unknown) =
+            SecurityConfig::from_figment(figment).map_err(|e| e.to_string())?;
+        for key in unknown {
+            tracing::warn!("rocket_security: unknown setting `{key}` is ignored");
+        }
+        let db_url: Option<String> = figment.extract_inner("databases.security.url").ok();
+
+        // Secrets: required in release; generated once and kept in debug.
+        let configured_key: Option<String> = figment.extract_inner("secret_key").ok();
+        let generate = configured_key.is_none();
+        let (secret_key, salt) = match (configured_key, config.password_salt.clone()) {
+            (Some(key), Some(salt)) => (key, salt),
+            (key, _) if is_release(figment) => {
+                let missing = if key.is_none() {
+                    "secret_key"
+                } else {
+                    "security.password_salt"
+                };
+                return Err(format!(
+                    "`{missing}` must be set in release: generate one with \
+                     `openssl rand -base64 64` and put it in Rocket.toml or the environment"
+                ));
+            }
+            (key, salt) => dev_secrets(db_url.as_deref(), key, salt)?,
+        };
+        config.password_salt = Some(salt.clone());
+
+        let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
+            Some(store) => (store, None),
+            None => {
+                let url = db_url.ok_or(
+                    "no datastore: set `databases.security.url` (for example \
+                     \"sqlite://security.sqlite3\") or pass one to \
+                     Security::builder().datastore(..)",
+                )?;
+                let pool = <DbPool as rocket_db_pools::Pool>::init(&figment.focus("databases.security"))
+                    .await
+                    .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
+                let store = DieselDatastore::new(pool.clone());
+                if config.auto_migrate {
+                    store
+                        .run_migrations()
+                        .await
+                        .map_err(|e| format!("migrating the database failed: {e}"))?;
+                }
+                (Arc::new(store) as Arc<dyn UserDatastore>, Some(pool))
+            }
+        };
+
+        let hasher: Arc<dyn PasswordHasher> = match self.hasher {
+            Some(hasher) => hasher,
+            None => Arc::new(Argon2Hasher::new(
+                Argon2Settings {
+                    memory_kib: config.argon2_memory_kib,
+                    iterations: config.argon2_iterations,
+                    parallelism: config.argon2_parallelism,
+                },
+                Some(salt),
+                config.password_hash_workers,
+                config.password_hash_queue,
+            )),
+        };
+        let mailer = match self.mailer {
+            Some(mailer) => mailer,
+            None => mailer_from_config(&config.mail).map_err(|e| format!("security.mail: {e}"))?,
+        };
+        let outbox = Arc::new(Outbox::new(
+            datastore.clone(),
+            mailer.clone(),
+            config.mail.max_attempts,
+        ));
+        let templates = Templates::load(Some(&app_template_dir(figment)))?;
+        let security = Security {
+            inner: Arc::new(Inner {
+                keys: TokenKeys::new(secret_key.as_bytes()),
+                datastore,
+                hasher,
+                mailer,
+                outbox,
+                templates,
+                events: Events::new(self.handlers),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                payload: self.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
+                form_fields: self.form_fields,
+                trust_ip_header: figment.find_value("ip_header").is_ok(),
+                config,
+            }),
+        };
+        Ok(Built {
+            security,
+            pool,
+            generated_secret_key: generate.then_some(secret_key),
+        })
+    }
 }
 
 /// The application's template folder: Rocket's `template_dir`, default `templates`.

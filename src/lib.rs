@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod catchers;
+pub mod cli;
 mod clock;
 mod config;
 mod csrf;
@@ -29,6 +30,6 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
 pub use flows::{FieldValidator, FormField, FormKind};
-pub use guards::{AnyRole, AuthUser, CurrentUser, RoleName, RoleSet, Roles, TokenAuth};
+pub use guards::{AnyRole, AuthUser, CurrentUser, PageContext, RoleName, RoleSet, Roles, TokenAuth};
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};

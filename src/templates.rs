@@ -28,6 +28,14 @@ pub(crate) fn static_file(name: &str) -> Option<&'static str> {
         .map(|(_, body)| *body)
 }
 
+/// The name a template file is known by: its path under the template folder without the
+/// `.tera` suffix (`security/login_user.html`), the same name `rocket_dyn_templates` gives it,
+/// so `{% extends %}` and `{% import %}` resolve in both engines.
+fn template_name(relative_path: &str) -> String {
+    let name = relative_path.replace('\\', "/");
+    name.strip_suffix(".tera").map(str::to_owned).unwrap_or(name)
+}
+
 /// Security pages and mail templates.
 pub(crate) struct Templates {
     tera: Tera,
@@ -43,7 +51,7 @@ fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Option<St
             collect_tera_files(root, &path, out);
         } else if path.extension().is_some_and(|e| e == "tera") {
             if let Ok(rel) = path.strip_prefix(root) {
-                let name = rel.to_string_lossy().replace('\\', "/");
+                let name = template_name(&rel.to_string_lossy());
                 out.push((path, Some(name)));
             }
         }
@@ -54,10 +62,10 @@ impl Templates {
     /// The embedded defaults, overridden by the `.tera` files under `app_dir` (when it exists).
     pub fn load(app_dir: Option<&Path>) -> Result<Self, String> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml", ".html.tera", ".xml.tera"]);
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let defaults = embedded::TEMPLATES
             .iter()
-            .map(|(name, body)| (name.to_string(), body.to_string()));
+            .map(|(name, body)| (template_name(name), body.to_string()));
         tera.add_raw_templates(defaults)
             .map_err(|e| format!("default templates: {}", describe(&e)))?;
         if let Some(dir) = app_dir.filter(|d| d.is_dir()) {
@@ -120,7 +128,7 @@ pub(crate) fn error_page(
         context.insert("current_user", &json!(null));
         security
             .templates()
-            .render("security/error.html.tera", &context)
+            .render("security/error.html", &context)
             .ok()
     });
     Ok(match rendered {

@@ -268,6 +268,14 @@ pub(crate) fn random_secret() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A fresh uniquifier: 32 random hex characters.
+pub(crate) fn random_uniquifier() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// Constant-time equality of two strings.
 pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     bool::from(a.as_bytes().ct_eq(b.as_bytes()))

@@ -58,7 +58,7 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     if let Some(next) = ctx.query_next() {
         form.value("next", next);
     }
-    ctx.page("login_user.html.tera", &form, Default::default())
+    ctx.page("login_user.html", &form, Default::default())
         .await
 }
 
@@ -84,13 +84,13 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         ctx.flash("error", msg::INVALID_REDIRECT).await?;
     }
     if form.has_errors() {
-        return ctx.invalid("login_user.html.tera", &form).await;
+        return ctx.invalid("login_user.html", &form).await;
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
     let Some(user) = authenticate_password(&ctx, &email, password).await? else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
-        return ctx.invalid("login_user.html.tera", &form).await;
+        return ctx.invalid("login_user.html", &form).await;
     };
 
     if let Some(reply) = crate::flows::two_factor_hook(

@@ -33,7 +33,7 @@ async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     if let Some(next) = ctx.query_next() {
         form.value("next", next);
     }
-    ctx.page("register_user.html.tera", &form, Context::new())
+    ctx.page("register_user.html", &form, Context::new())
         .await
 }
 
@@ -94,7 +94,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
-        return ctx.invalid("register_user.html.tera", &form).await;
+        return ctx.invalid("register_user.html", &form).await;
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 

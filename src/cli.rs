@@ -1,0 +1,244 @@
+//! The command line an application calls from `main`: manage users and roles against the same
+//! configuration (and database) as the server, also while it runs.
+//!
+//! ```text
+//! app users create EMAIL --password P [--role NAME]... [--confirmed] [--inactive]
+//! app users activate EMAIL | users deactivate EMAIL
+//! app users change-password EMAIL --password P
+//! app roles create NAME [--description D]
+//! app roles add EMAIL ROLE | roles remove EMAIL ROLE
+//! ```
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
+use crate::fairing::{Security, SecurityBuilder};
+use crate::flows::validate_email;
+use crate::password::validate_password_length;
+
+/// The command line of an application using rocket_security.
+#[derive(Debug, Parser)]
+#[command(about = "Manage users and roles of a rocket_security application")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Manage users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Manage roles.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create a user.
+    Create {
+        /// E-mail address.
+        email: String,
+        /// Password.
+        #[arg(long)]
+        password: String,
+        /// Grant a role (created when missing); repeat for several.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Mark the address as confirmed.
+        #[arg(long)]
+        confirmed: bool,
+        /// Create the account deactivated.
+        #[arg(long)]
+        inactive: bool,
+    },
+    /// Let a user sign in again.
+    Activate(EmailArg),
+    /// Stop a user from signing in.
+    Deactivate(EmailArg),
+    /// Set a user's password (ends their sessions and revokes their tokens).
+    ChangePassword {
+        /// E-mail address.
+        email: String,
+        /// The new password.
+        #[arg(long)]
+        password: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct EmailArg {
+    /// E-mail address.
+    email: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum RolesCommand {
+    /// Create a role.
+    Create {
+        /// Role name.
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Grant a role to a user.
+    Add {
+        /// E-mail address.
+        email: String,
+        /// Role name.
+        role: String,
+    },
+    /// Revoke a role from a user.
+    Remove {
+        /// E-mail address.
+        email: String,
+        /// Role name.
+        role: String,
+    },
+}
+
+/// Parses `args` (including the program name) and runs the command against the configuration
+/// Rocket would load (`Rocket.toml`, `ROCKET_CONFIG`, `ROCKET_*`). Prints what it did, or an
+/// error; returns the exit code (0 success, 1 failure, 2 usage).
+///
+/// ```no_run
+/// # async fn demo() {
+/// let code = rocket_security::cli::run(std::env::args_os()).await;
+/// std::process::exit(code);
+/// # }
+/// ```
+pub async fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match execute(cli, SecurityBuilder::default(), &rocket::Config::figment()).await {
+        Ok(message) => {
+            println!("{message}");
+            0
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            1
+        }
+    }
+}
+
+/// Like [`run`], for `fn main() -> ExitCode`.
+pub async fn main_exit_code() -> ExitCode {
+    ExitCode::from(run(std::env::args_os()).await.clamp(0, 255) as u8)
+}
+
+/// Runs a parsed command with a builder (to use a custom datastore) and a figment.
+pub async fn execute(
+    cli: Cli,
+    builder: SecurityBuilder,
+    figment: &rocket::figment::Figment,
+) -> Result<String, String> {
+    let security = builder.build(figment).await?.security;
+    match cli.command {
+        Command::Users(command) => users(&security, command).await,
+        Command::Roles(command) => roles(&security, command).await,
+    }
+}
+
+async fn find(security: &Security, email: &str) -> Result<User, String> {
+    let found = match validate_email(email) {
+        Some(email) => security
+            .datastore()
+            .find_user(UserQuery::Email(&email))
+            .await
+            .map_err(|e| e.to_string())?,
+        None => None,
+    };
+    found.ok_or_else(|| format!("no user with the e-mail address {email:?}"))
+}
+
+fn check_password(security: &Security, password: &str) -> Result<(), String> {
+    let config = security.config();
+    validate_password_length(password, config.password_length_min, config.password_length_max)
+        .map_err(|e| e.to_string())
+}
+
+async fn users(security: &Security, command: UsersCommand) -> Result<String, String> {
+    let store = security.datastore();
+    match command {
+        UsersCommand::Create {
+            email,
+            password,
+            roles,
+            confirmed,
+            inactive,
+        } => {
+            let email = validate_email(&email).ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
+            check_password(security, &password)?;
+            let hash = security.hasher().hash(&password).await.map_err(|e| e.to_string())?;
+            let user = store
+                .create_user(NewUser {
+                    email: email.clone(),
+                    password: Some(hash),
+                    active: !inactive,
+                    confirmed_at: confirmed.then(|| security.now().naive_utc()),
+                    roles,
+                    ..NewUser::default()
+                })
+                .await
+                .map_err(|e| match e {
+                    DatastoreError::DuplicateUser => format!("a user with the e-mail address {email:?} already exists"),
+                    other => other.to_string(),
+                })?;
+            Ok(format!("created user {} (id {})", user.email, user.id))
+        }
+        UsersCommand::Activate(EmailArg { email }) => {
+            let user = find(security, &email).await?;
+            let changed = store.activate_user(&user).await.map_err(|e| e.to_string())?;
+            Ok(if changed { format!("activated {}", user.email) } else { format!("{} was already active", user.email) })
+        }
+        UsersCommand::Deactivate(EmailArg { email }) => {
+            let user = find(security, &email).await?;
+            let changed = store.deactivate_user(&user).await.map_err(|e| e.to_string())?;
+            Ok(if changed { format!("deactivated {}", user.email) } else { format!("{} was already inactive", user.email) })
+        }
+        UsersCommand::ChangePassword { email, password } => {
+            let user = find(security, &email).await?;
+            check_password(security, &password)?;
+            security.set_password(&user, &password, &[]).await.map_err(|e| e.to_string())?;
+            Ok(format!("changed the password of {}", user.email))
+        }
+    }
+}
+
+async fn roles(security: &Security, command: RolesCommand) -> Result<String, String> {
+    let store = security.datastore();
+    match command {
+        RolesCommand::Create { name, description } => {
+            let role = store
+                .create_role(NewRole { name: name.clone(), description, permissions: Vec::new() })
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("created role {}", role.name))
+        }
+        RolesCommand::Add { email, role } => {
+            let user = find(security, &email).await?;
+            let changed = store.add_role_to_user(&user, &role).await.map_err(|e| e.to_string())?;
+            Ok(if changed { format!("granted {role} to {}", user.email) } else { format!("{} already has {role}", user.email) })
+        }
+        RolesCommand::Remove { email, role } => {
+            let user = find(security, &email).await?;
+            let changed = store.remove_role_from_user(&user, &role).await.map_err(|e| e.to_string())?;
+            Ok(if changed { format!("revoked {role} from {}", user.email) } else { format!("{} did not have {role}", user.email) })
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! A test application: the security fairing on a chosen datastore, a capturing mailer, fast
+//! password hashing, and demo routes like the starter's.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use rocket::http::{Accept, ContentType, Cookie, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use rocket::{get, routes};
+use rocket_security::{
+    role, AnyRole, Argon2Hasher, Argon2Settings, AuthUser, CapturingMailer, Mail, ManualClock,
+    NewUser, Roles, Security, SecurityBuilder, TokenAuth, UserDatastore,
+};
+use serde_json::{json, Value};
+
+role!(Admin = "admin", Editor = "editor", Author = "author");
+
+#[get("/")]
+fn index() -> &'static str {
+    "home"
+}
+
+#[get("/protected")]
+fn protected(user: AuthUser) -> rocket::response::content::RawHtml<String> {
+    rocket::response::content::RawHtml(format!("protected page for {}", user.email))
+}
+
+#[get("/admin")]
+fn admin(user: Roles<Admin>) -> String {
+    format!("admin page for {}", user.email)
+}
+
+#[get("/editor")]
+fn editor(user: AnyRole<(Editor, Author)>) -> String {
+    format!("editor page for {}", user.email)
+}
+
+#[get("/api/token")]
+fn api_token(user: TokenAuth) -> rocket::serde::json::Json<Value> {
+    rocket::serde::json::Json(json!({"email": user.email, "via": "token"}))
+}
+
+/// A running test application.
+pub struct TestApp {
+    pub client: Client,
+    pub store: Arc<dyn UserDatastore>,
+    pub mailer: Arc<CapturingMailer>,
+    pub clock: ManualClock,
+}
+
+/// Settings of the acceptance configuration (CONTRACT C0), as figment pairs.
+pub fn contract_settings() -> Value {
+    json!({
+        "registerable": true,
+        "confirmable": true,
+        "recoverable": true,
+        "changeable": true,
+        "change_email": true,
+        "trackable": true,
+        "return_generic_responses": true,
+        "password_length_min": 8,
+        "login_without_confirmation": false,
+        "confirm_email_within": "10 seconds",
+        "reset_password_within": "10 seconds",
+        "change_email_within": "2 hours",
+        "email_sender": "no-reply@fsref.example.com",
+        "password_salt": "pepper-for-tests",
+    })
+}
+
+pub async fn app(store: Arc<dyn UserDatastore>) -> TestApp {
+    app_with(store, contract_settings(), |b| b).await
+}
+
+pub async fn app_with(
+    store: Arc<dyn UserDatastore>,
+    settings: Value,
+    customise: impl FnOnce(SecurityBuilder) -> SecurityBuilder,
+) -> TestApp {
+    let mailer = Arc::new(CapturingMailer::new());
+    let clock = ManualClock::new();
+    let hasher = Arc::new(Argon2Hasher::new(
+        Argon2Settings {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        },
+        Some("pepper-for-tests".into()),
+        2,
+        64,
+    ));
+    let figment = rocket::Config::figment()
+        .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
+        .merge(("log_level", "critical"))
+        .merge(("template_dir", "tests/no-such-dir"))
+        .merge(("security", settings));
+    let builder = customise(
+        Security::builder()
+            .datastore(store.clone())
+            .mailer(mailer.clone())
+            .password_hasher(hasher)
+            .clock(Arc::new(clock.clone())),
+    );
+    let rocket = rocket::custom(figment)
+        .attach(builder.fairing())
+        .mount("/", routes![index, protected, admin, editor, api_token]);
+    let client = Client::tracked(rocket).await.expect("the test app launches");
+    TestApp {
+        client,
+        store,
+        mailer,
+        clock,
+    }
+}
+
+impl TestApp {
+    /// Creates a user directly in the store.
+    pub async fn user(&self, email: &str, password: &str, confirmed: bool, active: bool, roles: &[&str]) {
+        let security = self.client.rocket().state::<Security>().unwrap();
+        let hash = security.hasher().hash(password).await.unwrap();
+        self.store
+            .create_user(NewUser {
+                email: email.into(),
+                password: Some(hash),
+                active,
+                confirmed_at: confirmed.then(|| chrono::Utc::now().naive_utc()),
+                roles: roles.iter().map(|r| r.to_string()).collect(),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+    }
+
+    /// GET in JSON mode.
+    pub async fn get_json(&self, path: &str) -> (Status, Value) {
+        let response = self
+            .client
+            .get(path)
+            .header(ContentType::JSON)
+            .header(Accept::JSON)
+            .dispatch()
+            .await;
+        read_json(response).await
+    }
+
+    /// A fresh CSRF token from `GET /login` (JSON).
+    pub async fn csrf(&self) -> String {
+        let (status, body) = self.get_json("/login").await;
+        assert_eq!(status, Status::Ok, "{body}");
+        body["response"]["csrf_token"].as_str().unwrap().to_owned()
+    }
+
+    /// POST JSON with a CSRF header.
+    pub async fn post_json(&self, path: &str, body: Value, csrf: Option<&str>) -> (Status, Value) {
+        let mut request = self
+            .client
+            .post(path)
+            .header(ContentType::JSON)
+            .header(Accept::JSON)
+            .body(body.to_string());
+        if let Some(token) = csrf {
+            request = request.header(Header::new("X-CSRF-Token", token.to_owned()));
+        }
+        read_json(request.dispatch().await).await
+    }
+
+    /// POST JSON, fetching a CSRF token first.
+    pub async fn post(&self, path: &str, body: Value) -> (Status, Value) {
+        let csrf = self.csrf().await;
+        self.post_json(path, body, Some(&csrf)).await
+    }
+
+    /// Signs in through `POST /login` (JSON) and asserts success.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let (status, body) = self
+            .post("/login", json!({"email": email, "password": password}))
+            .await;
+        assert_eq!(status, Status::Ok, "login failed: {body}");
+        body
+    }
+
+    /// Mails sent so far.
+    pub fn mails(&self) -> Vec<Mail> {
+        self.mailer.mails()
+    }
+
+    /// The session cookie currently held by the client.
+    pub fn session_cookie(&self) -> Option<Cookie<'static>> {
+        self.client.cookies().get("session").cloned()
+    }
+}
+
+pub async fn read_json(response: LocalResponse<'_>) -> (Status, Value) {
+    let status = response.status();
+    let text = response.into_string().await.unwrap_or_default();
+    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, value)
+}
+
+/// The hidden CSRF token of a rendered form.
+pub fn csrf_from_html(html: &str) -> String {
+    let at = html.find("name=\"csrf_token\"").expect("page has a csrf_token field");
+    let rest = &html[at..];
+    let value = rest.find("value=\"").expect("csrf field has a value") + 7;
+    let end = rest[value..].find('"').unwrap();
+    rest[value..value + end].to_owned()
+}
+
+/// First link in `text` starting with `prefix`.
+pub fn link(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)?;
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '\'')
+        .unwrap_or(rest.len());
+    Some(rest[..end].to_owned())
+}
