@@ -168,8 +168,12 @@ async fn find(security: &Security, email: &str) -> Result<User, String> {
 
 fn check_password(security: &Security, password: &str) -> Result<(), String> {
     let config = security.config();
-    validate_password_length(password, config.password_length_min, config.password_length_max)
-        .map_err(|e| e.to_string())
+    validate_password_length(
+        password,
+        config.password_length_min,
+        config.password_length_max,
+    )
+    .map_err(|e| e.to_string())
 }
 
 async fn users(security: &Security, command: UsersCommand) -> Result<String, String> {
@@ -182,9 +186,14 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
             confirmed,
             inactive,
         } => {
-            let email = validate_email(&email).ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
+            let email = validate_email(&email)
+                .ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
             check_password(security, &password)?;
-            let hash = security.hasher().hash(&password).await.map_err(|e| e.to_string())?;
+            let hash = security
+                .hasher()
+                .hash(&password)
+                .await
+                .map_err(|e| e.to_string())?;
             let user = store
                 .create_user(NewUser {
                     email: email.clone(),
@@ -196,25 +205,44 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
                 })
                 .await
                 .map_err(|e| match e {
-                    DatastoreError::DuplicateUser => format!("a user with the e-mail address {email:?} already exists"),
+                    DatastoreError::DuplicateUser => {
+                        format!("a user with the e-mail address {email:?} already exists")
+                    }
                     other => other.to_string(),
                 })?;
             Ok(format!("created user {} (id {})", user.email, user.id))
         }
         UsersCommand::Activate(EmailArg { email }) => {
             let user = find(security, &email).await?;
-            let changed = store.activate_user(&user).await.map_err(|e| e.to_string())?;
-            Ok(if changed { format!("activated {}", user.email) } else { format!("{} was already active", user.email) })
+            let changed = store
+                .activate_user(&user)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if changed {
+                format!("activated {}", user.email)
+            } else {
+                format!("{} was already active", user.email)
+            })
         }
         UsersCommand::Deactivate(EmailArg { email }) => {
             let user = find(security, &email).await?;
-            let changed = store.deactivate_user(&user).await.map_err(|e| e.to_string())?;
-            Ok(if changed { format!("deactivated {}", user.email) } else { format!("{} was already inactive", user.email) })
+            let changed = store
+                .deactivate_user(&user)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if changed {
+                format!("deactivated {}", user.email)
+            } else {
+                format!("{} was already inactive", user.email)
+            })
         }
         UsersCommand::ChangePassword { email, password } => {
             let user = find(security, &email).await?;
             check_password(security, &password)?;
-            security.set_password(&user, &password, &[]).await.map_err(|e| e.to_string())?;
+            security
+                .set_password(&user, &password, &[])
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(format!("changed the password of {}", user.email))
         }
     }
@@ -225,20 +253,38 @@ async fn roles(security: &Security, command: RolesCommand) -> Result<String, Str
     match command {
         RolesCommand::Create { name, description } => {
             let role = store
-                .create_role(NewRole { name: name.clone(), description, permissions: Vec::new() })
+                .create_role(NewRole {
+                    name: name.clone(),
+                    description,
+                    permissions: Vec::new(),
+                })
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(format!("created role {}", role.name))
         }
         RolesCommand::Add { email, role } => {
             let user = find(security, &email).await?;
-            let changed = store.add_role_to_user(&user, &role).await.map_err(|e| e.to_string())?;
-            Ok(if changed { format!("granted {role} to {}", user.email) } else { format!("{} already has {role}", user.email) })
+            let changed = store
+                .add_role_to_user(&user, &role)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if changed {
+                format!("granted {role} to {}", user.email)
+            } else {
+                format!("{} already has {role}", user.email)
+            })
         }
         RolesCommand::Remove { email, role } => {
             let user = find(security, &email).await?;
-            let changed = store.remove_role_from_user(&user, &role).await.map_err(|e| e.to_string())?;
-            Ok(if changed { format!("revoked {role} from {}", user.email) } else { format!("{} did not have {role}", user.email) })
+            let changed = store
+                .remove_role_from_user(&user, &role)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if changed {
+                format!("revoked {role} from {}", user.email)
+            } else {
+                format!("{} did not have {role}", user.email)
+            })
         }
     }
 }

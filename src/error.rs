@@ -128,6 +128,11 @@ pub(crate) fn no_store() -> Header<'static> {
 impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
+        // Not signed in / not allowed: the catchers answer (login redirect with `next`, or
+        // the JSON envelope), exactly as for a failing guard.
+        if matches!(self, Error::Unauthenticated | Error::Forbidden) {
+            return Err(status);
+        }
         if status.code >= 500 {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }

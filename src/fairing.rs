@@ -193,7 +193,12 @@ impl Security {
     /// Sets a new password for `user`: hashes it, revokes every auth token issued before
     /// (a new `fs_token_uniquifier`), and ends every session and remember-me token of the user
     /// except those whose hashes are in `keep` (the session doing the change stays signed in).
-    pub async fn set_password(&self, user: &User, password: &str, keep: &[&str]) -> Result<User, Error> {
+    pub async fn set_password(
+        &self,
+        user: &User,
+        password: &str,
+        keep: &[&str],
+    ) -> Result<User, Error> {
         let mut user = user.clone();
         user.password = Some(self.hasher().hash(password).await?);
         user.fs_token_uniquifier = crate::token::random_uniquifier();
@@ -495,9 +500,10 @@ impl SecurityBuilder {
                      \"sqlite://security.sqlite3\") or pass one to \
                      Security::builder().datastore(..)",
                 )?;
-                let pool = <DbPool as rocket_db_pools::Pool>::init(&figment.focus("databases.security"))
-                    .await
-                    .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
+                let pool =
+                    <DbPool as rocket_db_pools::Pool>::init(&figment.focus("databases.security"))
+                        .await
+                        .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
                 let store = DieselDatastore::new(pool.clone());
                 if config.auto_migrate {
                     store

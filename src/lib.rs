@@ -30,6 +30,8 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
 pub use flows::{FieldValidator, FormField, FormKind};
-pub use guards::{AnyRole, AuthUser, CurrentUser, PageContext, RoleName, RoleSet, Roles, TokenAuth};
+pub use guards::{
+    AnyRole, AuthUser, CurrentUser, PageContext, RoleName, RoleSet, Roles, TokenAuth,
+};
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};

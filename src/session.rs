@@ -461,6 +461,23 @@ pub(crate) async fn authenticate(
     Ok(None)
 }
 
+/// Authenticates the request by an auth token found in a JSON body (`auth_token` key), when
+/// nothing else authenticated it. Returns the user.
+pub(crate) async fn authenticate_body_token(
+    request: &Request<'_>,
+    token: &str,
+) -> Result<Option<User>, Error> {
+    if let Some((user, _)) = authenticate(request).await? {
+        return Ok(Some(user));
+    }
+    let security = Security::of(request);
+    let Some(user) = security.user_for_auth_token(token).await? else {
+        return Ok(None);
+    };
+    SessionCell::lock(request).await?.user = Some((user.clone(), AuthMethod::Token));
+    Ok(Some(user))
+}
+
 /// The auth token of a request: the configured header, else the configured query parameter.
 /// (A JSON body key is read by the flows that parse the body.)
 fn auth_token_of(request: &Request<'_>) -> Option<String> {

@@ -33,7 +33,9 @@ pub(crate) fn static_file(name: &str) -> Option<&'static str> {
 /// so `{% extends %}` and `{% import %}` resolve in both engines.
 fn template_name(relative_path: &str) -> String {
     let name = relative_path.replace('\\', "/");
-    name.strip_suffix(".tera").map(str::to_owned).unwrap_or(name)
+    name.strip_suffix(".tera")
+        .map(str::to_owned)
+        .unwrap_or(name)
 }
 
 /// Security pages and mail templates.

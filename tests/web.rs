@@ -14,7 +14,8 @@ const GENERIC: &str = "Authentication failed - identity or password/passcode inv
 
 async fn with_user(store: Arc<dyn UserDatastore>) -> TestApp {
     let app = app(store).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
     app
 }
 
@@ -27,18 +28,31 @@ async fn login_page_json_gives_csrf_and_session_cookie(store: Arc<dyn UserDatast
         .header(Accept::JSON)
         .dispatch()
         .await;
-    let set_cookie: Vec<String> = response.headers().get("Set-Cookie").map(str::to_owned).collect();
-    assert_eq!(response.headers().get_one("Cache-Control"), Some("private, no-store"));
+    let set_cookie: Vec<String> = response
+        .headers()
+        .get("Set-Cookie")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        response.headers().get_one("Cache-Control"),
+        Some("private, no-store")
+    );
     let (status, body) = read_json(response).await;
     assert_eq!(status, Status::Ok);
     assert_eq!(body["meta"]["code"], 200);
     assert!(body["response"]["csrf_token"].as_str().unwrap().len() > 20);
     assert_eq!(body["response"]["identity_attributes"], json!(["email"]));
-    let session = set_cookie.iter().find(|c| c.starts_with("session=")).expect("session cookie");
+    let session = set_cookie
+        .iter()
+        .find(|c| c.starts_with("session="))
+        .expect("session cookie");
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Lax"), "{session}");
     assert!(session.contains("Path=/"), "{session}");
-    assert!(!session.contains("Expires") && !session.contains("Max-Age"), "{session}");
+    assert!(
+        !session.contains("Expires") && !session.contains("Max-Age"),
+        "{session}"
+    );
 }
 
 async fn login_page_html_has_the_form(store: Arc<dyn UserDatastore>) {
@@ -66,16 +80,29 @@ async fn csrf_is_required_and_checked(store: Arc<dyn UserDatastore>) {
     let app = with_user(store).await;
     let body = json!({"email": "joe@example.com", "password": "password123"});
     // No session at all yet.
-    let (status, reply) = app.post_json("/login", body.clone(), Some("whatever")).await;
+    let (status, reply) = app
+        .post_json("/login", body.clone(), Some("whatever"))
+        .await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(reply["response"]["errors"], json!(["The CSRF session token is missing."]));
+    assert_eq!(
+        reply["response"]["errors"],
+        json!(["The CSRF session token is missing."])
+    );
     assert!(reply["response"].get("field_errors").is_none());
     let _ = app.csrf().await;
     let (status, reply) = app.post_json("/login", body.clone(), None).await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(reply["response"]["errors"], json!(["The CSRF token is missing."]));
-    let (_, reply) = app.post_json("/login", body.clone(), Some("garbage.1.sig")).await;
-    assert_eq!(reply["response"]["errors"], json!(["The CSRF token is invalid."]));
+    assert_eq!(
+        reply["response"]["errors"],
+        json!(["The CSRF token is missing."])
+    );
+    let (_, reply) = app
+        .post_json("/login", body.clone(), Some("garbage.1.sig"))
+        .await;
+    assert_eq!(
+        reply["response"]["errors"],
+        json!(["The CSRF token is invalid."])
+    );
     // A token in the JSON body is not accepted.
     let token = app.csrf().await;
     let mut with_body_token = body.clone();
@@ -101,10 +128,17 @@ async fn csrf_token_of_another_session_is_invalid(store: Arc<dyn UserDatastore>)
     app.client.cookies().remove(Cookie::from("session"));
     let _ = app.csrf().await;
     let (status, reply) = app
-        .post_json("/login", json!({"email": "joe@example.com", "password": "password123"}), Some(&other))
+        .post_json(
+            "/login",
+            json!({"email": "joe@example.com", "password": "password123"}),
+            Some(&other),
+        )
         .await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(reply["response"]["errors"], json!(["The CSRF token is invalid."]));
+    assert_eq!(
+        reply["response"]["errors"],
+        json!(["The CSRF token is invalid."])
+    );
 }
 
 async fn login_json_succeeds_and_rotates_the_session(store: Arc<dyn UserDatastore>) {
@@ -112,7 +146,11 @@ async fn login_json_succeeds_and_rotates_the_session(store: Arc<dyn UserDatastor
     let token = app.csrf().await;
     let before = app.session_cookie().unwrap().value().to_owned();
     let (status, body) = app
-        .post_json("/login", json!({"email": "JOE@Example.com", "password": "password123"}), Some(&token))
+        .post_json(
+            "/login",
+            json!({"email": "JOE@Example.com", "password": "password123"}),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     assert_eq!(body["response"]["tf_required"], false);
@@ -122,7 +160,10 @@ async fn login_json_succeeds_and_rotates_the_session(store: Arc<dyn UserDatastor
     assert_ne!(before, after, "the session id changes at login");
     let response = app.client.get("/protected").dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    assert_eq!(response.into_string().await.unwrap(), "protected page for joe@example.com");
+    assert_eq!(
+        response.into_string().await.unwrap(),
+        "protected page for joe@example.com"
+    );
     // The CSRF token from before the login still works in the same session.
     let (status, _) = app.post_json("/logout", json!({}), Some(&token)).await;
     assert_eq!(status, Status::Ok);
@@ -131,10 +172,16 @@ async fn login_json_succeeds_and_rotates_the_session(store: Arc<dyn UserDatastor
 async fn include_auth_token_returns_a_working_token(store: Arc<dyn UserDatastore>) {
     let app = with_user(store).await;
     let (status, body) = app
-        .post("/login?include_auth_token", json!({"email": "joe@example.com", "password": "password123"}))
+        .post(
+            "/login?include_auth_token",
+            json!({"email": "joe@example.com", "password": "password123"}),
+        )
         .await;
     assert_eq!(status, Status::Ok);
-    let token = body["response"]["user"]["authentication_token"].as_str().unwrap().to_owned();
+    let token = body["response"]["user"]["authentication_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (status, _) = app.post("/logout", json!({})).await;
     assert_eq!(status, Status::Ok);
     let response = app
@@ -144,10 +191,18 @@ async fn include_auth_token_returns_a_working_token(store: Arc<dyn UserDatastore
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Ok);
-    let response = app.client.get(format!("/api/token?auth_token={token}")).dispatch().await;
+    let response = app
+        .client
+        .get(format!("/api/token?auth_token={token}"))
+        .dispatch()
+        .await;
     assert_eq!(response.status(), Status::Ok);
     let (status, _) = app.get_json("/api/token").await;
-    assert_eq!(status, Status::Unauthorized, "a session alone is not a token");
+    assert_eq!(
+        status,
+        Status::Unauthorized,
+        "a session alone is not a token"
+    );
     let response = app
         .client
         .get("/api/token")
@@ -160,8 +215,10 @@ async fn include_auth_token_returns_a_working_token(store: Arc<dyn UserDatastore
 
 async fn login_failures_are_identical(store: Arc<dyn UserDatastore>) {
     let app = with_user(store).await;
-    app.user("inactive@example.com", "password123", true, false, &[]).await;
-    app.user("unconfirmed@example.com", "password123", false, true, &[]).await;
+    app.user("inactive@example.com", "password123", true, false, &[])
+        .await;
+    app.user("unconfirmed@example.com", "password123", false, true, &[])
+        .await;
     let mut bodies = Vec::new();
     for (email, password) in [
         ("joe@example.com", "wrong-password"),
@@ -170,9 +227,14 @@ async fn login_failures_are_identical(store: Arc<dyn UserDatastore>) {
         ("inactive@example.com", "password123"),
         ("unconfirmed@example.com", "password123"),
     ] {
-        let (status, mut body) = app.post("/login", json!({"email": email, "password": password})).await;
+        let (status, mut body) = app
+            .post("/login", json!({"email": email, "password": password}))
+            .await;
         assert_eq!(status, Status::BadRequest, "{email}");
-        body["response"].as_object_mut().unwrap().remove("csrf_token");
+        body["response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("csrf_token");
         bodies.push(body);
     }
     let expected = json!({"meta": {"code": 400}, "response": {"errors": [GENERIC], "field_errors": {"": [GENERIC]}}});
@@ -187,19 +249,34 @@ async fn login_reports_missing_fields(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
     let (status, body) = app.post("/login", json!({})).await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(body["response"]["field_errors"]["email"], json!(["Email not provided"]));
-    assert_eq!(body["response"]["field_errors"]["password"], json!(["Password not provided"]));
+    assert_eq!(
+        body["response"]["field_errors"]["email"],
+        json!(["Email not provided"])
+    );
+    assert_eq!(
+        body["response"]["field_errors"]["password"],
+        json!(["Password not provided"])
+    );
 }
 
 async fn login_html_failure_rerenders_and_success_redirects(store: Arc<dyn UserDatastore>) {
     let app = with_user(store).await;
-    let page = app.client.get("/login").dispatch().await.into_string().await.unwrap();
+    let page = app
+        .client
+        .get("/login")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     let token = csrf_from_html(&page);
     let response = app
         .client
         .post("/login")
         .header(ContentType::Form)
-        .body(format!("email=joe%40example.com&password=nope&csrf_token={token}"))
+        .body(format!(
+            "email=joe%40example.com&password=nope&csrf_token={token}"
+        ))
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Ok);
@@ -232,7 +309,10 @@ async fn next_must_stay_on_this_site(store: Arc<dyn UserDatastore>) {
         "/\\/evil.example.com",
     ] {
         let (status, body) = app
-            .post("/login", json!({"email": "joe@example.com", "password": "password123", "next": next}))
+            .post(
+                "/login",
+                json!({"email": "joe@example.com", "password": "password123", "next": next}),
+            )
             .await;
         assert_eq!(status, Status::BadRequest, "{next}");
         assert_eq!(
@@ -241,11 +321,18 @@ async fn next_must_stay_on_this_site(store: Arc<dyn UserDatastore>) {
             "{next}"
         );
         let (status, _) = app.get_json("/protected").await;
-        assert_eq!(status, Status::Unauthorized, "login must not happen for {next}");
+        assert_eq!(
+            status,
+            Status::Unauthorized,
+            "login must not happen for {next}"
+        );
     }
     for next in ["/protected", "/editor?x=1", "http://localhost/protected"] {
         let (status, body) = app
-            .post("/login", json!({"email": "joe@example.com", "password": "password123", "next": next}))
+            .post(
+                "/login",
+                json!({"email": "joe@example.com", "password": "password123", "next": next}),
+            )
             .await;
         assert_eq!(status, Status::Ok, "{next}: {body}");
         app.post("/logout", json!({})).await;
@@ -261,7 +348,12 @@ async fn logout_ends_the_server_side_session(store: Arc<dyn UserDatastore>) {
     let (status, body) = app.post_json("/logout", json!({}), None).await;
     assert_eq!(status, Status::Ok);
     assert_eq!(body, json!({"meta": {"code": 200}, "response": {}}));
-    let response = app.client.get("/protected").header(Accept::JSON).dispatch().await;
+    let response = app
+        .client
+        .get("/protected")
+        .header(Accept::JSON)
+        .dispatch()
+        .await;
     assert_eq!(response.status(), Status::Unauthorized);
     let response = app
         .client
@@ -270,7 +362,11 @@ async fn logout_ends_the_server_side_session(store: Arc<dyn UserDatastore>) {
         .cookie(copied)
         .dispatch()
         .await;
-    assert_eq!(response.status(), Status::Unauthorized, "a copied cookie stops working at logout");
+    assert_eq!(
+        response.status(),
+        Status::Unauthorized,
+        "a copied cookie stops working at logout"
+    );
     let response = app.client.post("/logout").dispatch().await;
     assert_eq!(response.status(), Status::Found);
     assert_eq!(response.headers().get_one("Location"), Some("/"));
@@ -285,7 +381,10 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
         .header(ContentType::JSON)
         .header(Accept::JSON)
         .header(Header::new("X-CSRF-Token", token))
-        .body(json!({"email": "joe@example.com", "password": "password123", "remember": true}).to_string())
+        .body(
+            json!({"email": "joe@example.com", "password": "password123", "remember": true})
+                .to_string(),
+        )
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Ok);
@@ -303,7 +402,11 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
     assert!((364..=365).contains(&days), "{days}");
     app.client.cookies().remove(Cookie::from("session"));
     let response = app.client.get("/protected").dispatch().await;
-    assert_eq!(response.status(), Status::Ok, "the remember cookie alone signs in");
+    assert_eq!(
+        response.status(),
+        Status::Ok,
+        "the remember cookie alone signs in"
+    );
     let response = app.client.post("/logout").dispatch().await;
     let cleared = response
         .headers()
@@ -311,7 +414,10 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
         .find(|c| c.starts_with("remember_token="))
         .expect("logout clears the remember cookie")
         .to_owned();
-    assert!(cleared.contains("Max-Age=0") && cleared.contains("1970"), "{cleared}");
+    assert!(
+        cleared.contains("Max-Age=0") && cleared.contains("1970"),
+        "{cleared}"
+    );
     let response = app
         .client
         .get("/protected")
@@ -319,41 +425,77 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
         .cookie(remember)
         .dispatch()
         .await;
-    assert_eq!(response.status(), Status::Unauthorized, "a revoked remember token stops working");
+    assert_eq!(
+        response.status(),
+        Status::Unauthorized,
+        "a revoked remember token stops working"
+    );
 }
 
 async fn guards_redirect_forbid_and_allow(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    app.user("plain@example.com", "password123", true, true, &[]).await;
-    app.user("boss@example.com", "password123", true, true, &["admin"]).await;
-    app.user("writer@example.com", "password123", true, true, &["author"]).await;
+    app.user("plain@example.com", "password123", true, true, &[])
+        .await;
+    app.user("boss@example.com", "password123", true, true, &["admin"])
+        .await;
+    app.user("writer@example.com", "password123", true, true, &["author"])
+        .await;
     let response = app.client.get("/protected?a=1&b=2").dispatch().await;
     assert_eq!(response.status(), Status::Found);
     let location = response.headers().get_one("Location").unwrap().to_owned();
     assert_eq!(location, "/login?next=/protected%3Fa%3D1%26b%3D2");
-    let page = app.client.get(location).dispatch().await.into_string().await.unwrap();
+    let page = app
+        .client
+        .get(location)
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     assert!(page.contains("You must sign in to view this resource."));
     let (status, body) = app.get_json("/admin").await;
     assert_eq!(status, Status::Unauthorized);
-    assert_eq!(body, json!({"meta":{"code":401},"response":{"errors":["You must sign in to view this resource."]}}));
+    assert_eq!(
+        body,
+        json!({"meta":{"code":401},"response":{"errors":["You must sign in to view this resource."]}})
+    );
 
     app.login("plain@example.com", "password123").await;
     let (status, body) = app.get_json("/admin").await;
     assert_eq!(status, Status::Forbidden);
-    assert_eq!(body, json!({"meta":{"code":403},"response":{"errors":["You do not have permission to view this resource."]}}));
-    assert_eq!(app.client.get("/admin").dispatch().await.status(), Status::Forbidden);
-    assert_eq!(app.client.get("/editor").dispatch().await.status(), Status::Forbidden);
+    assert_eq!(
+        body,
+        json!({"meta":{"code":403},"response":{"errors":["You do not have permission to view this resource."]}})
+    );
+    assert_eq!(
+        app.client.get("/admin").dispatch().await.status(),
+        Status::Forbidden
+    );
+    assert_eq!(
+        app.client.get("/editor").dispatch().await.status(),
+        Status::Forbidden
+    );
     app.post("/logout", json!({})).await;
 
     app.login("boss@example.com", "password123").await;
     let response = app.client.get("/admin").dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    assert!(response.into_string().await.unwrap().contains("boss@example.com"));
-    assert_eq!(app.client.get("/editor").dispatch().await.status(), Status::Forbidden);
+    assert!(response
+        .into_string()
+        .await
+        .unwrap()
+        .contains("boss@example.com"));
+    assert_eq!(
+        app.client.get("/editor").dispatch().await.status(),
+        Status::Forbidden
+    );
     app.post("/logout", json!({})).await;
 
     app.login("writer@example.com", "password123").await;
-    assert_eq!(app.client.get("/editor").dispatch().await.status(), Status::Ok);
+    assert_eq!(
+        app.client.get("/editor").dispatch().await.status(),
+        Status::Ok
+    );
 }
 
 async fn register_creates_an_unconfirmed_user_and_mails(store: Arc<dyn UserDatastore>) {
@@ -363,12 +505,23 @@ async fn register_creates_an_unconfirmed_user_and_mails(store: Arc<dyn UserDatas
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     assert_eq!(body["response"]["user"], json!({}));
-    let user = store.find_user(UserQuery::Email("new@example.com")).await.unwrap().unwrap();
+    let user = store
+        .find_user(UserQuery::Email("new@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(user.email, "New@example.com");
     assert!(user.confirmed_at.is_none());
     let (status, _) = app.get_json("/protected").await;
-    assert_eq!(status, Status::Unauthorized, "registration does not sign in when confirmation is on");
-    let mails = app.mailer.wait_for(1, std::time::Duration::from_secs(5)).await;
+    assert_eq!(
+        status,
+        Status::Unauthorized,
+        "registration does not sign in when confirmation is on"
+    );
+    let mails = app
+        .mailer
+        .wait_for(1, std::time::Duration::from_secs(5))
+        .await;
     assert_eq!(mails[0].subject, "Welcome");
     assert_eq!(mails[0].to, "New@example.com");
     assert!(mails[0].text.contains("/confirm/"));
@@ -382,9 +535,18 @@ async fn register_validation_reports_everything(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::BadRequest);
     let errors = &body["response"]["field_errors"];
     assert_eq!(errors["email"], json!(["Invalid email address"]));
-    assert_eq!(errors["password"], json!(["Password must be at least 8 characters"]));
-    assert_eq!(errors["password_confirm"], json!(["Passwords do not match"]));
-    assert_eq!(errors["next"], json!(["Redirections outside the domain are forbidden"]));
+    assert_eq!(
+        errors["password"],
+        json!(["Password must be at least 8 characters"])
+    );
+    assert_eq!(
+        errors["password_confirm"],
+        json!(["Passwords do not match"])
+    );
+    assert_eq!(
+        errors["next"],
+        json!(["Redirections outside the domain are forbidden"])
+    );
     assert_eq!(body["response"]["errors"].as_array().unwrap().len(), 4);
     let (_, body) = app.post("/register", json!({})).await;
     let errors = &body["response"]["field_errors"];
@@ -395,32 +557,65 @@ async fn register_validation_reports_everything(store: Arc<dyn UserDatastore>) {
 
 async fn register_duplicate_looks_like_success(store: Arc<dyn UserDatastore>) {
     let app = with_user(store.clone()).await;
-    let before = store.find_user(UserQuery::Email("joe@example.com")).await.unwrap().unwrap();
+    let before = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
     let (status, body) = app
         .post("/register", json!({"email": "JOE@example.com", "password": "another-pass", "password_confirm": "another-pass"}))
         .await;
     assert_eq!(status, Status::Ok, "{body}");
-    let after = store.find_user(UserQuery::Email("joe@example.com")).await.unwrap().unwrap();
-    assert_eq!(before.password, after.password, "the existing password is unchanged");
-    let mails = app.mailer.wait_for(1, std::time::Duration::from_secs(5)).await;
+    let after = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        before.password, after.password,
+        "the existing password is unchanged"
+    );
+    let mails = app
+        .mailer
+        .wait_for(1, std::time::Duration::from_secs(5))
+        .await;
     assert_eq!(mails[0].to, "joe@example.com");
     assert!(mails[0].text.contains("/reset/"), "{}", mails[0].text);
     // With another invalid field, only that error is reported.
     let (status, body) = app
-        .post("/register", json!({"email": "joe@example.com", "password": "short", "password_confirm": "short"}))
+        .post(
+            "/register",
+            json!({"email": "joe@example.com", "password": "short", "password_confirm": "short"}),
+        )
         .await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(body["response"]["field_errors"], json!({"password": ["Password must be at least 8 characters"]}));
+    assert_eq!(
+        body["response"]["field_errors"],
+        json!({"password": ["Password must be at least 8 characters"]})
+    );
     app.login("joe@example.com", "password123").await;
     let (status, body) = app.get_json("/register").await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(body["response"]["errors"], json!(["You can only access this endpoint when not logged in."]));
-    assert_eq!(app.client.get("/register").dispatch().await.status(), Status::Found);
+    assert_eq!(
+        body["response"]["errors"],
+        json!(["You can only access this endpoint when not logged in."])
+    );
+    assert_eq!(
+        app.client.get("/register").dispatch().await.status(),
+        Status::Found
+    );
 }
 
 async fn register_html_redirects_with_flash(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    let page = app.client.get("/register").dispatch().await.into_string().await.unwrap();
+    let page = app
+        .client
+        .get("/register")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     let token = csrf_from_html(&page);
     let response = app
         .client
@@ -431,7 +626,14 @@ async fn register_html_redirects_with_flash(store: Arc<dyn UserDatastore>) {
         .await;
     assert_eq!(response.status(), Status::Found);
     assert_eq!(response.headers().get_one("Location"), Some("/"));
-    let page = app.client.get("/login").dispatch().await.into_string().await.unwrap();
+    let page = app
+        .client
+        .get("/login")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     assert!(page.contains("<ul class=\"flashes\">"));
     assert!(page.contains("amy@example.com"));
 }
@@ -493,8 +695,15 @@ async fn bad_input_gets_a_clear_4xx(store: Arc<dyn UserDatastore>) {
 async fn deactivated_user_loses_the_session(store: Arc<dyn UserDatastore>) {
     let app = with_user(store.clone()).await;
     app.login("joe@example.com", "password123").await;
-    assert_eq!(app.client.get("/protected").dispatch().await.status(), Status::Ok);
-    let user = store.find_user(UserQuery::Email("joe@example.com")).await.unwrap().unwrap();
+    assert_eq!(
+        app.client.get("/protected").dispatch().await.status(),
+        Status::Ok
+    );
+    let user = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(store.deactivate_user(&user).await.unwrap());
     let (status, _) = app.get_json("/protected").await;
     assert_eq!(status, Status::Unauthorized);

@@ -60,7 +60,8 @@ fn api_token(user: TokenAuth) -> Json<Value> {
 }
 
 fn me_json(user: &rocket_security::User) -> Value {
-    let iso = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
+    let iso =
+        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
     json!({
         "email": user.email,
         "active": user.active,

@@ -1,10 +1,25 @@
 //! `/confirm` and `/confirm/<token>`: e-mail confirmation.
 
-use crate::datastore::User;
-use crate::fairing::Security;
-use crate::token::TokenPurpose;
+use rocket::{get, post, Route};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Map};
 
-use super::Ctx;
+use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::datastore::{User, UserQuery};
+use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::fairing::Security;
+use crate::session::login_user_via;
+use crate::token::{get_token_status, TokenPurpose};
+
+pub(super) fn routes() -> Vec<Route> {
+    rocket::routes![
+        send_confirmation_page,
+        send_confirmation,
+        confirm_email,
+        confirm_email_post
+    ]
+}
 
 /// A confirmation token: the user's uniquifier and address, so it stops working when the
 /// address changes.
@@ -23,4 +38,140 @@ pub(crate) fn confirmation_link(ctx: &Ctx<'_>, token: &str) -> String {
         ctx.base_url(),
         ctx.config().route_path("/confirm")
     )
+}
+
+fn form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new(
+        "send_confirmation_form",
+        ctx.config().route_path("/confirm"),
+    )
+    .kind(FormKind::SendConfirmation)
+}
+
+#[get("/confirm")]
+async fn send_confirmation_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    ctx.page("send_confirmation.html", &form(&ctx), Context::new())
+        .await
+}
+
+#[post("/confirm", data = "<input>")]
+async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    ctx.check_csrf(&input).await?;
+    let mut form = form(&ctx);
+    let raw = input.text("email");
+    form.value("email", raw.clone().unwrap_or_default());
+    let email = match &raw {
+        None => {
+            form.error("email", msg::EMAIL_NOT_PROVIDED);
+            None
+        }
+        Some(raw) => {
+            let valid = validate_email(raw);
+            if valid.is_none() {
+                form.error("email", msg::INVALID_EMAIL);
+            }
+            valid
+        }
+    };
+    form.check_extra_fields(ctx.sec, &input);
+    if form.has_errors() {
+        return ctx.invalid("send_confirmation.html", &form).await;
+    }
+    let email = email.unwrap_or_default();
+    let user = ctx
+        .sec
+        .datastore()
+        .find_user(UserQuery::Email(&email))
+        .await?;
+    // Only an existing, unconfirmed account gets mail; the answer is the same for everyone.
+    if let Some(user) = user.filter(|u| !u.is_confirmed()) {
+        let token = confirmation_token(ctx.sec, &user);
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        context.insert("confirmation_link", &confirmation_link(&ctx, &token));
+        ctx.sec
+            .send_mail(
+                &ctx.config().email_subject_confirm,
+                &user.email,
+                "confirmation_instructions",
+                &context,
+            )
+            .await?;
+        ctx.sec
+            .emit(SecurityEvent::ConfirmInstructionsSent { user, token });
+    }
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    ctx.flash(
+        "info",
+        format!("Confirmation instructions have been sent to {email}."),
+    )
+    .await?;
+    ctx.page("send_confirmation.html", &form, Context::new())
+        .await
+}
+
+#[get("/confirm/<token>")]
+async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
+    let sec = ctx.sec;
+    let config = ctx.config();
+    let within = &config.confirm_email_within;
+    let status = get_token_status::<(String, String)>(
+        sec.keys(),
+        sec.datastore(),
+        TokenPurpose::Confirm,
+        token,
+        Some(within.as_secs()),
+        sec.now(),
+    )
+    .await?;
+    let retry = config.route_path("/confirm");
+    let user = match (status.user, status.data) {
+        (Some(user), Some((_, email))) if email == user.email.to_lowercase() => user,
+        _ => {
+            ctx.flash("error", "Invalid confirmation token.").await?;
+            return Ok(Reply::redirect(retry));
+        }
+    };
+    if user.is_confirmed() {
+        ctx.flash("info", "Your email has already been confirmed.")
+            .await?;
+        return Ok(Reply::redirect(retry));
+    }
+    if status.expired {
+        ctx.flash(
+            "error",
+            format!("You did not confirm your email within {within}. "),
+        )
+        .await?;
+        return Ok(Reply::redirect(retry));
+    }
+    let mut confirmed = user.clone();
+    confirmed.confirmed_at = Some(sec.now().naive_utc());
+    let confirmed = sec.datastore().update_user(&confirmed).await?;
+    sec.emit(SecurityEvent::UserConfirmed {
+        user: confirmed.clone(),
+    });
+    ctx.flash("success", "Thank you. Your email has been confirmed.")
+        .await?;
+    if config.auto_login_after_confirm && confirmed.active {
+        if let Some(reply) =
+            super::two_factor_hook(&ctx, &confirmed, false, None, "confirm").await?
+        {
+            return Ok(reply);
+        }
+        login_user_via(ctx.req, &confirmed, false, "confirm").await?;
+        return Ok(Reply::redirect(config.post_login_view.clone()));
+    }
+    Ok(Reply::redirect(config.route_path("/login")))
+}
+
+/// Some mail clients follow links with POST; it confirms the same way.
+#[post("/confirm/<token>")]
+async fn confirm_email_post(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
+    confirm_email(ctx, token).await
 }

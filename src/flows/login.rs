@@ -58,8 +58,7 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     if let Some(next) = ctx.query_next() {
         form.value("next", next);
     }
-    ctx.page("login_user.html", &form, Default::default())
-        .await
+    ctx.page("login_user.html", &form, Default::default()).await
 }
 
 #[post("/login", data = "<input>")]

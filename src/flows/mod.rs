@@ -1,6 +1,8 @@
 //! The flows: one module each, sharing the plumbing here — request context, body parsing,
 //! form state, and replies in HTML or Flask-Security-Too's JSON envelope.
 
+mod change;
+mod change_email;
 mod confirm;
 mod login;
 mod recover;
@@ -30,6 +32,18 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     routes.extend(rocket::routes![static_file]);
     if config.registerable {
         routes.extend(register::routes(config));
+    }
+    if config.confirmable {
+        routes.extend(confirm::routes());
+    }
+    if config.recoverable {
+        routes.extend(recover::routes());
+    }
+    if config.changeable {
+        routes.extend(change::routes());
+    }
+    if config.change_email {
+        routes.extend(change_email::routes());
     }
     routes
 }
@@ -90,6 +104,28 @@ impl<'r> Ctx<'r> {
     /// The signed-in user, if any.
     pub async fn current_user(&self) -> Result<Option<User>, Error> {
         Ok(self.auth().await?.map(|(user, _)| user))
+    }
+
+    /// The signed-in user, also accepting an auth token in the JSON body; else
+    /// [`Error::Unauthenticated`] (login redirect or 401).
+    pub async fn require_user(&self, input: Option<&Input>) -> Result<User, Error> {
+        if let Some(user) = self.current_user().await? {
+            return Ok(user);
+        }
+        let key = self.config().token_authentication_key.as_deref();
+        if let (Some(input), Some(key), true) = (input, key, self.json) {
+            if let Some(token) = input.text(key) {
+                if let Some(user) =
+                    crate::session::authenticate_body_token(self.req, &token).await?
+                {
+                    return Ok(user);
+                }
+            }
+        }
+        if self.config().login_disabled {
+            return Ok(User::anonymous());
+        }
+        Err(Error::Unauthenticated)
     }
 
     /// A CSRF token for this session.

@@ -1,10 +1,29 @@
 //! `/reset` and `/reset/<token>`: forgotten passwords.
 
-use crate::datastore::User;
-use crate::fairing::Security;
-use crate::token::TokenPurpose;
+use rocket::http::Status;
+use rocket::{get, post, Route};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Map};
 
-use super::Ctx;
+use super::register::check_new_password;
+use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::datastore::{User, UserQuery};
+use crate::error::{envelope, msg, Error};
+use crate::events::SecurityEvent;
+use crate::fairing::Security;
+use crate::session::login_user_via;
+use crate::token::{constant_time_eq, get_token_status, TokenPurpose};
+
+const INVALID_TOKEN: &str = "Invalid reset password token.";
+
+pub(super) fn routes() -> Vec<Route> {
+    rocket::routes![
+        forgot_password_page,
+        forgot_password,
+        reset_password_page,
+        reset_password
+    ]
+}
 
 /// A reset token bound to the current password hash: once the password changes (by this
 /// reset or otherwise), every earlier reset link stops working.
@@ -36,4 +55,205 @@ pub(crate) fn reset_link(ctx: &Ctx<'_>, token: &str) -> String {
         ctx.base_url(),
         ctx.config().route_path("/reset")
     )
+}
+
+fn forgot_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("forgot_password_form", ctx.config().route_path("/reset"))
+        .kind(FormKind::ForgotPassword)
+}
+
+#[get("/reset")]
+async fn forgot_password_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    ctx.page("forgot_password.html", &forgot_form(&ctx), Context::new())
+        .await
+}
+
+#[post("/reset", data = "<input>")]
+async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    ctx.check_csrf(&input).await?;
+    let config = ctx.config();
+    let mut form = forgot_form(&ctx);
+    let raw = input.text("email");
+    form.value("email", raw.clone().unwrap_or_default());
+    if raw.is_none() {
+        form.error("email", msg::EMAIL_NOT_PROVIDED);
+    }
+    form.check_extra_fields(ctx.sec, &input);
+    if form.has_errors() {
+        return ctx.invalid("forgot_password.html", &form).await;
+    }
+    let raw = raw.unwrap_or_default();
+    // Unknown, malformed, unconfirmed and deactivated addresses get the same answer, no mail.
+    let user = match validate_email(&raw) {
+        Some(email) => {
+            ctx.sec
+                .datastore()
+                .find_user(UserQuery::Email(&email))
+                .await?
+        }
+        None if !config.return_generic_responses => {
+            form.error("email", msg::INVALID_EMAIL);
+            return ctx.invalid("forgot_password.html", &form).await;
+        }
+        None => None,
+    };
+    let eligible = |u: &User| u.active && (!config.confirmable || u.is_confirmed());
+    if let Some(user) = user.filter(eligible) {
+        let token = reset_token(ctx.sec, &user);
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        context.insert("reset_link", &reset_link(&ctx, &token));
+        ctx.sec
+            .send_mail(
+                &config.email_subject_password_reset,
+                &user.email,
+                "reset_instructions",
+                &context,
+            )
+            .await?;
+        ctx.sec
+            .emit(SecurityEvent::ResetPasswordInstructionsSent { user, token });
+    }
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    ctx.flash(
+        "info",
+        format!("Instructions to reset your password have been sent to {raw}."),
+    )
+    .await?;
+    ctx.page("forgot_password.html", &form, Context::new())
+        .await
+}
+
+/// The user of a valid reset token, or the message saying why it is not.
+async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>, Error> {
+    let sec = ctx.sec;
+    let within = &ctx.config().reset_password_within;
+    let status = get_token_status::<(String, String)>(
+        sec.keys(),
+        sec.datastore(),
+        TokenPurpose::Reset,
+        token,
+        Some(within.as_secs()),
+        sec.now(),
+    )
+    .await?;
+    let user = match (status.user, status.data) {
+        (Some(user), Some((_, fingerprint)))
+            if constant_time_eq(&fingerprint, &password_fingerprint(sec, &user)) =>
+        {
+            user
+        }
+        _ => return Ok(Err(INVALID_TOKEN.into())),
+    };
+    if status.expired {
+        return Ok(Err(format!(
+            "You did not reset your password within {within}. "
+        )));
+    }
+    if !user.active {
+        return Ok(Err(INVALID_TOKEN.into()));
+    }
+    Ok(Ok(user))
+}
+
+fn reset_form(ctx: &Ctx<'_>, token: &str) -> FormState {
+    FormState::new(
+        "reset_password_form",
+        format!("{}/{token}", ctx.config().route_path("/reset")),
+    )
+    .kind(FormKind::ResetPassword)
+}
+
+#[get("/reset/<token>")]
+async fn reset_password_page(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
+    match check_token(&ctx, token).await? {
+        // The form is a page in both modes: the link is opened in a browser.
+        Ok(_) => {
+            let html_ctx = Ctx { json: false, ..ctx };
+            html_ctx
+                .page(
+                    "reset_password.html",
+                    &reset_form(&html_ctx, token),
+                    Context::new(),
+                )
+                .await
+        }
+        Err(message) => {
+            let flash_ctx = Ctx { json: false, ..ctx };
+            flash_ctx.flash("error", message).await?;
+            Ok(Reply::redirect(flash_ctx.config().route_path("/reset")))
+        }
+    }
+}
+
+#[post("/reset/<token>", data = "<input>")]
+async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply, Error> {
+    ctx.check_csrf(&input).await?;
+    let config = ctx.config();
+    let user = match check_token(&ctx, token).await? {
+        Ok(user) => user,
+        Err(message) => {
+            if ctx.json {
+                let mut response = Map::new();
+                response.insert("errors".into(), json!([message]));
+                response.insert("field_errors".into(), json!({"": [message]}));
+                return Ok(Reply::Json(
+                    Status::BadRequest,
+                    envelope(Status::BadRequest, response),
+                ));
+            }
+            ctx.flash("error", message).await?;
+            return Ok(Reply::redirect(config.route_path("/reset")));
+        }
+    };
+    let mut form = reset_form(&ctx, token);
+    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    form.check_extra_fields(ctx.sec, &input);
+    if form.has_errors() {
+        return ctx.invalid("reset_password.html", &form).await;
+    }
+    let user = ctx
+        .sec
+        .set_password(&user, &password.unwrap_or_default(), &[])
+        .await?;
+    if config.send_password_reset_notice_email {
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        ctx.sec
+            .send_mail(
+                &config.email_subject_password_notice,
+                &user.email,
+                "reset_notice",
+                &context,
+            )
+            .await?;
+    }
+    ctx.sec
+        .emit(SecurityEvent::PasswordReset { user: user.clone() });
+    if config.auto_login_after_reset {
+        if let Some(reply) = super::two_factor_hook(&ctx, &user, false, None, "reset").await? {
+            return Ok(reply);
+        }
+        let user = login_user_via(ctx.req, &user, false, "reset").await?;
+        if ctx.json {
+            let mut response = Map::new();
+            response.insert("user".into(), ctx.user_payload(&user));
+            return ctx.ok(response).await;
+        }
+        return Ok(Reply::redirect(config.post_login_view.clone()));
+    }
+    if ctx.json {
+        return Ok(ctx.ok_bare(Map::new()));
+    }
+    ctx.flash(
+        "success",
+        "You successfully reset your password. Please authenticate using your new password.",
+    )
+    .await?;
+    Ok(Reply::redirect(config.route_path("/login")))
 }

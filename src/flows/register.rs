@@ -33,8 +33,7 @@ async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     if let Some(next) = ctx.query_next() {
         form.value("next", next);
     }
-    ctx.page("register_user.html", &form, Context::new())
-        .await
+    ctx.page("register_user.html", &form, Context::new()).await
 }
 
 /// Checks a new password and its confirmation, recording errors under the given field names.

@@ -51,9 +51,15 @@ async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let user = authenticate(request).await?;
     map.insert(
         "current_user".into(),
-        user.map_or(Value::Null, |(u, _)| json!({"email": u.email, "roles": u.role_names()})),
+        user.map_or(
+            Value::Null,
+            |(u, _)| json!({"email": u.email, "roles": u.role_names()}),
+        ),
     );
-    map.insert("csrf_token".into(), Value::String(crate::csrf::generate(request).await?));
+    map.insert(
+        "csrf_token".into(),
+        Value::String(crate::csrf::generate(request).await?),
+    );
     let flashes = SessionCell::lock(request).await?.take_flashes();
     map.insert("flashes".into(), json!(flashes));
     Ok(PageContext(map))

@@ -105,7 +105,9 @@ pub async fn app_with(
     let rocket = rocket::custom(figment)
         .attach(builder.fairing())
         .mount("/", routes![index, protected, admin, editor, api_token]);
-    let client = Client::tracked(rocket).await.expect("the test app launches");
+    let client = Client::tracked(rocket)
+        .await
+        .expect("the test app launches");
     TestApp {
         client,
         store,
@@ -116,7 +118,14 @@ pub async fn app_with(
 
 impl TestApp {
     /// Creates a user directly in the store.
-    pub async fn user(&self, email: &str, password: &str, confirmed: bool, active: bool, roles: &[&str]) {
+    pub async fn user(
+        &self,
+        email: &str,
+        password: &str,
+        confirmed: bool,
+        active: bool,
+        roles: &[&str],
+    ) {
         let security = self.client.rocket().state::<Security>().unwrap();
         let hash = security.hasher().hash(password).await.unwrap();
         self.store
@@ -194,13 +203,16 @@ impl TestApp {
 pub async fn read_json(response: LocalResponse<'_>) -> (Status, Value) {
     let status = response.status();
     let text = response.into_string().await.unwrap_or_default();
-    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    let value =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, value)
 }
 
 /// The hidden CSRF token of a rendered form.
 pub fn csrf_from_html(html: &str) -> String {
-    let at = html.find("name=\"csrf_token\"").expect("page has a csrf_token field");
+    let at = html
+        .find("name=\"csrf_token\"")
+        .expect("page has a csrf_token field");
     let rest = &html[at..];
     let value = rest.find("value=\"").expect("csrf field has a value") + 7;
     let end = rest[value..].find('"').unwrap();

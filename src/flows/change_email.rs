@@ -1,0 +1,186 @@
+//! `/change-email` and `/change-email/<token>`: change the address of the signed-in user,
+//! confirmed by a link mailed to the new address.
+
+use rocket::{get, post, Route};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Map, Value};
+
+use super::{validate_email, Ctx, FormState, Input, Reply};
+use crate::datastore::{DatastoreError, User, UserQuery};
+use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::token::{get_token_status, TokenPurpose};
+
+pub(super) fn routes() -> Vec<Route> {
+    rocket::routes![change_email_page, change_email, confirm_change_email]
+}
+
+fn form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new(
+        "change_email_form",
+        ctx.config().route_path("/change-email"),
+    )
+}
+
+fn current_email_context(user: &User) -> Context {
+    let mut context = Context::new();
+    context.insert("current_email", &user.email);
+    context
+}
+
+#[get("/change-email")]
+async fn change_email_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    let user = ctx.require_user(None).await?;
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("current_email".into(), Value::String(user.email.clone()));
+        response.insert("user".into(), ctx.user_payload(&user));
+        return ctx.ok(response).await;
+    }
+    ctx.page(
+        "change_email.html",
+        &form(&ctx),
+        current_email_context(&user),
+    )
+    .await
+}
+
+#[post("/change-email", data = "<input>")]
+async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    let sec = ctx.sec;
+    let config = ctx.config();
+    let mut form = form(&ctx);
+    let raw = input.text("email");
+    form.value("email", raw.clone().unwrap_or_default());
+    let new_email = match &raw {
+        None => {
+            form.error("email", msg::EMAIL_NOT_PROVIDED);
+            None
+        }
+        Some(raw) => {
+            let valid = validate_email(raw);
+            if valid.is_none() {
+                form.error("email", msg::INVALID_EMAIL);
+            }
+            valid
+        }
+    };
+    if form.has_errors() {
+        if ctx.json {
+            return ctx.invalid("change_email.html", &form).await;
+        }
+        return ctx
+            .page("change_email.html", &form, current_email_context(&user))
+            .await;
+    }
+    let new_email = new_email.unwrap_or_default();
+    // A taken or unchanged address gets the same answer and no mail.
+    let unchanged = new_email.to_lowercase() == user.email.to_lowercase();
+    let taken = sec
+        .datastore()
+        .find_user(UserQuery::Email(&new_email))
+        .await?
+        .is_some();
+    if !unchanged && !taken {
+        let token = sec.keys().sign(
+            TokenPurpose::ChangeEmail,
+            &(
+                user.fs_uniquifier.clone(),
+                user.email.to_lowercase(),
+                new_email.clone(),
+            ),
+            sec.now(),
+        );
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        context.insert("new_email", &new_email);
+        context.insert(
+            "link",
+            &format!(
+                "{}{}/{token}",
+                ctx.base_url(),
+                config.route_path("/change-email")
+            ),
+        );
+        sec.send_mail(
+            &config.email_subject_change_email_instructions,
+            &new_email,
+            "change_email_instructions",
+            &context,
+        )
+        .await?;
+    }
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("current_email".into(), Value::String(user.email.clone()));
+        response.insert("user".into(), ctx.user_payload(&user));
+        return ctx.ok(response).await;
+    }
+    ctx.flash(
+        "info",
+        format!("Instructions to confirm your new email address have been sent to {new_email}."),
+    )
+    .await?;
+    ctx.page("change_email.html", &form, current_email_context(&user))
+        .await
+}
+
+#[get("/change-email/<token>")]
+async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
+    let sec = ctx.sec;
+    let config = ctx.config();
+    let retry = config.route_path("/change-email");
+    let status = get_token_status::<(String, String, String)>(
+        sec.keys(),
+        sec.datastore(),
+        TokenPurpose::ChangeEmail,
+        token,
+        Some(config.change_email_within.as_secs()),
+        sec.now(),
+    )
+    .await?;
+    let (user, new_email) = match (status.user, status.data) {
+        (Some(user), Some((_, old, new)))
+            if !status.expired && old == user.email.to_lowercase() =>
+        {
+            (user, new)
+        }
+        (Some(_), Some(_)) if status.expired => {
+            ctx.flash(
+                "error",
+                format!(
+                    "You did not confirm your new email address within {}. ",
+                    config.change_email_within
+                ),
+            )
+            .await?;
+            return Ok(Reply::redirect(retry));
+        }
+        _ => {
+            ctx.flash("error", "Invalid change email token.").await?;
+            return Ok(Reply::redirect(retry));
+        }
+    };
+    let old_email = user.email.clone();
+    let mut changed = user.clone();
+    changed.email = new_email;
+    // Following the link proves the new address belongs to the user.
+    changed.confirmed_at = Some(sec.now().naive_utc());
+    let changed = match sec.datastore().update_user(&changed).await {
+        Ok(user) => user,
+        Err(DatastoreError::DuplicateUser) => {
+            ctx.flash("error", "Invalid change email token.").await?;
+            return Ok(Reply::redirect(retry));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sec.emit(SecurityEvent::ChangeEmailConfirmed {
+        user: changed,
+        old_email,
+    });
+    ctx.flash("success", "Change of email address confirmed")
+        .await?;
+    Ok(Reply::redirect(config.post_login_view.clone()))
+}
