@@ -6,7 +6,10 @@
 use rocket::serde::json::Json;
 use rocket::{get, routes, Build, Rocket};
 use rocket_dyn_templates::Template;
-use rocket_security::{role, AnyRole, AuthUser, PageContext, Roles, Security, TokenAuth};
+use rocket_security::mechanism::{Session, Token};
+use rocket_security::{
+    role, AnyRole, AuthRequired, AuthUser, BasicAuth, PageContext, Roles, Security, TokenAuth,
+};
 use serde_json::{json, Value};
 
 role!(Admin = "admin", Editor = "editor", Author = "author");
@@ -50,8 +53,14 @@ fn account(user: AuthUser, page: PageContext) -> Template {
 
 /// `/api/me`: session or token (`auth_required("session", "token")`).
 #[get("/api/me")]
-fn api_me(user: AuthUser) -> Json<Value> {
+fn api_me(user: AuthRequired<(Session, Token)>) -> Json<Value> {
     Json(me_json(&user))
+}
+
+/// `/api/basic`: HTTP Basic (`http_auth_required`).
+#[get("/api/basic")]
+fn api_basic(user: BasicAuth) -> Json<Value> {
+    Json(json!({ "email": user.email, "via": "basic" }))
 }
 
 #[get("/api/token")]
@@ -83,7 +92,7 @@ fn app() -> Rocket<Build> {
         .attach(Template::fairing())
         .mount(
             "/",
-            routes![index, protected, admin, editor, account, api_me, api_token],
+            routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
         )
 }
 

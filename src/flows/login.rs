@@ -9,6 +9,7 @@ use crate::config::SecurityConfig;
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
+use crate::fairing::Security;
 use crate::session::{login_user_via, logout_user};
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
@@ -87,7 +88,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
-    let Some(user) = authenticate_password(&ctx, &email, password).await? else {
+    let Some(user) = authenticate_password(ctx.sec, &email, password).await? else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
         return ctx.invalid("login_user.html", &form).await;
     };
@@ -119,11 +120,10 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
 /// deactivated or unconfirmed account — returns `None` after the same work (one password
 /// verification), so neither the answer nor its timing tells which accounts exist.
 pub(crate) async fn authenticate_password(
-    ctx: &Ctx<'_>,
+    sec: &Security,
     email: &str,
     password: &str,
 ) -> Result<Option<User>, Error> {
-    let sec = ctx.sec;
     let user = match crate::flows::validate_email(email) {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
         None => None,

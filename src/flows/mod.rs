@@ -4,7 +4,7 @@
 mod change;
 mod change_email;
 mod confirm;
-mod login;
+pub(crate) mod login;
 mod recover;
 mod register;
 

@@ -7,8 +7,10 @@
 //! (pre-flight requests carry no credentials). Each guard is a [`Sentinel`]: a route using one
 //! in an application without the fairing fails at launch, not at request time.
 
+mod http;
 mod page;
 
+pub use http::{mechanism, AuthRequired, BasicAuth, DefaultRealm, Realm};
 pub use page::PageContext;
 
 use std::marker::PhantomData;
