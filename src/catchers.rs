@@ -9,6 +9,7 @@ use rocket::{catch, catchers, Catcher};
 
 use crate::error::{error_envelope, json_response, msg, no_store, wants_json};
 use crate::fairing::Security;
+use crate::flows::verify::{ReauthNeeded, REAUTH_REQUIRED};
 use crate::flows::EarlyError;
 use crate::session::SessionCell;
 
@@ -79,6 +80,7 @@ fn bad_request(request: &Request<'_>) -> Plain {
 enum Unauthorized {
     Basic(String, bool),
     Redirect(String),
+    Reauth,
     Plain(Plain),
 }
 
@@ -109,6 +111,15 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
                 .header(Header::new("Location", location))
                 .header(no_store())
                 .finalize()),
+            Unauthorized::Reauth => {
+                let mut response = serde_json::Map::new();
+                response.insert("errors".into(), serde_json::json!([REAUTH_REQUIRED]));
+                response.insert("reauth_required".into(), serde_json::Value::Bool(true));
+                Ok(json_response(
+                    Status::Unauthorized,
+                    &crate::error::envelope(Status::Unauthorized, response),
+                ))
+            }
             Unauthorized::Plain(plain) => plain.respond_to(request),
         }
     }
@@ -128,6 +139,21 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
     let Some(security) = request.rocket().state::<Security>() else {
         return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
     };
+    let stale = request
+        .local_cache(ReauthNeeded::default)
+        .0
+        .load(std::sync::atomic::Ordering::SeqCst);
+    if stale {
+        if wants_json(request) {
+            return Unauthorized::Reauth;
+        }
+        let here = request.uri().to_string();
+        let next = utf8_percent_encode(&here, NEXT_VALUE);
+        return Unauthorized::Redirect(format!(
+            "{}?next={next}",
+            security.config().route_path("/verify")
+        ));
+    }
     if wants_json(request) {
         return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
     }

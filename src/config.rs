@@ -315,6 +315,10 @@ pub struct SecurityConfig {
     // ----- two-factor and unified sign-in -----
     /// Issuer shown by authenticator apps. Default: `None` (the host name).
     pub totp_issuer: Option<String>,
+    /// Keys that encrypt authenticator secrets and recovery codes at rest, by version (for
+    /// example `{ "1" = "..." }`); the highest version encrypts, all decrypt, so keys can be
+    /// rotated. Empty: a key derived from Rocket's `secret_key`. Default: empty.
+    pub totp_secrets: std::collections::BTreeMap<String, String>,
     /// Second factors offered. Default: `["authenticator"]`.
     pub two_factor_enabled_methods: Vec<String>,
     /// Require every user to set up a second factor. Default: `false`.
@@ -421,6 +425,7 @@ impl Default for SecurityConfig {
             us_email_subject: "Verification Code".into(),
             mail: MailConfig::default(),
             totp_issuer: None,
+            totp_secrets: Default::default(),
             two_factor_enabled_methods: strings(&["authenticator"]),
             two_factor_required: false,
             two_factor_always_validate: true,
@@ -444,6 +449,14 @@ impl fmt::Debug for SecurityConfig {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(salt) = value.get_mut("password_salt").filter(|v| !v.is_null()) {
             *salt = "[redacted]".into();
+        }
+        if let Some(secrets) = value
+            .get_mut("totp_secrets")
+            .and_then(|v| v.as_object_mut())
+        {
+            for secret in secrets.values_mut() {
+                *secret = "[redacted]".into();
+            }
         }
         if let Some(pw) = value
             .get_mut("mail")

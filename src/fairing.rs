@@ -26,6 +26,7 @@ use crate::password::{Argon2Hasher, Argon2Settings, PasswordHasher};
 use crate::session::SessionCell;
 use crate::templates::Templates;
 use crate::token::{TokenKeys, TokenPurpose};
+use crate::totp::SecretBox;
 
 /// Turns a user into the `user` object of JSON responses.
 pub type PayloadFn = Arc<dyn Fn(&User) -> Value + Send + Sync>;
@@ -45,6 +46,7 @@ struct Inner {
     outbox: Arc<Outbox>,
     templates: Templates,
     keys: TokenKeys,
+    secret_box: SecretBox,
     events: Events,
     clock: Arc<dyn Clock>,
     payload: PayloadFn,
@@ -124,6 +126,20 @@ impl Security {
 
     pub(crate) fn emit(&self, event: SecurityEvent) {
         self.inner.events.emit(event);
+    }
+
+    /// Encryption of secrets at rest.
+    pub(crate) fn secret_box(&self) -> &SecretBox {
+        &self.inner.secret_box
+    }
+
+    /// Keyed hash of a short code, as stored in the datastore.
+    pub(crate) fn code_hash(&self, purpose: &str, code: &str) -> String {
+        let data = format!("{purpose}\u{0}{}", code.trim());
+        hex::encode(
+            self.keys()
+                .sign_bytes(TokenPurpose::SetupState, data.as_bytes()),
+        )
     }
 
     pub(crate) fn templates(&self) -> &Templates {
@@ -540,6 +556,10 @@ impl SecurityBuilder {
         let templates = Templates::load(Some(&app_template_dir(figment)))?;
         let security = Security {
             inner: Arc::new(Inner {
+                secret_box: SecretBox::new(
+                    &TokenKeys::new(secret_key.as_bytes()),
+                    &config.totp_secrets,
+                ),
                 keys: TokenKeys::new(secret_key.as_bytes()),
                 datastore,
                 hasher,

@@ -1,4 +1,91 @@
-//! rocket_security: the security layer for Rocket.
+//! # rocket_security
+//!
+//! The security layer for [Rocket]: login, logout, registration, e-mail confirmation, password
+//! recovery and change, change of e-mail, API tokens, HTTP Basic, roles, trackable logins and
+//! CSRF — with HTML forms and a JSON API for every flow, wire-compatible with
+//! Flask-Security-Too, on SQLite, PostgreSQL or MySQL.
+//!
+//! ## Quickstart
+//!
+//! 1. Attach the fairing and protect routes with guards:
+//!
+//! ```no_run
+//! use rocket::{get, launch, routes};
+//! use rocket_security::{role, AuthUser, Roles, Security};
+//!
+//! role!(Admin = "admin");
+//!
+//! #[get("/dashboard")]
+//! fn dashboard(user: AuthUser) -> String {           // login_required
+//!     format!("Hello, {}", user.email)
+//! }
+//!
+//! #[get("/admin")]
+//! fn admin(user: Roles<Admin>) -> String {           // roles_required("admin")
+//!     format!("Admin area for {}", user.email)
+//! }
+//!
+//! #[launch]
+//! fn rocket() -> _ {
+//!     rocket::build()
+//!         .attach(Security::fairing())
+//!         .mount("/", routes![dashboard, admin])
+//! }
+//! ```
+//!
+//! 2. Configure it in `Rocket.toml` (every key is documented on [`SecurityConfig`]):
+//!
+//! ```toml
+//! [default.databases.security]
+//! url = "sqlite://security.sqlite3"       # or postgres://..., mysql://...
+//!
+//! [default.security]
+//! registerable = true
+//! confirmable = true
+//! recoverable = true
+//! changeable = true
+//!
+//! [default.security.mail]
+//! url = "smtp://127.0.0.1:25"
+//! ```
+//!
+//! 3. Create users from the command line your `main` exposes through [`cli`], or let people
+//!    register at `/register`. Sign in at `/login`.
+//!
+//! ## What you get
+//!
+//! | route | what |
+//! |---|---|
+//! | `/login`, `/logout` | sign in (with remember-me) and out |
+//! | `/register` | create an account (`registerable`) |
+//! | `/confirm`, `/confirm/<token>` | e-mail confirmation (`confirmable`) |
+//! | `/reset`, `/reset/<token>` | forgotten password (`recoverable`) |
+//! | `/change` | change password (`changeable`) |
+//! | `/change-email`, `/change-email/<token>` | change e-mail address (`change_email`) |
+//!
+//! Every route answers HTML forms (GET renders, POST redirects with a flash) and JSON (a JSON
+//! body or `Accept: application/json`) in Flask-Security-Too's envelope
+//! `{"meta":{"code":N},"response":{..}}`.
+//!
+//! Guards: [`AuthUser`] (login_required), [`CurrentUser`], [`Roles`] (roles_required),
+//! [`AnyRole`] (roles_accepted), [`TokenAuth`] (auth_token_required), [`BasicAuth`]
+//! (http_auth_required), [`AuthRequired`] (auth_required with a list of mechanisms),
+//! [`CsrfToken`] and [`PageContext`] for the application's own pages.
+//!
+//! ## Design
+//!
+//! - Sessions are server-side: the cookie holds a random secret, the database its hash. Login
+//!   rotates the id, logout deletes the row, a password change or reset ends every other
+//!   session and revokes every auth token.
+//! - Passwords are Argon2id (OWASP parameters or stronger) over an HMAC pepper, hashed on a
+//!   bounded pool of dedicated threads.
+//! - Mail goes through an outbox in the database and is delivered in the background with
+//!   retries: a request never waits on SMTP and no mail is lost.
+//! - Answers never reveal whether an account exists (`return_generic_responses`).
+//! - Pages are Tera templates embedded in the crate; a file of the same name in the
+//!   application's `templates/security/` replaces one.
+//!
+//! [Rocket]: https://rocket.rs
 #![warn(missing_docs)]
 
 mod catchers;
@@ -17,6 +104,7 @@ mod password;
 mod session;
 mod templates;
 mod token;
+mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
@@ -29,6 +117,7 @@ pub use datastore::{
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
+pub use flows::verify::Fresh;
 pub use flows::{FieldValidator, FormField, FormKind};
 pub use guards::{
     AnyRole, AuthUser, CurrentUser, PageContext, RoleName, RoleSet, Roles, TokenAuth,

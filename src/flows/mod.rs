@@ -6,7 +6,11 @@ mod change_email;
 mod confirm;
 pub(crate) mod login;
 mod recover;
+mod recovery_codes;
 mod register;
+mod two_factor;
+mod unified;
+pub(crate) mod verify;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,6 +49,16 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     if config.change_email {
         routes.extend(change_email::routes());
     }
+    if config.two_factor {
+        routes.extend(two_factor::routes());
+    }
+    if config.multi_factor_recovery_codes {
+        routes.extend(recovery_codes::routes());
+    }
+    if config.unified_signin {
+        routes.extend(unified::routes());
+    }
+    routes.extend(verify::routes());
     routes
 }
 
@@ -670,28 +684,29 @@ impl FormState {
 /// Forgets a half-finished two-factor login of this session (`GET /login` starts over).
 pub(crate) async fn cancel_pending_login(ctx: &Ctx<'_>) -> Result<(), Error> {
     let mut session = SessionCell::lock(ctx.req).await?;
-    if session.data.extra.remove(PENDING_LOGIN).is_some() {
+    let removed = session
+        .data
+        .extra
+        .remove(two_factor::PENDING_LOGIN_KEY)
+        .is_some();
+    if removed {
         session.touch();
     }
     Ok(())
 }
 
-/// Session key of a login waiting for its second factor.
-pub(crate) const PENDING_LOGIN: &str = "tf_pending";
-
-/// Called by every login path after the first factor: when the user has a second factor,
-/// answers with the two-factor step instead of signing in. `None` means sign in now.
+/// Called by every login path after the first factor: when the user has a second factor (or
+/// must set one up), answers with the two-factor step instead of signing in. `None` means sign
+/// in now. `method` is `password`, `confirm`, `reset`, or `us_<method>` for unified sign-in
+/// (which asks for the second factor only after the methods in `us_mfa_required`).
 pub(crate) async fn two_factor_hook(
     ctx: &Ctx<'_>,
     user: &User,
-    _remember: bool,
-    _next: Option<&str>,
-    _method: &str,
+    remember: bool,
+    next: Option<&str>,
+    method: &str,
 ) -> Result<Option<Reply>, Error> {
-    if !ctx.config().two_factor || user.tf_primary_method.is_none() {
-        return Ok(None);
-    }
-    Ok(None)
+    two_factor::hook(ctx, user, remember, next, method).await
 }
 
 // ----- validation shared by the flows -----

@@ -92,7 +92,9 @@ impl<R: Realm> Deref for BasicAuth<R> {
 
 impl<R: Realm> std::fmt::Debug for BasicAuth<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BasicAuth").field("user", &self.user).finish()
+        f.debug_struct("BasicAuth")
+            .field("user", &self.user)
+            .finish()
     }
 }
 
@@ -125,9 +127,12 @@ fn refuse<T>(request: &Request<'_>, realm: String) -> Outcome<T, Error> {
 }
 
 fn realm_name<R: Realm>(request: &Request<'_>) -> String {
-    R::NAME
-        .map(str::to_owned)
-        .unwrap_or_else(|| Security::of(request).config().default_http_auth_realm.clone())
+    R::NAME.map(str::to_owned).unwrap_or_else(|| {
+        Security::of(request)
+            .config()
+            .default_http_auth_realm
+            .clone()
+    })
 }
 
 #[rocket::async_trait]
@@ -286,7 +291,10 @@ impl<'r, M: Mechanisms> FromRequest<'r> for AuthRequired<M> {
             match basic_user(request).await {
                 Ok(Some(user)) => return success(user, AuthMethod::Basic),
                 Ok(None) => {
-                    let realm = Security::of(request).config().default_http_auth_realm.clone();
+                    let realm = Security::of(request)
+                        .config()
+                        .default_http_auth_realm
+                        .clone();
                     return refuse(request, realm);
                 }
                 Err(e) => return Outcome::Error((e.status(), e)),

@@ -1,0 +1,644 @@
+//! Unified sign-in: one form for a password or a code (`/us-signin`), mailed codes and magic
+//! links (`/us-signin/send-code`, `/us-verify-link`), and the set-up of sign-in methods
+//! (`/us-setup`, `/us-setup/<state>`).
+
+use rocket::{get, post, Route};
+use rocket_dyn_templates::tera::Context;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::datastore::{User, UserQuery};
+use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::session::{login_user_via, SessionCell};
+use crate::token::TokenPurpose;
+use crate::totp;
+
+pub(crate) const INVALID_PASSCODE: &str = "Password or code submitted is not valid";
+const SIGNIN_CODE: &str = "us-email";
+const SETUP_CODE: &str = "us-setup";
+const PENDING_US_SETUP: &str = "us_setup";
+const SETUP_LIFETIME_SECS: u64 = 15 * 60;
+
+pub(super) fn routes() -> Vec<Route> {
+    rocket::routes![
+        signin_page,
+        signin,
+        send_code_route,
+        verify_link,
+        setup_page,
+        setup,
+        setup_validate
+    ]
+}
+
+/// The user's unified sign-in methods: method → sealed secret (authenticator) or `true`.
+fn methods_of(user: &User) -> Map<String, Value> {
+    user.us_totp_secrets
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
+/// Whether the user set up sign-in codes by e-mail.
+pub(crate) fn email_set_up(user: &User) -> bool {
+    methods_of(user).contains_key("email")
+}
+
+/// Methods the user can sign in with now: `password` (when they have one) and every set-up
+/// method.
+pub(crate) fn active_methods(ctx: &Ctx<'_>, user: &User) -> Vec<String> {
+    let enabled = &ctx.config().us_enabled_methods;
+    let mut methods: Vec<String> = methods_of(user)
+        .keys()
+        .filter(|m| enabled.contains(m))
+        .cloned()
+        .collect();
+    if user.password.is_some() && enabled.iter().any(|m| m == "password") {
+        methods.push("password".into());
+    }
+    methods.sort();
+    methods
+}
+
+/// Enabled methods that deliver a code.
+pub(crate) fn code_methods(ctx: &Ctx<'_>) -> Vec<String> {
+    ctx.config()
+        .us_enabled_methods
+        .iter()
+        .filter(|m| matches!(m.as_str(), "email" | "sms"))
+        .cloned()
+        .collect()
+}
+
+fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
+    let mut methods: Vec<String> = ctx
+        .config()
+        .us_enabled_methods
+        .iter()
+        .filter(|m| m.as_str() != "password")
+        .cloned()
+        .collect();
+    methods.sort();
+    methods
+}
+
+/// Checks a passcode — the password or a code of a set-up method. Returns the method that
+/// matched.
+pub(crate) async fn check_passcode(
+    ctx: &Ctx<'_>,
+    user: &User,
+    passcode: &str,
+) -> Result<Option<&'static str>, Error> {
+    let sec = ctx.sec;
+    let enabled = |m: &str| ctx.config().us_enabled_methods.iter().any(|e| e == m);
+    if passcode.is_empty() {
+        return Ok(None);
+    }
+    if enabled("password") {
+        if let Some(hash) = user.password.as_deref() {
+            if sec.hasher().verify(passcode, hash).await? {
+                return Ok(Some("password"));
+            }
+        } else {
+            sec.hasher().dummy_verify(passcode).await?;
+        }
+    }
+    let looks_like_code =
+        passcode.trim().len() == 6 && passcode.trim().bytes().all(|b| b.is_ascii_digit());
+    if !looks_like_code {
+        return Ok(None);
+    }
+    let methods = methods_of(user);
+    if enabled("email")
+        && methods.contains_key("email")
+        && super::two_factor::take_code(sec, user, SIGNIN_CODE, passcode).await?
+    {
+        return Ok(Some("email"));
+    }
+    if enabled("authenticator") {
+        let secret = methods
+            .get("authenticator")
+            .and_then(Value::as_str)
+            .and_then(|sealed| sec.secret_box().open(sealed));
+        if let Some(secret) = secret {
+            if super::two_factor::check_authenticator_code(sec, user, &secret, passcode).await? {
+                return Ok(Some("authenticator"));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Mails a sign-in code (and, with `link`, the magic link) to the user.
+pub(crate) async fn send_code(ctx: &Ctx<'_>, user: &User, link: bool) -> Result<(), Error> {
+    let config = ctx.config();
+    let code =
+        super::two_factor::issue_code(ctx.sec, user, SIGNIN_CODE, config.us_token_validity).await?;
+    let mut context = Context::new();
+    context.insert("user", &json!({"email": user.email}));
+    context.insert("token", &code);
+    if link {
+        context.insert(
+            "login_link",
+            &format!(
+                "{}{}?id={}&code={code}",
+                ctx.base_url(),
+                config.route_path("/us-verify-link"),
+                user.fs_uniquifier
+            ),
+        );
+    }
+    ctx.sec
+        .send_mail(
+            &config.us_email_subject,
+            &user.email,
+            "us_instructions",
+            &context,
+        )
+        .await?;
+    ctx.sec.emit(SecurityEvent::LoginInstructionsSent {
+        user: user.clone(),
+        login_token: code,
+    });
+    Ok(())
+}
+
+fn signin_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("us_signin_form", ctx.config().route_path("/us-signin"))
+        .kind(FormKind::UnifiedSignin)
+}
+
+fn signin_json(ctx: &Ctx<'_>) -> Map<String, Value> {
+    let mut response = Map::new();
+    response.insert(
+        "available_methods".into(),
+        json!(ctx.config().us_enabled_methods),
+    );
+    response.insert("code_methods".into(), json!(code_methods(ctx)));
+    response.insert(
+        "identity_attributes".into(),
+        json!(ctx.config().user_identity_attributes),
+    );
+    response
+}
+
+async fn signin_form_page(ctx: &Ctx<'_>, form: &FormState) -> Result<Reply, Error> {
+    let mut extra = Context::new();
+    extra.insert("code_methods", &code_methods(ctx));
+    extra.insert("available_methods", &ctx.config().us_enabled_methods);
+    ctx.page("us_signin.html", form, extra).await
+}
+
+#[get("/us-signin")]
+async fn signin_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    super::cancel_pending_login(&ctx).await?;
+    if ctx.json {
+        let mut response = signin_json(&ctx);
+        if let Some(user) = ctx.current_user().await? {
+            response.insert("user".into(), ctx.user_payload(&user));
+        }
+        return ctx.ok(response).await;
+    }
+    if ctx.current_user().await?.is_some() {
+        return Ok(Reply::redirect(ctx.config().post_login_view.clone()));
+    }
+    let mut form = signin_form(&ctx);
+    if let Some(next) = ctx.query_next() {
+        form.value("next", next);
+    }
+    signin_form_page(&ctx, &form).await
+}
+
+#[post("/us-signin", data = "<input>")]
+async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    ctx.check_csrf(&input).await?;
+    let sec = ctx.sec;
+    let config = ctx.config();
+    let mut form = signin_form(&ctx);
+    let identity = input.text("identity");
+    let passcode = input
+        .get("passcode")
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let remember = input.flag("remember");
+    form.value("identity", identity.clone().unwrap_or_default());
+    if remember {
+        form.value("remember", "y");
+    }
+    if identity.is_none() {
+        form.error("identity", msg::EMAIL_NOT_PROVIDED);
+    }
+    if passcode.is_none() {
+        form.error("passcode", msg::PASSWORD_NOT_PROVIDED);
+    }
+    let next = form_next(&ctx, &input, &mut form);
+    form.check_extra_fields(sec, &input);
+    if form.has_errors() {
+        if ctx.json {
+            return ctx.invalid("us_signin.html", &form).await;
+        }
+        return signin_form_page(&ctx, &form).await;
+    }
+    let (identity, passcode) = (identity.unwrap_or_default(), passcode.unwrap_or_default());
+    let user = match validate_email(&identity) {
+        Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
+        None => None,
+    };
+    let method = match &user {
+        Some(user) => check_passcode(&ctx, user, passcode).await?,
+        None => {
+            sec.hasher().dummy_verify(passcode).await?;
+            None
+        }
+    };
+    let allowed = |u: &User| {
+        u.active && (!config.confirmable || config.login_without_confirmation || u.is_confirmed())
+    };
+    let (user, method) = match (user, method) {
+        (Some(user), Some(method)) if allowed(&user) => (user, method),
+        (user, _) => {
+            sec.emit(SecurityEvent::UserFailedAuthn {
+                user,
+                identity: identity.clone(),
+            });
+            form.error("", msg::GENERIC_AUTHN_FAILED);
+            if ctx.json {
+                return ctx.invalid("us_signin.html", &form).await;
+            }
+            return signin_form_page(&ctx, &form).await;
+        }
+    };
+    if let Some(reply) = super::two_factor_hook(
+        &ctx,
+        &user,
+        remember,
+        next.as_deref(),
+        &format!("us_{method}"),
+    )
+    .await?
+    {
+        return Ok(reply);
+    }
+    let user = login_user_via(ctx.req, &user, remember, method).await?;
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("tf_required".into(), Value::Bool(false));
+        response.insert("user".into(), ctx.user_payload(&user));
+        return ctx.ok(response).await;
+    }
+    Ok(Reply::redirect(
+        next.unwrap_or_else(|| config.post_login_view.clone()),
+    ))
+}
+
+#[post("/us-signin/send-code", data = "<input>")]
+async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    if let Some(reply) = anonymous_only(&ctx).await? {
+        return Ok(reply);
+    }
+    ctx.check_csrf(&input).await?;
+    let mut form = signin_form(&ctx);
+    let identity = input.text("identity");
+    form.value("identity", identity.clone().unwrap_or_default());
+    let chosen = input
+        .text("chosen_method")
+        .unwrap_or_else(|| "email".into());
+    if identity.is_none() {
+        form.error("identity", msg::EMAIL_NOT_PROVIDED);
+    }
+    if !code_methods(&ctx).contains(&chosen) {
+        form.error("chosen_method", "Not a valid choice");
+    }
+    if form.has_errors() {
+        if ctx.json {
+            return ctx.invalid("us_signin.html", &form).await;
+        }
+        return signin_form_page(&ctx, &form).await;
+    }
+    let user = match identity.as_deref().and_then(validate_email) {
+        Some(email) => {
+            ctx.sec
+                .datastore()
+                .find_user(UserQuery::Email(&email))
+                .await?
+        }
+        None => None,
+    };
+    // Only a set-up, active identity gets a mail; the answer is the same for everyone.
+    if let Some(user) = user.filter(|u| u.active && email_set_up(u)) {
+        send_code(&ctx, &user, true).await?;
+    }
+    if ctx.json {
+        return ctx.ok(signin_json(&ctx)).await;
+    }
+    ctx.flash(
+        "info",
+        "If that identity is in our system, you were sent a code.",
+    )
+    .await?;
+    signin_form_page(&ctx, &form).await
+}
+
+#[get("/us-verify-link?<id>&<code>")]
+async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Result<Reply, Error> {
+    if let Some(reply) = anonymous_only(&ctx).await? {
+        return Ok(reply);
+    }
+    let config = ctx.config();
+    let user = match (id, code) {
+        (Some(id), Some(code)) => {
+            let user = ctx
+                .sec
+                .datastore()
+                .find_user(UserQuery::Uniquifier(id))
+                .await?;
+            match user.filter(|u| u.active && email_set_up(u)) {
+                Some(user)
+                    if super::two_factor::take_code(ctx.sec, &user, SIGNIN_CODE, code).await? =>
+                {
+                    Some(user)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let Some(user) = user else {
+        ctx.flash("error", "The sign-in link is invalid or has expired.")
+            .await?;
+        return Ok(Reply::redirect(config.route_path("/us-signin")));
+    };
+    if let Some(reply) = super::two_factor_hook(&ctx, &user, false, None, "us_email").await? {
+        return Ok(reply);
+    }
+    login_user_via(ctx.req, &user, false, "magic_link").await?;
+    Ok(Reply::redirect(config.post_login_view.clone()))
+}
+
+// ----- /us-setup -----
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingUsSetup {
+    method: String,
+    nonce: String,
+    sealed_secret: Option<String>,
+}
+
+fn setup_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("us_setup_form", ctx.config().route_path("/us-setup"))
+}
+
+fn setup_json(ctx: &Ctx<'_>, user: &User) -> Map<String, Value> {
+    let mut response = Map::new();
+    response.insert("active_methods".into(), json!(active_methods(ctx, user)));
+    response.insert(
+        "available_methods".into(),
+        json!(ctx.config().us_enabled_methods),
+    );
+    response.insert("setup_methods".into(), json!(setup_methods(ctx)));
+    response.insert(
+        "identity_attributes".into(),
+        json!(ctx.config().user_identity_attributes),
+    );
+    response.insert("phone".into(), json!(user.us_phone_number));
+    response
+}
+
+async fn setup_form_page(
+    ctx: &Ctx<'_>,
+    user: &User,
+    form: &FormState,
+    state_action: Option<String>,
+    authr: Option<Value>,
+) -> Result<Reply, Error> {
+    let mut extra = Context::new();
+    extra.insert("setup_methods", &setup_methods(ctx));
+    let deletable: Vec<String> = active_methods(ctx, user)
+        .into_iter()
+        .filter(|m| m != "password")
+        .collect();
+    extra.insert("active_methods", &deletable);
+    extra.insert("state", &state_action.is_some());
+    extra.insert("state_action", &state_action);
+    extra.insert("authr", &authr);
+    ctx.page("us_setup.html", form, extra).await
+}
+
+#[get("/us-setup")]
+async fn setup_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    let user = ctx.require_user(None).await?;
+    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+        return Ok(reply);
+    }
+    if ctx.json {
+        return ctx.ok(setup_json(&ctx, &user)).await;
+    }
+    setup_form_page(&ctx, &user, &setup_form(&ctx), None, None).await
+}
+
+async fn save_methods(
+    ctx: &Ctx<'_>,
+    user: &User,
+    methods: Map<String, Value>,
+) -> Result<User, Error> {
+    let mut changed = user.clone();
+    changed.us_totp_secrets = if methods.is_empty() {
+        None
+    } else {
+        Some(Value::Object(methods).to_string())
+    };
+    let changed = ctx.sec.datastore().update_user(&changed).await?;
+    SessionCell::lock(ctx.req)
+        .await?
+        .refresh_user(changed.clone());
+    Ok(changed)
+}
+
+#[post("/us-setup", data = "<input>")]
+async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+        return Ok(reply);
+    }
+    let sec = ctx.sec;
+    let mut form = setup_form(&ctx);
+    let delete: Vec<String> = input.all("delete_method").to_vec();
+    if !delete.is_empty() {
+        let mut methods = methods_of(&user);
+        for method in &delete {
+            if methods.remove(method).is_none() {
+                form.error("delete_method", format!("{method} is not set up"));
+            }
+        }
+        if !form.has_errors() {
+            let user = save_methods(&ctx, &user, methods).await?;
+            if ctx.json {
+                return ctx.ok(setup_json(&ctx, &user)).await;
+            }
+            ctx.flash("success", "The sign-in method was removed.")
+                .await?;
+            return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
+        }
+    }
+    let chosen = input.text("chosen_method");
+    if delete.is_empty() {
+        match chosen.as_deref() {
+            Some(m)
+                if setup_methods(&ctx).iter().any(|s| s == m)
+                    && matches!(m, "email" | "authenticator") => {}
+            _ => form.error("chosen_method", "Not a valid choice"),
+        }
+    }
+    if form.has_errors() {
+        if ctx.json {
+            return ctx.invalid("us_setup.html", &form).await;
+        }
+        return setup_form_page(&ctx, &user, &form, None, None).await;
+    }
+    let method = chosen.unwrap_or_default();
+    let nonce = crate::token::random_secret();
+    let state = sec.keys().sign(
+        TokenPurpose::SetupState,
+        &(user.fs_uniquifier.clone(), method.clone(), nonce.clone()),
+        sec.now(),
+    );
+    let mut authr = None;
+    let sealed_secret = if method == "authenticator" {
+        let secret = totp::new_secret();
+        authr = Some(super::two_factor::authenticator_details(
+            &ctx, &user, &secret,
+        ));
+        Some(sec.secret_box().seal(&secret))
+    } else {
+        let code =
+            super::two_factor::issue_code(sec, &user, SETUP_CODE, ctx.config().us_token_validity)
+                .await?;
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        context.insert("token", &code);
+        sec.send_mail(
+            &ctx.config().us_email_subject,
+            &user.email,
+            "us_instructions",
+            &context,
+        )
+        .await?;
+        None
+    };
+    {
+        let mut session = SessionCell::lock(ctx.req).await?;
+        let pending = PendingUsSetup {
+            method: method.clone(),
+            nonce,
+            sealed_secret,
+        };
+        session.data.extra.insert(
+            PENDING_US_SETUP.into(),
+            serde_json::to_value(pending).unwrap_or_default(),
+        );
+        session.touch();
+    }
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("chosen_method".into(), json!(method));
+        response.insert("phone".into(), Value::Null);
+        response.insert("state".into(), json!(state));
+        if let Some(details) = &authr {
+            for key in ["key", "b32key", "username", "issuer", "uri"] {
+                response.insert(format!("authr_{key}"), details[key].clone());
+            }
+        }
+        return ctx.ok(response).await;
+    }
+    let action = format!("{}/{state}", ctx.config().route_path("/us-setup"));
+    if method == "email" {
+        ctx.flash("info", format!("A code was sent to {}.", user.email))
+            .await?;
+    }
+    setup_form_page(&ctx, &user, &form, Some(action), authr).await
+}
+
+#[post("/us-setup/<state>", data = "<input>")]
+async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    let sec = ctx.sec;
+    let pending = SessionCell::lock(ctx.req)
+        .await?
+        .data
+        .extra
+        .get(PENDING_US_SETUP)
+        .cloned()
+        .and_then(|v| serde_json::from_value::<PendingUsSetup>(v).ok());
+    let claims = sec
+        .keys()
+        .verify::<(String, String, String)>(
+            TokenPurpose::SetupState,
+            state,
+            Some(SETUP_LIFETIME_SECS),
+            sec.now(),
+        )
+        .ok()
+        .map(|(claims, _)| claims);
+    let pending = match (pending, claims) {
+        (Some(p), Some((uniquifier, method, nonce)))
+            if uniquifier == user.fs_uniquifier
+                && method == p.method
+                && crate::token::constant_time_eq(&nonce, &p.nonce) =>
+        {
+            p
+        }
+        _ => {
+            if ctx.json {
+                return Ok(ctx.error(rocket::http::Status::BadRequest, msg::NO_PERMISSION_PAGE));
+            }
+            ctx.flash("error", msg::NO_PERMISSION_PAGE).await?;
+            return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
+        }
+    };
+    let passcode = input.text("passcode").unwrap_or_default();
+    let (valid, stored) = match &pending.sealed_secret {
+        Some(sealed) => {
+            let secret = sec.secret_box().open(sealed).unwrap_or_default();
+            let ok =
+                super::two_factor::check_authenticator_code(sec, &user, &secret, &passcode).await?;
+            (ok, Value::String(sealed.clone()))
+        }
+        None => (
+            super::two_factor::take_code(sec, &user, SETUP_CODE, &passcode).await?,
+            Value::Bool(true),
+        ),
+    };
+    if !valid {
+        let mut form = FormState::new(
+            "us_setup_validate_form",
+            format!("{}/{state}", ctx.config().route_path("/us-setup")),
+        );
+        form.error("passcode", INVALID_PASSCODE);
+        if ctx.json {
+            return ctx.invalid("us_setup.html", &form).await;
+        }
+        let action = form.action.clone();
+        return setup_form_page(&ctx, &user, &form, Some(action), None).await;
+    }
+    let mut methods = methods_of(&user);
+    methods.insert(pending.method.clone(), stored);
+    let user = save_methods(&ctx, &user, methods).await?;
+    {
+        let mut session = SessionCell::lock(ctx.req).await?;
+        session.data.extra.remove(PENDING_US_SETUP);
+        session.touch();
+    }
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("chosen_method".into(), json!(pending.method));
+        response.insert("phone".into(), json!(user.us_phone_number));
+        return ctx.ok(response).await;
+    }
+    ctx.flash("success", "Your sign-in method was set up.")
+        .await?;
+    Ok(Reply::redirect(ctx.config().route_path("/us-setup")))
+}

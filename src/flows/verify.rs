@@ -1,0 +1,241 @@
+//! Re-authentication and freshness: `/verify` (password), `/us-verify` and
+//! `/us-verify/send-code` (password or a code), and the [`Fresh`] guard.
+
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{get, post, Route};
+use rocket::{Ignite, Rocket, Sentinel};
+use rocket_dyn_templates::tera::Context;
+use serde_json::{json, Map};
+
+use super::{form_next, Ctx, FormState, Input, Reply};
+use crate::datastore::User;
+use crate::error::{msg, Error};
+use crate::fairing::{missing_fairing, Security};
+use crate::session::{authenticate, AuthMethod, SessionCell};
+
+/// Message of a stale session.
+pub(crate) const REAUTH_REQUIRED: &str = "You must re-authenticate to access this endpoint";
+
+pub(super) fn routes() -> Vec<Route> {
+    rocket::routes![
+        verify_page,
+        verify,
+        us_verify_page,
+        us_verify,
+        us_verify_send_code
+    ]
+}
+
+/// Marks a 401 as "signed in, but not recently enough" for the catcher.
+#[derive(Default)]
+pub(crate) struct ReauthNeeded(pub std::sync::atomic::AtomicBool);
+
+/// Whether the request's sign-in is fresh: proved within `freshness` (plus
+/// `freshness_grace_period`). Token-authenticated requests count as fresh: the token itself is
+/// short-lived.
+pub(crate) async fn is_fresh(request: &Request<'_>) -> Result<bool, Error> {
+    let Some((_, method)) = authenticate(request).await? else {
+        return Ok(false);
+    };
+    if matches!(method, AuthMethod::Token | AuthMethod::Basic) {
+        return Ok(true);
+    }
+    let security = Security::of(request);
+    let config = security.config();
+    let fresh_at = SessionCell::lock(request).await?.fresh_at();
+    let limit = config.freshness.to_chrono() + config.freshness_grace_period.to_chrono();
+    Ok(fresh_at.is_some_and(|at| security.now().naive_utc() - at <= limit))
+}
+
+/// `None` when fresh; else the reply sending the user to re-authenticate: browsers to
+/// `/verify?next=<here>`, JSON clients a 401 with `reauth_required`.
+pub(crate) async fn require_fresh(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error> {
+    if is_fresh(ctx.req).await? {
+        return Ok(None);
+    }
+    Ok(Some(stale_reply(ctx)))
+}
+
+fn stale_reply(ctx: &Ctx<'_>) -> Reply {
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("errors".into(), json!([REAUTH_REQUIRED]));
+        response.insert("reauth_required".into(), json!(true));
+        return Reply::Json(
+            Status::Unauthorized,
+            crate::error::envelope(Status::Unauthorized, response),
+        );
+    }
+    let here = ctx.req.uri().to_string();
+    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    Reply::redirect(format!(
+        "{}?next={next}",
+        ctx.config().route_path("/verify")
+    ))
+}
+
+/// A signed-in user whose sign-in is fresh (see `freshness`): for sensitive pages of the
+/// application. A stale session is sent to `/verify?next=...` (JSON: 401 with
+/// `reauth_required`); an anonymous request is handled like [`AuthUser`](crate::AuthUser).
+#[derive(Debug, Clone)]
+pub struct Fresh(User);
+
+impl std::ops::Deref for Fresh {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Fresh {
+    type Error = Error;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
+        let user = match authenticate(request).await {
+            Ok(Some((user, _))) => user,
+            Ok(None) => return Outcome::Error((Status::Unauthorized, Error::Unauthenticated)),
+            Err(e) => return Outcome::Error((e.status(), e)),
+        };
+        match is_fresh(request).await {
+            Ok(true) => Outcome::Success(Fresh(user)),
+            Ok(false) => {
+                request
+                    .local_cache(ReauthNeeded::default)
+                    .0
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                Outcome::Error((Status::Unauthorized, Error::Unauthenticated))
+            }
+            Err(e) => Outcome::Error((e.status(), e)),
+        }
+    }
+}
+
+impl Sentinel for Fresh {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        missing_fairing(rocket, "Fresh")
+    }
+}
+
+fn verify_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("verify_form", ctx.config().route_path("/verify"))
+}
+
+#[get("/verify")]
+async fn verify_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    ctx.require_user(None).await?;
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    let mut form = verify_form(&ctx);
+    if let Some(next) = ctx.query_next() {
+        form.value("next", next);
+    }
+    ctx.page("verify.html", &form, Context::new()).await
+}
+
+/// Marks the session fresh and answers.
+async fn reauthenticated(ctx: &Ctx<'_>, user: &User, next: Option<String>) -> Result<Reply, Error> {
+    {
+        let mut session = SessionCell::lock(ctx.req).await?;
+        session.mark_fresh(ctx.sec.now().naive_utc());
+    }
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("user".into(), ctx.user_payload(user));
+        return ctx.ok(response).await;
+    }
+    Ok(Reply::redirect(
+        next.unwrap_or_else(|| ctx.config().post_login_view.clone()),
+    ))
+}
+
+#[post("/verify", data = "<input>")]
+async fn verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    let mut form = verify_form(&ctx);
+    let next = form_next(&ctx, &input, &mut form);
+    let password = input.get("password").filter(|p| !p.is_empty());
+    match (password, user.password.as_deref()) {
+        (None, _) => form.error("password", msg::PASSWORD_NOT_PROVIDED),
+        (Some(p), Some(hash)) => {
+            if !ctx.sec.hasher().verify(p, hash).await? {
+                form.error("password", "Invalid password");
+            }
+        }
+        (Some(p), None) => {
+            ctx.sec.hasher().dummy_verify(p).await?;
+            form.error("password", "Invalid password");
+        }
+    }
+    if form.has_errors() {
+        return ctx.invalid("verify.html", &form).await;
+    }
+    reauthenticated(&ctx, &user, next).await
+}
+
+fn us_verify_form(ctx: &Ctx<'_>) -> FormState {
+    FormState::new("us_verify_form", ctx.config().route_path("/us-verify"))
+}
+
+#[get("/us-verify")]
+async fn us_verify_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
+    let user = ctx.require_user(None).await?;
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert(
+            "available_methods".into(),
+            json!(super::unified::active_methods(&ctx, &user)),
+        );
+        response.insert(
+            "code_methods".into(),
+            json!(super::unified::code_methods(&ctx)),
+        );
+        return ctx.ok(response).await;
+    }
+    let mut form = us_verify_form(&ctx);
+    if let Some(next) = ctx.query_next() {
+        form.value("next", next);
+    }
+    ctx.page("us_verify.html", &form, Context::new()).await
+}
+
+#[post("/us-verify", data = "<input>")]
+async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    let mut form = us_verify_form(&ctx);
+    let next = form_next(&ctx, &input, &mut form);
+    let passcode = input.text("passcode").unwrap_or_default();
+    if super::unified::check_passcode(&ctx, &user, &passcode)
+        .await?
+        .is_none()
+    {
+        form.error("passcode", super::unified::INVALID_PASSCODE);
+    }
+    if form.has_errors() {
+        return ctx.invalid("us_verify.html", &form).await;
+    }
+    reauthenticated(&ctx, &user, next).await
+}
+
+#[post("/us-verify/send-code", data = "<input>")]
+async fn us_verify_send_code(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    if super::unified::email_set_up(&user) {
+        super::unified::send_code(&ctx, &user, false).await?;
+    }
+    if ctx.json {
+        return ctx.ok(Map::new()).await;
+    }
+    ctx.flash("info", "A code was sent to your e-mail address.")
+        .await?;
+    let mut form = us_verify_form(&ctx);
+    if let Some(next) = input.text("next") {
+        form.value("next", next);
+    }
+    ctx.page("us_verify.html", &form, Context::new()).await
+}
