@@ -12,3 +12,7 @@ pub use datastore::{
     OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind, SessionRecord, User, UserDatastore,
     UserQuery,
 };
+pub use mail::{
+    mailer_from_config, render_mail, CapturingMailer, FileMailer, LogMailer, Mail, MailError,
+    Mailer, Outbox, SmtpMailer,
+};
