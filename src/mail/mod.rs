@@ -27,7 +27,8 @@ use std::error::Error as StdError;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 pub use self::capture::CapturingMailer;
@@ -133,7 +134,7 @@ pub trait Mailer: Send + Sync + 'static {
     async fn send(&self, mail: &Mail) -> Result<(), MailError>;
 }
 
-/// Builds the mailer `security.mail.url` asks for (see the [module table](self)).
+/// Builds the mailer `security.mail.url` asks for: `smtp://`, `smtps://`, `file://` or `log`.
 ///
 /// Unknown schemes and malformed URLs are refused with an error naming the URL (without its
 /// password), so a launch with a typo stops with a message saying what to write.
@@ -206,15 +207,38 @@ fn mailbox(address: &str) -> Result<Mailbox, MailError> {
 /// The `multipart/alternative` message for `mail`; lettre derives the envelope from `From`
 /// and `To`, so the envelope sender is `mail.from`.
 fn build_message(mail: &Mail) -> Result<Message, MailError> {
+    let part = |content_type: ContentType, content: &str| {
+        SinglePart::builder()
+            .header(content_type)
+            .body(part_body(content))
+    };
     Message::builder()
         .from(mailbox(&mail.from)?)
         .to(mailbox(&mail.to)?)
         .subject(mail.subject.as_str())
-        .multipart(MultiPart::alternative_plain_html(
-            mail.text.clone(),
-            mail.html.clone(),
-        ))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(part(ContentType::TEXT_PLAIN, &mail.text))
+                .singlepart(part(ContentType::TEXT_HTML, &mail.html)),
+        )
         .map_err(MailError::Message)
+}
+
+/// The longest line SMTP carries (RFC 5322 section 2.1.1), without its CRLF.
+const MAX_LINE: usize = 998;
+
+/// A part's body, sent as is (7bit) when it is ASCII with lines SMTP can carry.
+///
+/// lettre picks quoted-printable for any line over 76 characters, which splits long links
+/// with soft line breaks and writes `=` as `=3D`; sent as 7bit, links stay intact in the raw
+/// message and in `.eml` files.
+fn part_body(content: &str) -> Body {
+    let crlf = content.replace("\r\n", "\n").replace('\n', "\r\n");
+    if crlf.is_ascii() && crlf.split("\r\n").all(|line| line.len() <= MAX_LINE) {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::SevenBit)
+    } else {
+        Body::new(content.to_owned())
+    }
 }
 
 /// An error and its sources on one line, for logs and the outbox's `last_error`.
@@ -261,6 +285,30 @@ mod tests {
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("text/plain"), "{raw}");
         assert!(raw.contains("text/html"), "{raw}");
+    }
+
+    #[test]
+    fn keeps_long_ascii_lines_intact() {
+        let link = format!(
+            "http://127.0.0.1:8000/us-verify-link?id=1&code={}",
+            "7".repeat(80)
+        );
+        let mail = Mail {
+            text: format!("Sign in:\n{link}\n"),
+            html: format!("<p><a href=\"{link}\">{link}</a></p>"),
+            ..sample()
+        };
+        let raw = String::from_utf8(build_message(&mail).unwrap().formatted()).unwrap();
+        assert_eq!(raw.matches(&link).count(), 3, "{raw}");
+        assert!(raw.contains("Sign in:\r\n"), "{raw}");
+        assert!(!raw.contains("quoted-printable"), "{raw}");
+
+        let accented = Mail {
+            text: "Grüße".into(),
+            ..sample()
+        };
+        let raw = String::from_utf8(build_message(&accented).unwrap().formatted()).unwrap();
+        assert!(raw.is_ascii(), "non-ASCII text must be encoded: {raw}");
     }
 
     #[test]

@@ -115,7 +115,8 @@ impl SmtpMailer {
         let mut builder = match security {
             Security::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host),
             _ => {
-                let parameters = TlsParameters::new(host.clone()).map_err(MailError::Smtp)?;
+                let parameters = TlsParameters::new(host.clone())
+                    .map_err(|e| config_error(raw, format!("cannot set up TLS for {host}: {e}")))?;
                 let tls = match security {
                     Security::StartTlsRequired => Tls::Required(parameters),
                     Security::StartTlsOpportunistic => Tls::Opportunistic(parameters),
