@@ -718,3 +718,25 @@ fn mailer_from_config_names_bad_urls() {
     .unwrap();
     assert!(!error.to_string().contains("hunter2"), "{error}");
 }
+
+#[tokio::test]
+async fn outbox_survives_a_panicking_mailer() {
+    struct Panics;
+
+    #[rocket::async_trait]
+    impl Mailer for Panics {
+        async fn send(&self, _: &Mail) -> Result<(), MailError> {
+            panic!("mailer bug");
+        }
+    }
+
+    let (store, outbox) = fast_outbox(Arc::new(Panics), 2);
+    outbox
+        .enqueue(mail("ada@example.com", "Welcome"))
+        .await
+        .unwrap();
+    assert_eq!(outbox.flush().await.unwrap(), 0);
+    let kept = store.only();
+    assert_eq!(kept.attempts, 1);
+    assert!(kept.last_error.unwrap().contains("panicked"));
+}

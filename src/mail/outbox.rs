@@ -237,6 +237,19 @@ impl Outbox {
         }
     }
 
+    /// Sends on a task of its own, so a mailer that panics fails one attempt instead of ending
+    /// the worker.
+    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        let mailer = Arc::clone(&self.mailer);
+        let mail = mail.clone();
+        match tokio::spawn(async move { mailer.send(&mail).await }).await {
+            Ok(result) => result,
+            Err(join_error) => Err(MailError::transport(std::io::Error::other(format!(
+                "the mailer panicked: {join_error}"
+            )))),
+        }
+    }
+
     /// One attempt at one mail, recorded in the datastore.
     async fn deliver(&self, record: OutboxMail, pass: &mut Pass) -> Result<(), MailError> {
         let attempts_before = attempts_of(&record);
@@ -255,7 +268,7 @@ impl Outbox {
             text: record.body_text,
             html: record.body_html,
         };
-        match self.mailer.send(&mail).await {
+        match self.send(&mail).await {
             Ok(()) => {
                 self.datastore.mark_mail_sent(record.id, now()).await?;
                 pass.delivered += 1;
