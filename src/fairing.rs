@@ -412,7 +412,7 @@ impl Fairing for SecurityFairing {
         let Some(security) = rocket.state::<Security>().cloned() else {
             return;
         };
-        rocket::tokio::spawn(security.outbox().clone().run());
+        security.outbox().spawn(rocket.shutdown());
         let mut shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             let mut tick = rocket::tokio::time::interval(Duration::from_secs(300));

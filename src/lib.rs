@@ -120,7 +120,13 @@ pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
 pub use flows::verify::Fresh;
 pub use flows::{FieldValidator, FormField, FormKind};
 pub use guards::{
-    AnyRole, AuthUser, CurrentUser, PageContext, RoleName, RoleSet, Roles, TokenAuth,
+    mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, PageContext,
+    Realm, RoleName, RoleSet, Roles, TokenAuth,
 };
+pub use templates::Page;
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
+pub use mail::{
+    mailer_from_config, render_mail, CapturingMailer, FileMailer, LogMailer, Mail, MailError,
+    Mailer, Outbox, SmtpMailer,
+};

@@ -29,13 +29,21 @@ pub(crate) fn static_file(name: &str) -> Option<&'static str> {
 }
 
 /// The name a template file is known by: its path under the template folder without the
-/// `.tera` suffix (`security/login_user.html`), the same name `rocket_dyn_templates` gives it,
-/// so `{% extends %}` and `{% import %}` resolve in both engines.
+/// `.tera` suffix (`security/login_user.html`). Each template is also known by its name without
+/// the data type (`security/login_user`) — the name `rocket_dyn_templates` gives it — unless
+/// two files share it (the text and HTML parts of a mail), so `{% extends %}` and
+/// `{% import %}` resolve in this engine and in an application's own `Template` engine alike.
 fn template_name(relative_path: &str) -> String {
     let name = relative_path.replace('\\', "/");
-    name.strip_suffix(".tera")
-        .map(str::to_owned)
-        .unwrap_or(name)
+    name.strip_suffix(".tera").map(str::to_owned).unwrap_or(name)
+}
+
+fn short_name(name: &str) -> &str {
+    let file_start = name.rfind('/').map_or(0, |i| i + 1);
+    match name[file_start..].rfind('.') {
+        Some(dot) => &name[..file_start + dot],
+        None => name,
+    }
 }
 
 /// Security pages and mail templates.
@@ -43,18 +51,15 @@ pub(crate) struct Templates {
     tera: Tera,
 }
 
-fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect_tera_files(root, &path, out);
         } else if path.extension().is_some_and(|e| e == "tera") {
             if let Ok(rel) = path.strip_prefix(root) {
-                let name = template_name(&rel.to_string_lossy());
-                out.push((path, Some(name)));
+                out.push((template_name(&rel.to_string_lossy()), path));
             }
         }
     }
@@ -63,20 +68,49 @@ fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Option<St
 impl Templates {
     /// The embedded defaults, overridden by the `.tera` files under `app_dir` (when it exists).
     pub fn load(app_dir: Option<&Path>) -> Result<Self, String> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        let defaults = embedded::TEMPLATES
+        let mut sources: std::collections::BTreeMap<String, String> = embedded::TEMPLATES
             .iter()
-            .map(|(name, body)| (template_name(name), body.to_string()));
-        tera.add_raw_templates(defaults)
-            .map_err(|e| format!("default templates: {}", describe(&e)))?;
+            .map(|(name, body)| (template_name(name), body.to_string()))
+            .collect();
         if let Some(dir) = app_dir.filter(|d| d.is_dir()) {
             let mut files = Vec::new();
             collect_tera_files(dir, dir, &mut files);
-            tera.add_template_files(files)
-                .map_err(|e| format!("templates in {}: {}", dir.display(), describe(&e)))?;
+            for (name, path) in files {
+                let body = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("template {}: {e}", path.display()))?;
+                sources.insert(name, body);
+            }
         }
+        let mut stems: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for name in sources.keys() {
+            *stems.entry(short_name(name)).or_default() += 1;
+        }
+        let mut all: Vec<(String, String)> = Vec::new();
+        for (name, body) in &sources {
+            let short = short_name(name);
+            if short != name && stems.get(short) == Some(&1) && !sources.contains_key(short) {
+                all.push((short.to_owned(), body.clone()));
+            }
+            all.push((name.clone(), body.clone()));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.add_raw_templates(all)
+            .map_err(|e| format!("templates: {}", describe(&e)))?;
         Ok(Templates { tera })
+    }
+
+    /// The full name of a template given by full or short name (`index` → `index.html`).
+    pub fn resolve(&self, name: &str) -> Option<String> {
+        let names: Vec<&str> = self.tera.get_template_names().collect();
+        if names.contains(&name) && short_name(name) != name {
+            return Some(name.to_owned());
+        }
+        names
+            .iter()
+            .find(|candidate| short_name(candidate) == name && **candidate != name)
+            .map(|n| n.to_string())
+            .or_else(|| names.contains(&name).then(|| name.to_owned()))
     }
 
     /// Renders a template.
@@ -149,4 +183,57 @@ pub(crate) fn error_page(
                 .finalize()
         }
     })
+}
+
+/// A page of the application rendered by the security layer's template engine, which holds the
+/// application's templates (Rocket's `template_dir`) as well as the security defaults. Pages
+/// can extend `security/_layout` with the context from a [`PageContext`](crate::PageContext).
+///
+/// ```no_run
+/// # use rocket::get;
+/// use rocket_security::{Page, PageContext};
+///
+/// #[get("/")]
+/// fn index(page: PageContext) -> Page {
+///     // templates/index.html.tera: {% extends "security/_layout" %} ...
+///     Page::render("index", page.with(serde_json::json!({ "title": "Home" })))
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Page {
+    name: String,
+    context: serde_json::Value,
+}
+
+impl Page {
+    /// The template `name` (`index` or `index.html` for `templates/index.html.tera`) with
+    /// `context` (any serialisable object).
+    pub fn render(name: impl Into<String>, context: impl serde::Serialize) -> Page {
+        Page {
+            name: name.into(),
+            context: serde_json::to_value(context).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'r> rocket::response::Responder<'r, 'static> for Page {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let Some(security) = request.rocket().state::<Security>() else {
+            tracing::error!("Page needs the security fairing: attach Security::fairing()");
+            return Err(Status::InternalServerError);
+        };
+        let templates = security.templates();
+        let Some(name) = templates.resolve(&self.name) else {
+            tracing::error!("no template named {:?}", self.name);
+            return Err(Status::InternalServerError);
+        };
+        let context = Context::from_value(self.context).unwrap_or_default();
+        match templates.render(&name, &context) {
+            Ok(body) => Ok(html_response(Status::Ok, body)),
+            Err(e) => {
+                tracing::error!("{e}");
+                Err(Status::InternalServerError)
+            }
+        }
+    }
 }

@@ -5,47 +5,46 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, routes, Build, Rocket};
-use rocket_dyn_templates::Template;
 use rocket_security::mechanism::{Session, Token};
 use rocket_security::{
-    role, AnyRole, AuthRequired, AuthUser, BasicAuth, PageContext, Roles, Security, TokenAuth,
+    role, AnyRole, AuthRequired, AuthUser, BasicAuth, Page, PageContext, Roles, Security, TokenAuth,
 };
 use serde_json::{json, Value};
 
 role!(Admin = "admin", Editor = "editor", Author = "author");
 
 #[get("/")]
-fn index(page: PageContext) -> Template {
-    Template::render("index", page.with(json!({ "title": "Welcome" })))
+fn index(page: PageContext) -> Page {
+    Page::render("index", page.with(json!({ "title": "Welcome" })))
 }
 
 #[get("/protected")]
-fn protected(user: AuthUser, page: PageContext) -> Template {
-    Template::render(
+fn protected(user: AuthUser, page: PageContext) -> Page {
+    Page::render(
         "protected",
         page.with(json!({ "title": "Protected", "email": user.email })),
     )
 }
 
 #[get("/admin")]
-fn admin(user: Roles<Admin>, page: PageContext) -> Template {
-    Template::render(
+fn admin(user: Roles<Admin>, page: PageContext) -> Page {
+    Page::render(
         "role_page",
         page.with(json!({ "title": "Admin", "area": "admin", "email": user.email })),
     )
 }
 
 #[get("/editor")]
-fn editor(user: AnyRole<(Editor, Author)>, page: PageContext) -> Template {
-    Template::render(
+fn editor(user: AnyRole<(Editor, Author)>, page: PageContext) -> Page {
+    Page::render(
         "role_page",
         page.with(json!({ "title": "Editor", "area": "editor", "email": user.email })),
     )
 }
 
 #[get("/account")]
-fn account(user: AuthUser, page: PageContext) -> Template {
-    Template::render(
+fn account(user: AuthUser, page: PageContext) -> Page {
+    Page::render(
         "account",
         page.with(json!({ "title": "Your account", "me": me_json(&user) })),
     )
@@ -89,7 +88,6 @@ fn me_json(user: &rocket_security::User) -> Value {
 fn app() -> Rocket<Build> {
     rocket::build()
         .attach(Security::fairing())
-        .attach(Template::fairing())
         .mount(
             "/",
             routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
