@@ -14,16 +14,46 @@ const KEY: &str = "4JOA-WAPA-XRLW-K7QZ-M2HD-5NVE-QSTU-BC3F";
 
 // ---------------------------------------------------------------- rendering
 
+/// The default templates named as the crate names them: `security/login_user.html`, and
+/// `security/login_user` too where no other file shares that name.
 fn tera() -> Tera {
-    let glob = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/**/*.tera");
-    let mut tera = Tera::new(glob).expect("templates parse");
-    // Same rule as rocket_dyn_templates: `.html.tera` files are autoescaped.
-    tera.autoescape_on(vec![".html.tera", ".htm.tera", ".xml.tera", ".html"]);
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "tera") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+    let mut files = Vec::new();
+    walk(&root.join("security"), &mut files);
+    let named: Vec<(String, String)> = files
+        .iter()
+        .map(|path| {
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let name = rel.trim_end_matches(".tera").to_owned();
+            (name, std::fs::read_to_string(path).unwrap())
+        })
+        .collect();
+    let short = |name: &str| name.rsplit_once('.').map(|(s, _)| s.to_owned()).unwrap_or_default();
+    let mut all = named.clone();
+    for (name, body) in &named {
+        let stem = short(name);
+        if named.iter().filter(|(other, _)| short(other) == stem).count() == 1 {
+            all.push((stem, body.clone()));
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.add_raw_templates(all).expect("templates parse");
     tera
 }
 
 fn render_with(tera: &Tera, page: &str, ctx: &Value) -> String {
-    let name = format!("security/{page}.html.tera");
+    let name = format!("security/{page}.html");
     let context = Context::from_value(ctx.clone()).expect("context is an object");
     match tera.render(&name, &context) {
         Ok(html) => html,
@@ -683,7 +713,7 @@ fn every_template_parses_and_extends_the_layout() {
     let names: Vec<&str> = tera.get_template_names().collect();
     for page in pages() {
         assert!(
-            names.contains(&format!("security/{page}.html.tera").as_str()),
+            names.contains(&format!("security/{page}.html").as_str()),
             "missing {page}"
         );
         let src = std::fs::read_to_string(format!(
@@ -692,7 +722,7 @@ fn every_template_parses_and_extends_the_layout() {
         ))
         .unwrap();
         assert!(
-            src.starts_with("{% extends \"security/_layout.html.tera\" %}"),
+            src.starts_with("{% extends \"security/_layout\" %}"),
             "{page} extends the layout"
         );
         assert!(
