@@ -263,6 +263,7 @@ impl Security {
                 "verify": p("/verify"),
             }),
         );
+        context.insert("password_length_min", &c.password_length_min);
         context.insert(
             "features",
             &json!({
