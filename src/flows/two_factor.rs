@@ -222,8 +222,8 @@ pub(crate) async fn complete(
     ))
 }
 
-/// Checks an authenticator code for `user` with `secret`: within the configured window, each
-/// time step's code accepted once, and at most `code_attempts_max` attempts per window.
+/// Checks an authenticator code for `user` with `secret`: within the configured window, and
+/// each time step's code accepted once. Callers count the attempt with [`throttled`] first.
 pub(crate) async fn check_authenticator_code(
     sec: &Security,
     user: &User,
@@ -232,9 +232,6 @@ pub(crate) async fn check_authenticator_code(
 ) -> Result<bool, Error> {
     let config = sec.config();
     let now = sec.now();
-    if throttled(sec, user).await? {
-        return Ok(false);
-    }
     let Some(step) = totp::matching_step(
         secret,
         code,
@@ -261,7 +258,8 @@ pub(crate) async fn check_authenticator_code(
     Ok(true)
 }
 
-/// Counts a code attempt; `true` when the user made too many.
+/// Counts a code attempt; `true` when the user made more than `code_attempts_max` in
+/// `code_attempts_window` (every code, right or wrong, is then refused until the window ends).
 pub(crate) async fn throttled(sec: &Security, user: &User) -> Result<bool, Error> {
     let config = sec.config();
     let attempts = sec
@@ -299,16 +297,13 @@ pub(crate) async fn issue_code(
     Ok(code)
 }
 
-/// Uses up a mailed code.
+/// Uses up a mailed code. Callers count the attempt with [`throttled`] first.
 pub(crate) async fn take_code(
     sec: &Security,
     user: &User,
     purpose: &str,
     code: &str,
 ) -> Result<bool, Error> {
-    if throttled(sec, user).await? {
-        return Ok(false);
-    }
     let taken = sec
         .datastore()
         .take_code(
@@ -410,6 +405,7 @@ async fn validate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let code = input.text("code");
     let valid = match &code {
         None => false,
+        Some(_) if throttled(ctx.sec, &user).await? => false,
         Some(code) => {
             let by_app = match user_secret(ctx.sec, &user) {
                 Some(secret) => check_authenticator_code(ctx.sec, &user, &secret, code).await?,
@@ -769,7 +765,7 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     let mut form = code_form(&ctx);
     form.action = format!("{}/{token}", ctx.config().route_path("/tf-setup"));
     let code = input.text("code").unwrap_or_default();
-    if !check_authenticator_code(sec, &user, &secret, &code).await? {
+    if throttled(sec, &user).await? || !check_authenticator_code(sec, &user, &secret, &code).await? {
         form.error("code", INVALID_CODE);
         if ctx.json {
             return ctx.invalid("two_factor_setup.html", &form).await;

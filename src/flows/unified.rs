@@ -107,7 +107,7 @@ pub(crate) async fn check_passcode(
     }
     let looks_like_code =
         passcode.trim().len() == 6 && passcode.trim().bytes().all(|b| b.is_ascii_digit());
-    if !looks_like_code {
+    if !looks_like_code || super::two_factor::throttled(sec, user).await? {
         return Ok(None);
     }
     let methods = methods_of(user);
@@ -600,6 +600,7 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
         }
     };
     let passcode = input.text("passcode").unwrap_or_default();
+    let throttled = super::two_factor::throttled(sec, &user).await?;
     let (valid, stored) = match &pending.sealed_secret {
         Some(sealed) => {
             let secret = sec.secret_box().open(sealed).unwrap_or_default();
@@ -612,7 +613,7 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
             Value::Bool(true),
         ),
     };
-    if !valid {
+    if throttled || !valid {
         let mut form = FormState::new(
             "us_setup_validate_form",
             format!("{}/{state}", ctx.config().route_path("/us-setup")),
