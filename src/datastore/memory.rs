@@ -1,4 +1,4 @@
-//! An in-memory [`UserDatastore`](super::UserDatastore) for tests, doctests and demos.
+//! An in-memory [`UserDatastore`] for tests, doctests and demos.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
