@@ -16,18 +16,19 @@ use rocket_security::{get_hmac, Argon2Hasher, Argon2Settings, PasswordHasher};
 
 const PASSWORD: &str = "correct horse battery staple";
 
-fn hasher() -> Arc<Argon2Hasher> {
+/// A runtime, a hasher at the default settings and a stored hash of [`PASSWORD`].
+fn setup() -> (Runtime, Arc<Argon2Hasher>, String) {
+    let runtime = Runtime::new().expect("tokio runtime");
     let hasher = Argon2Hasher::new(Argon2Settings::default(), Some("bench pepper".into()))
         .expect("default settings are valid");
-    Arc::new(hasher)
-}
-
-fn single(c: &mut Criterion) {
-    let runtime = Runtime::new().expect("tokio runtime");
-    let hasher = hasher();
     let hash = runtime
         .block_on(hasher.hash(PASSWORD))
         .expect("hashing works");
+    (runtime, Arc::new(hasher), hash)
+}
+
+fn single(c: &mut Criterion) {
+    let (runtime, hasher, hash) = setup();
 
     let mut group = c.benchmark_group("argon2id default");
     group.sample_size(20);
@@ -59,11 +60,7 @@ fn hmac(c: &mut Criterion) {
 
 fn concurrent(c: &mut Criterion) {
     const LOGINS: usize = 32;
-    let runtime = Runtime::new().expect("tokio runtime");
-    let hasher = hasher();
-    let hash = runtime
-        .block_on(hasher.hash(PASSWORD))
-        .expect("hashing works");
+    let (runtime, hasher, hash) = setup();
 
     let mut group = c.benchmark_group("argon2id default pool");
     group.sample_size(10);

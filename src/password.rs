@@ -170,7 +170,6 @@ const DEFAULT_QUEUE: usize = 64;
 /// # }).unwrap();
 /// ```
 pub struct Argon2Hasher {
-    settings: Argon2Settings,
     params: Params,
     peppered: bool,
     queue: usize,
@@ -213,7 +212,11 @@ impl Argon2Hasher {
 
     /// The parameters new hashes are made with.
     pub fn settings(&self) -> Argon2Settings {
-        self.settings
+        Argon2Settings {
+            memory_kib: self.params.m_cost(),
+            iterations: self.params.t_cost(),
+            parallelism: self.params.p_cost(),
+        }
     }
 
     /// How many hashing threads run.
@@ -225,7 +228,7 @@ impl Argon2Hasher {
 impl fmt::Debug for Argon2Hasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Argon2Hasher")
-            .field("settings", &self.settings)
+            .field("settings", &self.settings())
             .field("pepper", &self.peppered.then_some("[redacted]"))
             .field("workers", &self.pool.workers())
             .field("queue", &self.queue)
@@ -326,7 +329,6 @@ impl Argon2HasherBuilder {
         let peppered = self.pepper.is_some();
         let pool = Pool::start(params.clone(), self.pepper, workers, queue)?;
         Ok(Argon2Hasher {
-            settings: self.settings,
             params,
             peppered,
             queue,
