@@ -534,16 +534,15 @@ impl SecurityBuilder {
 
         let hasher: Arc<dyn PasswordHasher> = match self.hasher {
             Some(hasher) => hasher,
-            None => Arc::new(Argon2Hasher::new(
-                Argon2Settings {
-                    memory_kib: config.argon2_memory_kib,
-                    iterations: config.argon2_iterations,
-                    parallelism: config.argon2_parallelism,
-                },
-                Some(salt),
-                config.password_hash_workers,
-                config.password_hash_queue,
-            )),
+            None => Arc::new(
+                Argon2Hasher::builder()
+                    .settings(Argon2Settings::from(&config))
+                    .pepper(salt)
+                    .workers(config.password_hash_workers)
+                    .queue(config.password_hash_queue)
+                    .build()
+                    .map_err(|e| format!("password hashing: {e}"))?,
+            ),
         };
         let mailer = match self.mailer {
             Some(mailer) => mailer,

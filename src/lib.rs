@@ -123,10 +123,18 @@ pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, PageContext,
     Realm, RoleName, RoleSet, Roles, TokenAuth,
 };
-pub use templates::Page;
-pub use session::{login_user, logout_user, AuthMethod, Flash};
-pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
 pub use mail::{
     mailer_from_config, render_mail, CapturingMailer, FileMailer, LogMailer, Mail, MailError,
     Mailer, Outbox, SmtpMailer,
 };
+pub use password::{
+    dummy_verify, get_hmac, hash_password, validate_password_length, verify_and_update_password,
+    verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,
+    PasswordHasher, PasswordPolicyError,
+};
+pub use session::{login_user, logout_user, AuthMethod, Flash};
+pub use templates::Page;
+pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
+// Re-exported for code ported from Flask-Security; using it still warns.
+#[allow(deprecated)]
+pub use password::encrypt_password;

@@ -35,7 +35,9 @@ pub(crate) fn static_file(name: &str) -> Option<&'static str> {
 /// `{% import %}` resolve in this engine and in an application's own `Template` engine alike.
 fn template_name(relative_path: &str) -> String {
     let name = relative_path.replace('\\', "/");
-    name.strip_suffix(".tera").map(str::to_owned).unwrap_or(name)
+    name.strip_suffix(".tera")
+        .map(str::to_owned)
+        .unwrap_or(name)
 }
 
 fn short_name(name: &str) -> &str {
@@ -52,7 +54,9 @@ pub(crate) struct Templates {
 }
 
 fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

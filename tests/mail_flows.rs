@@ -16,7 +16,11 @@ const WAIT: Duration = Duration::from_secs(5);
 /// The path of the first link in the last mail to `to` that starts with `prefix`.
 async fn mailed_path(app: &TestApp, count: usize, to: &str, prefix: &str) -> String {
     let mails = app.mailer.wait_for(count, WAIT).await;
-    let mail = mails.iter().rev().find(|m| m.to == to).expect("a mail to the user");
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.to == to)
+        .expect("a mail to the user");
     let url = link(&mail.text, "http://").unwrap_or_else(|| panic!("no link in {}", mail.text));
     assert!(mail.html.contains(&url), "the HTML part has the same link");
     let path = url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap();
@@ -25,15 +29,31 @@ async fn mailed_path(app: &TestApp, count: usize, to: &str, prefix: &str) -> Str
 }
 
 async fn flash_of(app: &TestApp, location: &str) -> String {
-    let page = app.client.get(location).dispatch().await.into_string().await.unwrap();
-    let start = page.find("<ul class=\"flashes\">").unwrap_or_else(|| panic!("no flashes on {location}"));
+    let page = app
+        .client
+        .get(location)
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    let start = page
+        .find("<ul class=\"flashes\">")
+        .unwrap_or_else(|| panic!("no flashes on {location}"));
     page[start..].split("</ul>").next().unwrap().to_owned()
 }
 
 async fn follow(app: &TestApp, path: &str) -> (Status, String) {
     let response = app.client.get(path).dispatch().await;
     let status = response.status();
-    (status, response.headers().get_one("Location").unwrap_or_default().to_owned())
+    (
+        status,
+        response
+            .headers()
+            .get_one("Location")
+            .unwrap_or_default()
+            .to_owned(),
+    )
 }
 
 async fn confirmation_link_confirms_once(store: Arc<dyn UserDatastore>) {
@@ -42,31 +62,52 @@ async fn confirmation_link_confirms_once(store: Arc<dyn UserDatastore>) {
     app.post("/register", json!({"email": "amy@example.com", "password": "password123", "password_confirm": "password123"}))
         .await;
     let path = mailed_path(&app, 1, "amy@example.com", "/confirm/").await;
-    let (status, body) = app.post("/login", json!({"email": "amy@example.com", "password": "password123"})).await;
-    assert_eq!(status, Status::BadRequest, "unconfirmed users cannot sign in: {body}");
+    let (status, body) = app
+        .post(
+            "/login",
+            json!({"email": "amy@example.com", "password": "password123"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        Status::BadRequest,
+        "unconfirmed users cannot sign in: {body}"
+    );
     // A tampered link is refused.
     let mut tampered = path.clone();
     tampered.insert(tampered.len() - 3, 'x');
     let (status, location) = follow(&app, &tampered).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/confirm"));
-    assert!(flash_of(&app, "/confirm").await.contains("Invalid confirmation token."));
+    assert!(flash_of(&app, "/confirm")
+        .await
+        .contains("Invalid confirmation token."));
     let (status, location) = follow(&app, &path).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/login"));
-    assert!(flash_of(&app, "/login").await.contains("Thank you. Your email has been confirmed."));
+    assert!(flash_of(&app, "/login")
+        .await
+        .contains("Thank you. Your email has been confirmed."));
     let (status, _) = app.get_json("/protected").await;
     assert_eq!(status, Status::Unauthorized, "confirming does not sign in");
-    let user = store.find_user(UserQuery::Email("amy@example.com")).await.unwrap().unwrap();
+    let user = store
+        .find_user(UserQuery::Email("amy@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(user.confirmed_at.is_some());
     let (_, location) = follow(&app, &path).await;
     assert_eq!(location, "/confirm");
-    assert!(flash_of(&app, "/confirm").await.contains("Your email has already been confirmed."));
+    assert!(flash_of(&app, "/confirm")
+        .await
+        .contains("Your email has already been confirmed."));
     app.login("amy@example.com", "password123").await;
     let mut seen = Vec::new();
     while let Ok(event) = events.try_recv() {
         seen.push(event);
     }
     assert!(seen.iter().any(|e| matches!(e, SecurityEvent::UserRegistered { user, confirm_token: Some(_) } if user.email == "amy@example.com")));
-    assert!(seen.iter().any(|e| matches!(e, SecurityEvent::UserConfirmed { user } if user.email == "amy@example.com")));
+    assert!(seen.iter().any(
+        |e| matches!(e, SecurityEvent::UserConfirmed { user } if user.email == "amy@example.com")
+    ));
 }
 
 async fn expired_confirmation_link_leaves_the_user_unconfirmed(store: Arc<dyn UserDatastore>) {
@@ -77,35 +118,61 @@ async fn expired_confirmation_link_leaves_the_user_unconfirmed(store: Arc<dyn Us
     app.clock.advance(chrono::Duration::seconds(11));
     let (status, location) = follow(&app, &path).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/confirm"));
-    assert!(flash_of(&app, "/confirm").await.contains("You did not confirm your email within 10 seconds."));
-    let user = store.find_user(UserQuery::Email("bob@example.com")).await.unwrap().unwrap();
+    assert!(flash_of(&app, "/confirm")
+        .await
+        .contains("You did not confirm your email within 10 seconds."));
+    let user = store
+        .find_user(UserQuery::Email("bob@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(user.confirmed_at.is_none());
     assert_eq!(app.mailer.mails().len(), 1, "no new mail");
 }
 
 async fn resending_confirmation_is_generic(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    app.user("pending@example.com", "password123", false, true, &[]).await;
-    app.user("done@example.com", "password123", true, true, &[]).await;
+    app.user("pending@example.com", "password123", false, true, &[])
+        .await;
+    app.user("done@example.com", "password123", true, true, &[])
+        .await;
     let mut answers = Vec::new();
-    for email in ["pending@example.com", "done@example.com", "nobody@example.com"] {
+    for email in [
+        "pending@example.com",
+        "done@example.com",
+        "nobody@example.com",
+    ] {
         let (status, mut body) = app.post("/confirm", json!({"email": email})).await;
         assert_eq!(status, Status::Ok);
-        body["response"].as_object_mut().unwrap().remove("csrf_token");
+        body["response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("csrf_token");
         answers.push(body);
     }
     assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
     let mails = app.mailer.wait_for(1, WAIT).await;
     tokio_sleep().await;
     let mails_after = app.mailer.mails();
-    assert_eq!(mails_after.len(), 1, "only the unconfirmed account gets mail");
+    assert_eq!(
+        mails_after.len(),
+        1,
+        "only the unconfirmed account gets mail"
+    );
     assert_eq!(mails[0].to, "pending@example.com");
     assert_eq!(mails[0].subject, "Please confirm your email");
     let path = mailed_path(&app, 1, "pending@example.com", "/confirm/").await;
     let (_, location) = follow(&app, &path).await;
     assert_eq!(location, "/login");
     // HTML: the same page with a flash.
-    let page = app.client.get("/confirm").dispatch().await.into_string().await.unwrap();
+    let page = app
+        .client
+        .get("/confirm")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     let token = csrf_from_html(&page);
     let response = app
         .client
@@ -125,17 +192,34 @@ async fn tokio_sleep() {
 
 async fn forgot_password_is_generic_and_mails_only_real_users(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
-    app.user("unconfirmed@example.com", "password123", false, true, &[]).await;
-    app.user("inactive@example.com", "password123", true, false, &[]).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.user("unconfirmed@example.com", "password123", false, true, &[])
+        .await;
+    app.user("inactive@example.com", "password123", true, false, &[])
+        .await;
     let mut answers = Vec::new();
-    for email in ["joe@example.com", "nobody@example.com", "not-an-email", "unconfirmed@example.com", "inactive@example.com"] {
+    for email in [
+        "joe@example.com",
+        "nobody@example.com",
+        "not-an-email",
+        "unconfirmed@example.com",
+        "inactive@example.com",
+    ] {
         let (status, mut body) = app.post("/reset", json!({"email": email})).await;
         assert_eq!(status, Status::Ok, "{email}: {body}");
-        body["response"].as_object_mut().unwrap().remove("csrf_token");
+        body["response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("csrf_token");
         answers.push(body);
     }
-    assert!(answers.iter().all(|a| a == &json!({"meta": {"code": 200}, "response": {}})), "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|a| a == &json!({"meta": {"code": 200}, "response": {}})),
+        "{answers:?}"
+    );
     app.mailer.wait_for(1, WAIT).await;
     tokio_sleep().await;
     let mails = app.mailer.mails();
@@ -146,35 +230,82 @@ async fn forgot_password_is_generic_and_mails_only_real_users(store: Arc<dyn Use
 
 async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
     let app = app(store.clone()).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
     // A session and a token from before the reset.
-    let body = app.post("/login?include_auth_token", json!({"email": "joe@example.com", "password": "password123"})).await.1;
-    let old_token = body["response"]["user"]["authentication_token"].as_str().unwrap().to_owned();
+    let body = app
+        .post(
+            "/login?include_auth_token",
+            json!({"email": "joe@example.com", "password": "password123"}),
+        )
+        .await
+        .1;
+    let old_token = body["response"]["user"]["authentication_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let old_session = app.session_cookie().unwrap();
     app.client.cookies().remove(Cookie::from("session"));
 
-    app.post("/reset", json!({"email": "joe@example.com"})).await;
+    app.post("/reset", json!({"email": "joe@example.com"}))
+        .await;
     let first = mailed_path(&app, 1, "joe@example.com", "/reset/").await;
-    app.post("/reset", json!({"email": "joe@example.com"})).await;
+    app.post("/reset", json!({"email": "joe@example.com"}))
+        .await;
     let path = mailed_path(&app, 2, "joe@example.com", "/reset/").await;
 
     // The form opens, in JSON mode too.
-    let response = app.client.get(path.clone()).header(Accept::JSON).dispatch().await;
+    let response = app
+        .client
+        .get(path.clone())
+        .header(Accept::JSON)
+        .dispatch()
+        .await;
     assert_eq!(response.status(), Status::Ok);
     assert_eq!(response.content_type(), Some(ContentType::HTML));
-    let (status, body) = app.post(&path, json!({"password": "short", "password_confirm": "short"})).await;
+    let (status, body) = app
+        .post(
+            &path,
+            json!({"password": "short", "password_confirm": "short"}),
+        )
+        .await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(body["response"]["field_errors"]["password"], json!(["Password must be at least 8 characters"]));
-    let (_, body) = app.post(&path, json!({"password": "new-password-1", "password_confirm": "other-password"})).await;
-    assert_eq!(body["response"]["field_errors"]["password_confirm"], json!(["Passwords do not match"]));
-    let (status, body) = app.post(&path, json!({"password": "new-password-1", "password_confirm": "new-password-1"})).await;
-    assert_eq!(status, Status::Ok, "the token survives validation errors: {body}");
+    assert_eq!(
+        body["response"]["field_errors"]["password"],
+        json!(["Password must be at least 8 characters"])
+    );
+    let (_, body) = app
+        .post(
+            &path,
+            json!({"password": "new-password-1", "password_confirm": "other-password"}),
+        )
+        .await;
+    assert_eq!(
+        body["response"]["field_errors"]["password_confirm"],
+        json!(["Passwords do not match"])
+    );
+    let (status, body) = app
+        .post(
+            &path,
+            json!({"password": "new-password-1", "password_confirm": "new-password-1"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        Status::Ok,
+        "the token survives validation errors: {body}"
+    );
     assert_eq!(body, json!({"meta": {"code": 200}, "response": {}}));
     let (status, _) = app.get_json("/protected").await;
     assert_eq!(status, Status::Unauthorized, "a reset does not sign in");
 
     for used in [&path, &first] {
-        let (status, body) = app.post(used, json!({"password": "again-password", "password_confirm": "again-password"})).await;
+        let (status, body) = app
+            .post(
+                used,
+                json!({"password": "again-password", "password_confirm": "again-password"}),
+            )
+            .await;
         assert_eq!(status, Status::BadRequest);
         assert_eq!(
             body["response"],
@@ -183,15 +314,34 @@ async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
     }
     let (status, location) = follow(&app, &path).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/reset"));
-    assert!(flash_of(&app, "/reset").await.contains("Invalid reset password token."));
+    assert!(flash_of(&app, "/reset")
+        .await
+        .contains("Invalid reset password token."));
 
-    let (status, _) = app.post("/login", json!({"email": "joe@example.com", "password": "password123"})).await;
+    let (status, _) = app
+        .post(
+            "/login",
+            json!({"email": "joe@example.com", "password": "password123"}),
+        )
+        .await;
     assert_eq!(status, Status::BadRequest, "the old password is gone");
     app.login("joe@example.com", "new-password-1").await;
-    let response = app.client.get("/protected").header(Accept::JSON).cookie(old_session).dispatch().await;
-    assert_eq!(response.status(), Status::Ok, "the tracked client is signed in anew");
+    let response = app
+        .client
+        .get("/protected")
+        .header(Accept::JSON)
+        .cookie(old_session)
+        .dispatch()
+        .await;
+    assert_eq!(
+        response.status(),
+        Status::Ok,
+        "the tracked client is signed in anew"
+    );
     let mails = app.mailer.wait_for(3, WAIT).await;
-    assert!(mails.iter().any(|m| m.subject == "Your password has been reset"));
+    assert!(mails
+        .iter()
+        .any(|m| m.subject == "Your password has been reset"));
     // Sessions and tokens from before the reset no longer work.
     let response = app
         .client
@@ -201,59 +351,141 @@ async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Unauthorized);
-    let user = store.find_user(UserQuery::Email("joe@example.com")).await.unwrap().unwrap();
-    assert_eq!(store.list_user_sessions(user.id).await.unwrap().len(), 1, "only the new session is left");
+    let user = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.list_user_sessions(user.id).await.unwrap().len(),
+        1,
+        "only the new session is left"
+    );
 }
 
 async fn expired_reset_link(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
-    app.post("/reset", json!({"email": "joe@example.com"})).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.post("/reset", json!({"email": "joe@example.com"}))
+        .await;
     let path = mailed_path(&app, 1, "joe@example.com", "/reset/").await;
     app.clock.advance(chrono::Duration::seconds(11));
     let (status, location) = follow(&app, &path).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/reset"));
-    assert!(flash_of(&app, "/reset").await.contains("You did not reset your password within 10 seconds."));
-    let (status, body) = app.post(&path, json!({"password": "new-password-1", "password_confirm": "new-password-1"})).await;
+    assert!(flash_of(&app, "/reset")
+        .await
+        .contains("You did not reset your password within 10 seconds."));
+    let (status, body) = app
+        .post(
+            &path,
+            json!({"password": "new-password-1", "password_confirm": "new-password-1"}),
+        )
+        .await;
     assert_eq!(status, Status::BadRequest);
-    assert!(body["response"]["errors"][0].as_str().unwrap().starts_with("You did not reset your password within"));
+    assert!(body["response"]["errors"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("You did not reset your password within"));
 }
 
 async fn change_password_keeps_this_session_and_ends_the_others(store: Arc<dyn UserDatastore>) {
     let app = app(store.clone()).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
     let body = app.login("joe@example.com", "password123").await;
     assert_eq!(body["response"]["user"], json!({}));
     let other = app.session_cookie().unwrap();
     app.client.cookies().remove(Cookie::from("session"));
-    let body = app.post("/login?include_auth_token", json!({"email": "joe@example.com", "password": "password123"})).await.1;
-    let old_token = body["response"]["user"]["authentication_token"].as_str().unwrap().to_owned();
+    let body = app
+        .post(
+            "/login?include_auth_token",
+            json!({"email": "joe@example.com", "password": "password123"}),
+        )
+        .await
+        .1;
+    let old_token = body["response"]["user"]["authentication_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let (status, body) = app.get_json("/change").await;
     assert_eq!(status, Status::Ok);
     assert_eq!(body["response"]["active_password"], true);
     for (fields, field, message) in [
-        (json!({"password": "wrong-password", "new_password": "new-password-1", "new_password_confirm": "new-password-1"}), "password", "Invalid password"),
-        (json!({"new_password": "new-password-1", "new_password_confirm": "new-password-1"}), "password", "Password not provided"),
-        (json!({"password": "password123", "new_password": "password123", "new_password_confirm": "password123"}), "password", "Your new password must be different than your previous password."),
-        (json!({"password": "password123", "new_password": "short", "new_password_confirm": "short"}), "new_password", "Password must be at least 8 characters"),
-        (json!({"password": "password123", "new_password": "new-password-1", "new_password_confirm": "nope-nope-1"}), "new_password_confirm", "Passwords do not match"),
+        (
+            json!({"password": "wrong-password", "new_password": "new-password-1", "new_password_confirm": "new-password-1"}),
+            "password",
+            "Invalid password",
+        ),
+        (
+            json!({"new_password": "new-password-1", "new_password_confirm": "new-password-1"}),
+            "password",
+            "Password not provided",
+        ),
+        (
+            json!({"password": "password123", "new_password": "password123", "new_password_confirm": "password123"}),
+            "password",
+            "Your new password must be different than your previous password.",
+        ),
+        (
+            json!({"password": "password123", "new_password": "short", "new_password_confirm": "short"}),
+            "new_password",
+            "Password must be at least 8 characters",
+        ),
+        (
+            json!({"password": "password123", "new_password": "new-password-1", "new_password_confirm": "nope-nope-1"}),
+            "new_password_confirm",
+            "Passwords do not match",
+        ),
     ] {
         let (status, body) = app.post("/change", fields).await;
         assert_eq!(status, Status::BadRequest);
-        assert_eq!(body["response"]["field_errors"][field], json!([message]), "{body}");
+        assert_eq!(
+            body["response"]["field_errors"][field],
+            json!([message]),
+            "{body}"
+        );
     }
     let (status, body) = app
         .post("/change?include_auth_token", json!({"password": "password123", "new_password": "new-password-1", "new_password_confirm": "new-password-1"}))
         .await;
     assert_eq!(status, Status::Ok, "{body}");
-    let new_token = body["response"]["user"]["authentication_token"].as_str().unwrap().to_owned();
-    assert_eq!(app.client.get("/protected").dispatch().await.status(), Status::Ok, "this session stays");
-    let response = app.client.get("/protected").header(Accept::JSON).cookie(other).dispatch().await;
-    assert_eq!(response.status(), Status::Ok, "the client's own cookie still wins");
-    let user = store.find_user(UserQuery::Email("joe@example.com")).await.unwrap().unwrap();
-    assert_eq!(store.list_user_sessions(user.id).await.unwrap().len(), 1, "other sessions ended");
-    for (token, expected) in [(old_token, Status::Unauthorized), (new_token.clone(), Status::Ok)] {
+    let new_token = body["response"]["user"]["authentication_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.client.get("/protected").dispatch().await.status(),
+        Status::Ok,
+        "this session stays"
+    );
+    let response = app
+        .client
+        .get("/protected")
+        .header(Accept::JSON)
+        .cookie(other)
+        .dispatch()
+        .await;
+    assert_eq!(
+        response.status(),
+        Status::Ok,
+        "the client's own cookie still wins"
+    );
+    let user = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.list_user_sessions(user.id).await.unwrap().len(),
+        1,
+        "other sessions ended"
+    );
+    for (token, expected) in [
+        (old_token, Status::Unauthorized),
+        (new_token.clone(), Status::Ok),
+    ] {
         let response = app
             .client
             .get("/api/token")
@@ -287,37 +519,70 @@ async fn change_password_requires_a_login(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Unauthorized);
     let response = app.client.get("/change").dispatch().await;
     assert_eq!(response.status(), Status::Found);
-    assert_eq!(response.headers().get_one("Location"), Some("/login?next=/change"));
+    assert_eq!(
+        response.headers().get_one("Location"),
+        Some("/login?next=/change")
+    );
 }
 
 async fn change_email_end_to_end(store: Arc<dyn UserDatastore>) {
     let app = app(store.clone()).await;
-    app.user("joe@example.com", "password123", true, true, &[]).await;
-    app.user("taken@example.com", "password123", true, true, &[]).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.user("taken@example.com", "password123", true, true, &[])
+        .await;
     app.login("joe@example.com", "password123").await;
     let (status, body) = app.get_json("/change-email").await;
     assert_eq!(status, Status::Ok);
     assert_eq!(body["response"]["current_email"], "joe@example.com");
     let (status, body) = app.post("/change-email", json!({"email": "nope"})).await;
     assert_eq!(status, Status::BadRequest);
-    assert_eq!(body["response"]["field_errors"], json!({"email": ["Invalid email address"]}));
+    assert_eq!(
+        body["response"]["field_errors"],
+        json!({"email": ["Invalid email address"]})
+    );
     for email in ["taken@example.com", "JOE@example.com"] {
         let (status, body) = app.post("/change-email", json!({"email": email})).await;
         assert_eq!(status, Status::Ok);
         assert_eq!(body["response"]["current_email"], "joe@example.com");
     }
-    let (status, body) = app.post("/change-email", json!({"email": "joseph@example.com"})).await;
+    let (status, body) = app
+        .post("/change-email", json!({"email": "joseph@example.com"}))
+        .await;
     assert_eq!(status, Status::Ok);
-    assert_eq!(body["response"]["current_email"], "joe@example.com", "unchanged until the link is followed");
+    assert_eq!(
+        body["response"]["current_email"], "joe@example.com",
+        "unchanged until the link is followed"
+    );
     let path = mailed_path(&app, 1, "joseph@example.com", "/change-email/").await;
-    assert_eq!(app.mailer.mails().len(), 1, "no mail for taken or unchanged addresses");
-    assert_eq!(app.mailer.mails()[0].subject, "Confirm your new email address");
+    assert_eq!(
+        app.mailer.mails().len(),
+        1,
+        "no mail for taken or unchanged addresses"
+    );
+    assert_eq!(
+        app.mailer.mails()[0].subject,
+        "Confirm your new email address"
+    );
     app.post("/logout", json!({})).await;
     let (status, location) = follow(&app, &path).await;
     assert_eq!((status, location.as_str()), (Status::Found, "/"));
-    assert!(store.find_user(UserQuery::Email("joseph@example.com")).await.unwrap().is_some());
-    let (status, _) = app.post("/login", json!({"email": "joe@example.com", "password": "password123"})).await;
-    assert_eq!(status, Status::BadRequest, "the old address no longer signs in");
+    assert!(store
+        .find_user(UserQuery::Email("joseph@example.com"))
+        .await
+        .unwrap()
+        .is_some());
+    let (status, _) = app
+        .post(
+            "/login",
+            json!({"email": "joe@example.com", "password": "password123"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        Status::BadRequest,
+        "the old address no longer signs in"
+    );
     app.login("joseph@example.com", "password123").await;
     let (_, location) = follow(&app, &path).await;
     assert_eq!(location, "/change-email", "a used link is refused");

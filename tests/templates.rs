@@ -33,16 +33,29 @@ fn tera() -> Tera {
     let named: Vec<(String, String)> = files
         .iter()
         .map(|path| {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let name = rel.trim_end_matches(".tera").to_owned();
             (name, std::fs::read_to_string(path).unwrap())
         })
         .collect();
-    let short = |name: &str| name.rsplit_once('.').map(|(s, _)| s.to_owned()).unwrap_or_default();
+    let short = |name: &str| {
+        name.rsplit_once('.')
+            .map(|(s, _)| s.to_owned())
+            .unwrap_or_default()
+    };
     let mut all = named.clone();
     for (name, body) in &named {
         let stem = short(name);
-        if named.iter().filter(|(other, _)| short(other) == stem).count() == 1 {
+        if named
+            .iter()
+            .filter(|(other, _)| short(other) == stem)
+            .count()
+            == 1
+        {
             all.push((stem, body.clone()));
         }
     }

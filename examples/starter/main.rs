@@ -86,12 +86,10 @@ fn me_json(user: &rocket_security::User) -> Value {
 
 /// The application: security, templates, the demo routes.
 fn app() -> Rocket<Build> {
-    rocket::build()
-        .attach(Security::fairing())
-        .mount(
-            "/",
-            routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
-        )
+    rocket::build().attach(Security::fairing()).mount(
+        "/",
+        routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
+    )
 }
 
 #[rocket::main]

@@ -765,7 +765,8 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     let mut form = code_form(&ctx);
     form.action = format!("{}/{token}", ctx.config().route_path("/tf-setup"));
     let code = input.text("code").unwrap_or_default();
-    if throttled(sec, &user).await? || !check_authenticator_code(sec, &user, &secret, &code).await? {
+    if throttled(sec, &user).await? || !check_authenticator_code(sec, &user, &secret, &code).await?
+    {
         form.error("code", INVALID_CODE);
         if ctx.json {
             return ctx.invalid("two_factor_setup.html", &form).await;

@@ -60,7 +60,11 @@ mod tests {
             .map(|path| {
                 let name = format!(
                     "security/email/{}",
-                    path.file_name().unwrap().to_str().unwrap().trim_end_matches(".tera")
+                    path.file_name()
+                        .unwrap()
+                        .to_str()
+                        .unwrap()
+                        .trim_end_matches(".tera")
                 );
                 (path, Some(name))
             })
@@ -76,17 +80,9 @@ mod tests {
         let names: Vec<&str> = tera.get_template_names().collect();
         assert_eq!(names.len(), 20, "{names:?}");
         for name in &names {
-            let stem = name
-                .trim_end_matches(".txt")
-                .trim_end_matches(".html");
-            assert!(
-                names.contains(&format!("{stem}.txt").as_str()),
-                "{name}"
-            );
-            assert!(
-                names.contains(&format!("{stem}.html").as_str()),
-                "{name}"
-            );
+            let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
+            assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
+            assert!(names.contains(&format!("{stem}.html").as_str()), "{name}");
         }
     }
 

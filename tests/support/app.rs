@@ -80,16 +80,18 @@ pub async fn app_with(
 ) -> TestApp {
     let mailer = Arc::new(CapturingMailer::new());
     let clock = ManualClock::new();
-    let hasher = Arc::new(Argon2Hasher::new(
-        Argon2Settings {
-            memory_kib: 1024,
-            iterations: 1,
-            parallelism: 1,
-        },
-        Some("pepper-for-tests".into()),
-        2,
-        64,
-    ));
+    let hasher = Arc::new(
+        Argon2Hasher::builder()
+            .settings(Argon2Settings {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+            })
+            .pepper("pepper-for-tests")
+            .workers(2)
+            .build()
+            .unwrap(),
+    );
     let figment = rocket::Config::figment()
         .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
         .merge(("log_level", "critical"))
