@@ -108,7 +108,7 @@ enum RolesCommand {
 ///
 /// ```no_run
 /// # async fn demo() {
-/// let code = rocket_security::cli::run(std::env::args_os()).await;
+/// let code = rocket_security::cli::run(std::env::args_os().collect::<Vec<_>>()).await;
 /// std::process::exit(code);
 /// # }
 /// ```
@@ -117,6 +117,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -138,7 +139,8 @@ where
 
 /// Like [`run`], for `fn main() -> ExitCode`.
 pub async fn main_exit_code() -> ExitCode {
-    ExitCode::from(run(std::env::args_os()).await.clamp(0, 255) as u8)
+    let args: Vec<OsString> = std::env::args_os().collect();
+    ExitCode::from(run(args).await.clamp(0, 255) as u8)
 }
 
 /// Runs a parsed command with a builder (to use a custom datastore) and a figment.

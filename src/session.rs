@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
 use crate::error::Error;
 use crate::fairing::Security;
-use crate::token::{random_secret, sha256_hex, TokenPurpose};
+use crate::token::{random_secret, sha256_hex};
 
 /// A message shown once on the next page a person sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +228,7 @@ impl SessionCell {
                     .path("/")
                     .build();
                 removal.make_removal();
+                removal.set_expires(rocket::time::OffsetDateTime::UNIX_EPOCH);
                 response.adjoin_header(removal);
             }
         }
@@ -307,11 +308,6 @@ impl LiveSession {
             }
             _ => None,
         }
-    }
-
-    /// Whether a session row exists or will be written.
-    pub fn has_secret(&self) -> bool {
-        self.record.is_some()
     }
 
     /// Hash of the current session's cookie secret, if it is stored.
@@ -537,13 +533,4 @@ pub(crate) async fn login_user_via(
 pub async fn logout_user(request: &Request<'_>) -> Result<(), Error> {
     SessionCell::lock(request).await?.logout();
     Ok(())
-}
-
-/// The auth-token claims: the user's `fs_token_uniquifier`.
-pub(crate) fn auth_token_for(security: &Security, user: &User) -> String {
-    security.keys().sign(
-        TokenPurpose::Auth,
-        &user.fs_token_uniquifier,
-        security.now(),
-    )
 }

@@ -6,10 +6,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rocket::http::{Accept, ContentType, Cookie, Header, Status};
+use rocket::http::{Accept, ContentType, Header, Status};
 use rocket_security::{MemoryDatastore, Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::json;
-use support::app::{app, csrf_from_html, link, read_json, TestApp};
+use support::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -232,20 +232,23 @@ async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
     let app = app(store.clone()).await;
     app.user("joe@example.com", "password123", true, true, &[])
         .await;
-    // A session and a token from before the reset.
-    let body = app
-        .post(
-            "/login?include_auth_token",
-            json!({"email": "joe@example.com", "password": "password123"}),
-        )
-        .await
-        .1;
+    // A session and a token from before the reset, in another browser.
+    let other = app.browser().await;
+    let body = login_with(
+        &other,
+        "joe@example.com",
+        "password123",
+        "?include_auth_token",
+    )
+    .await;
     let old_token = body["response"]["user"]["authentication_token"]
         .as_str()
         .unwrap()
         .to_owned();
-    let old_session = app.session_cookie().unwrap();
-    app.client.cookies().remove(Cookie::from("session"));
+    assert_eq!(
+        other.get("/protected").dispatch().await.status(),
+        Status::Ok
+    );
 
     app.post("/reset", json!({"email": "joe@example.com"}))
         .await;
@@ -326,23 +329,20 @@ async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
         .await;
     assert_eq!(status, Status::BadRequest, "the old password is gone");
     app.login("joe@example.com", "new-password-1").await;
-    let response = app
-        .client
+    let response = other
         .get("/protected")
         .header(Accept::JSON)
-        .cookie(old_session)
         .dispatch()
         .await;
     assert_eq!(
         response.status(),
-        Status::Ok,
-        "the tracked client is signed in anew"
+        Status::Unauthorized,
+        "sessions from before the reset end"
     );
     let mails = app.mailer.wait_for(3, WAIT).await;
     assert!(mails
         .iter()
         .any(|m| m.subject == "Your password has been reset"));
-    // Sessions and tokens from before the reset no longer work.
     let response = app
         .client
         .get("/api/token")
@@ -350,7 +350,11 @@ async fn reset_password_end_to_end(store: Arc<dyn UserDatastore>) {
         .header(Header::new("Authentication-Token", old_token))
         .dispatch()
         .await;
-    assert_eq!(response.status(), Status::Unauthorized);
+    assert_eq!(
+        response.status(),
+        Status::Unauthorized,
+        "tokens from before the reset stop working"
+    );
     let user = store
         .find_user(UserQuery::Email("joe@example.com"))
         .await
@@ -393,10 +397,9 @@ async fn change_password_keeps_this_session_and_ends_the_others(store: Arc<dyn U
     let app = app(store.clone()).await;
     app.user("joe@example.com", "password123", true, true, &[])
         .await;
-    let body = app.login("joe@example.com", "password123").await;
+    let other = app.browser().await;
+    let body = login_with(&other, "joe@example.com", "password123", "").await;
     assert_eq!(body["response"]["user"], json!({}));
-    let other = app.session_cookie().unwrap();
-    app.client.cookies().remove(Cookie::from("session"));
     let body = app
         .post(
             "/login?include_auth_token",
@@ -460,17 +463,15 @@ async fn change_password_keeps_this_session_and_ends_the_others(store: Arc<dyn U
         Status::Ok,
         "this session stays"
     );
-    let response = app
-        .client
+    let response = other
         .get("/protected")
         .header(Accept::JSON)
-        .cookie(other)
         .dispatch()
         .await;
     assert_eq!(
         response.status(),
-        Status::Ok,
-        "the client's own cookie still wins"
+        Status::Unauthorized,
+        "the other session ended"
     );
     let user = store
         .find_user(UserQuery::Email("joe@example.com"))
@@ -480,7 +481,7 @@ async fn change_password_keeps_this_session_and_ends_the_others(store: Arc<dyn U
     assert_eq!(
         store.list_user_sessions(user.id).await.unwrap().len(),
         1,
-        "other sessions ended"
+        "only this session is left"
     );
     for (token, expected) in [
         (old_token, Status::Unauthorized),
@@ -499,9 +500,8 @@ async fn change_password_keeps_this_session_and_ends_the_others(store: Arc<dyn U
     assert_eq!(mails[0].subject, "Your password has been changed");
     assert!(mails[0].text.contains("/reset"));
     // Token-authenticated requests need no CSRF token.
-    app.client.cookies().remove(Cookie::from("session"));
-    let response = app
-        .client
+    let browser = app.browser().await;
+    let response = browser
         .post("/change")
         .header(ContentType::JSON)
         .header(Accept::JSON)

@@ -137,7 +137,7 @@ async fn authenticator_login_end_to_end(store: Arc<dyn UserDatastore>) {
     assert_eq!(body["response"]["tf_state"], "ready");
     assert!(body["response"].get("user").is_none());
     let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let (status, _) = app.get_json("/protected").await;
+    let status = app.status("/protected").await;
     assert_eq!(
         status,
         Status::Unauthorized,
@@ -164,14 +164,17 @@ async fn authenticator_login_end_to_end(store: Arc<dyn UserDatastore>) {
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     assert!(body["response"]["user"]["authentication_token"].is_string());
-    let (status, _) = app.get_json("/protected").await;
+    let status = app.status("/protected").await;
     assert_eq!(status, Status::Ok);
     let user = store
         .find_user(UserQuery::Email("joe@example.com"))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(user.login_count, 1, "the completed login counts once");
+    assert_eq!(
+        user.login_count, 2,
+        "the first login and the completed two-factor login count; the first step alone does not"
+    );
 
     // The same code does not work a second time.
     app.post("/logout", json!({})).await;
@@ -276,7 +279,7 @@ async fn html_two_factor_login_redirects_through_validate(store: Arc<dyn UserDat
         .client
         .post("/tf-validate")
         .header(ContentType::Form)
-        .body(format!("code={}&csrf_token={token}", code(&app, &b32, 0)))
+        .body(format!("code={}&csrf_token={token}", code(&app, &b32, 1)))
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Found);
@@ -326,7 +329,7 @@ async fn recovery_codes_work_once(store: Arc<dyn UserDatastore>) {
             .await;
         if attempt == 0 {
             assert_eq!(status, Status::Ok, "{body}");
-            assert_eq!(app.get_json("/protected").await.0, Status::Ok);
+            assert_eq!(app.status("/protected").await, Status::Ok);
             app.post("/logout", json!({})).await;
         } else {
             assert_eq!(status, Status::BadRequest);
@@ -426,7 +429,7 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     assert_eq!(body["response"]["tf_required"], false);
-    assert_eq!(app.get_json("/protected").await.0, Status::Ok);
+    assert_eq!(app.status("/protected").await, Status::Ok);
     app.post("/logout", json!({})).await;
 
     // The magic link: once, and only with the newest code.
@@ -452,7 +455,7 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     );
     let response = app.client.get(path(&newest)).dispatch().await;
     assert_eq!(response.headers().get_one("Location"), Some("/"));
-    assert_eq!(app.get_json("/protected").await.0, Status::Ok);
+    assert_eq!(app.status("/protected").await, Status::Ok);
     app.post("/logout", json!({})).await;
     let response = app.client.get(path(&newest)).dispatch().await;
     assert_eq!(
@@ -482,7 +485,7 @@ async fn unified_signin_with_password_needs_the_second_factor(store: Arc<dyn Use
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     assert_eq!(body["response"]["tf_required"], true);
-    assert_eq!(app.get_json("/protected").await.0, Status::Unauthorized);
+    assert_eq!(app.status("/protected").await, Status::Unauthorized);
 }
 
 async fn wrong_codes_are_throttled(store: Arc<dyn UserDatastore>) {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket_security::{MemoryDatastore, UserDatastore, UserQuery};
 use serde_json::json;
-use support::app::{app, csrf_from_html, read_json, TestApp};
+use support::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
 
 const GENERIC: &str = "Authentication failed - identity or password/passcode invalid";
 
@@ -125,15 +125,15 @@ async fn csrf_is_required_and_checked(store: Arc<dyn UserDatastore>) {
 async fn csrf_token_of_another_session_is_invalid(store: Arc<dyn UserDatastore>) {
     let app = with_user(store.clone()).await;
     let other = app.csrf().await;
-    app.client.cookies().remove(Cookie::from("session"));
-    let _ = app.csrf().await;
-    let (status, reply) = app
-        .post_json(
-            "/login",
-            json!({"email": "joe@example.com", "password": "password123"}),
-            Some(&other),
-        )
-        .await;
+    let browser = app.browser().await;
+    let _ = get_json_with(&browser, "/login").await;
+    let (status, reply) = post_json_with(
+        &browser,
+        "/login",
+        json!({"email": "joe@example.com", "password": "password123"}),
+        Some(&other),
+    )
+    .await;
     assert_eq!(status, Status::BadRequest);
     assert_eq!(
         reply["response"]["errors"],
@@ -327,13 +327,26 @@ async fn next_must_stay_on_this_site(store: Arc<dyn UserDatastore>) {
             "login must not happen for {next}"
         );
     }
-    for next in ["/protected", "/editor?x=1", "http://localhost/protected"] {
-        let (status, body) = app
-            .post(
-                "/login",
-                json!({"email": "joe@example.com", "password": "password123", "next": next}),
+    for next in [
+        "/protected",
+        "/editor?x=1",
+        "http://localhost:8000/protected",
+    ] {
+        let csrf = app.csrf().await;
+        let response = app
+            .client
+            .post("/login")
+            .header(ContentType::JSON)
+            .header(Accept::JSON)
+            .header(Header::new("Host", "localhost:8000"))
+            .header(Header::new("X-CSRF-Token", csrf))
+            .body(
+                json!({"email": "joe@example.com", "password": "password123", "next": next})
+                    .to_string(),
             )
+            .dispatch()
             .await;
+        let (status, body) = read_json(response).await;
         assert_eq!(status, Status::Ok, "{next}: {body}");
         app.post("/logout", json!({})).await;
     }
@@ -400,12 +413,23 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
     let expires = remember.expires_datetime().unwrap();
     let days = (expires - rocket::time::OffsetDateTime::now_utc()).whole_days();
     assert!((364..=365).contains(&days), "{days}");
-    app.client.cookies().remove(Cookie::from("session"));
-    let response = app.client.get("/protected").dispatch().await;
+    let browser = app.browser().await;
+    let response = browser
+        .get("/protected")
+        .cookie(remember.clone())
+        .dispatch()
+        .await;
     assert_eq!(
         response.status(),
         Status::Ok,
         "the remember cookie alone signs in"
+    );
+    assert!(
+        response
+            .headers()
+            .get("Set-Cookie")
+            .any(|c| c.starts_with("session=")),
+        "and starts a session"
     );
     let response = app.client.post("/logout").dispatch().await;
     let cleared = response
@@ -415,11 +439,11 @@ async fn remember_me_cookie_signs_in_alone_and_logout_revokes_it(store: Arc<dyn 
         .expect("logout clears the remember cookie")
         .to_owned();
     assert!(
-        cleared.contains("Max-Age=0") && cleared.contains("1970"),
+        cleared.contains("Max-Age=0") && cleared.contains("Thu, 01 Jan 1970 00:00:00 GMT"),
         "{cleared}"
     );
-    let response = app
-        .client
+    let browser = app.browser().await;
+    let response = browser
         .get("/protected")
         .header(Accept::JSON)
         .cookie(remember)

@@ -47,7 +47,12 @@ pub struct TestApp {
     pub store: Arc<dyn UserDatastore>,
     pub mailer: Arc<CapturingMailer>,
     pub clock: ManualClock,
+    settings: Value,
+    customise: Customise,
 }
+
+/// Changes made to the builder of a test app.
+pub type Customise = fn(SecurityBuilder) -> SecurityBuilder;
 
 /// Settings of the acceptance configuration (CONTRACT C0), as figment pairs.
 pub fn contract_settings() -> Value {
@@ -76,10 +81,42 @@ pub async fn app(store: Arc<dyn UserDatastore>) -> TestApp {
 pub async fn app_with(
     store: Arc<dyn UserDatastore>,
     settings: Value,
-    customise: impl FnOnce(SecurityBuilder) -> SecurityBuilder,
+    customise: Customise,
 ) -> TestApp {
     let mailer = Arc::new(CapturingMailer::new());
     let clock = ManualClock::new();
+    let client = client(&store, &mailer, &clock, &settings, customise).await;
+    TestApp {
+        client,
+        store,
+        mailer,
+        clock,
+        settings,
+        customise,
+    }
+}
+
+/// A random secret key, so no published key is ever used.
+fn secret_key() -> String {
+    use base64::Engine;
+    let bytes: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+async fn client(
+    store: &Arc<dyn UserDatastore>,
+    mailer: &Arc<CapturingMailer>,
+    clock: &ManualClock,
+    settings: &Value,
+    customise: Customise,
+) -> Client {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let (store, mailer, clock, settings) = (
+        store.clone(),
+        mailer.clone(),
+        clock.clone(),
+        settings.clone(),
+    );
     let hasher = Arc::new(
         Argon2Hasher::builder()
             .settings(Argon2Settings {
@@ -93,7 +130,7 @@ pub async fn app_with(
             .unwrap(),
     );
     let figment = rocket::Config::figment()
-        .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
+        .merge(("secret_key", KEY.get_or_init(secret_key).clone()))
         .merge(("log_level", "critical"))
         .merge(("template_dir", "tests/no-such-dir"))
         .merge(("security", settings));
@@ -107,18 +144,25 @@ pub async fn app_with(
     let rocket = rocket::custom(figment)
         .attach(builder.fairing())
         .mount("/", routes![index, protected, admin, editor, api_token]);
-    let client = Client::tracked(rocket)
+    Client::tracked(rocket)
         .await
-        .expect("the test app launches");
-    TestApp {
-        client,
-        store,
-        mailer,
-        clock,
-    }
+        .expect("the test app launches")
 }
 
 impl TestApp {
+    /// Another browser: a client with no cookies, on another instance of the same app (same
+    /// datastore, mailer and clock), as behind a load balancer.
+    pub async fn browser(&self) -> Client {
+        client(
+            &self.store,
+            &self.mailer,
+            &self.clock,
+            &self.settings,
+            self.customise,
+        )
+        .await
+    }
+
     /// Creates a user directly in the store.
     pub async fn user(
         &self,
@@ -145,14 +189,12 @@ impl TestApp {
 
     /// GET in JSON mode.
     pub async fn get_json(&self, path: &str) -> (Status, Value) {
-        let response = self
-            .client
-            .get(path)
-            .header(ContentType::JSON)
-            .header(Accept::JSON)
-            .dispatch()
-            .await;
-        read_json(response).await
+        get_json_with(&self.client, path).await
+    }
+
+    /// The status of a GET in JSON mode (for pages whose body is not JSON).
+    pub async fn status(&self, path: &str) -> Status {
+        self.client.get(path).header(Accept::JSON).dispatch().await.status()
     }
 
     /// A fresh CSRF token from `GET /login` (JSON).
@@ -164,16 +206,7 @@ impl TestApp {
 
     /// POST JSON with a CSRF header.
     pub async fn post_json(&self, path: &str, body: Value, csrf: Option<&str>) -> (Status, Value) {
-        let mut request = self
-            .client
-            .post(path)
-            .header(ContentType::JSON)
-            .header(Accept::JSON)
-            .body(body.to_string());
-        if let Some(token) = csrf {
-            request = request.header(Header::new("X-CSRF-Token", token.to_owned()));
-        }
-        read_json(request.dispatch().await).await
+        post_json_with(&self.client, path, body, csrf).await
     }
 
     /// POST JSON, fetching a CSRF token first.
@@ -200,6 +233,50 @@ impl TestApp {
     pub fn session_cookie(&self) -> Option<Cookie<'static>> {
         self.client.cookies().get("session").cloned()
     }
+}
+
+/// GET in JSON mode from any client.
+pub async fn get_json_with(client: &Client, path: &str) -> (Status, Value) {
+    let response = client
+        .get(path)
+        .header(ContentType::JSON)
+        .header(Accept::JSON)
+        .dispatch()
+        .await;
+    read_json(response).await
+}
+
+/// POST JSON with a CSRF header from any client.
+pub async fn post_json_with(
+    client: &Client,
+    path: &str,
+    body: Value,
+    csrf: Option<&str>,
+) -> (Status, Value) {
+    let mut request = client
+        .post(path)
+        .header(ContentType::JSON)
+        .header(Accept::JSON)
+        .body(body.to_string());
+    if let Some(token) = csrf {
+        request = request.header(Header::new("X-CSRF-Token", token.to_owned()));
+    }
+    read_json(request.dispatch().await).await
+}
+
+/// Signs in from any client (JSON, fetching a CSRF token first); returns the response body.
+pub async fn login_with(client: &Client, email: &str, password: &str, query: &str) -> Value {
+    let (_, body) = get_json_with(client, "/login").await;
+    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let (status, body) = post_json_with(
+        client,
+        &format!("/login{query}"),
+        serde_json::json!({"email": email, "password": password}),
+        Some(&csrf),
+    )
+    .await;
+    assert_eq!(status, Status::Ok, "login failed: {body}");
+    body
 }
 
 pub async fn read_json(response: LocalResponse<'_>) -> (Status, Value) {
