@@ -223,6 +223,79 @@ impl Security {
         Ok(user)
     }
 
+    /// The URL of a security endpoint, by Flask-Security-Too's endpoint names (`login`,
+    /// `logout`, `register`, `send_confirmation`, `confirm_email`, `forgot_password`,
+    /// `reset_password`, `change_password`, `change_email`, `two_factor_setup`,
+    /// `two_factor_token_validation`, `two_factor_rescue`, `mf_recovery_codes`, `mf_recovery`,
+    /// `us_signin`, `us_setup`, `us_verify`, `verify`) — the seed's `url_for_security`.
+    ///
+    /// `values` become the query string, except `token` (the path parameter of
+    /// `confirm_email`, `reset_password` and `change_email_confirm`), `_anchor` (the fragment)
+    /// and `_external` (any value: an absolute URL, from `server_name` or the request's host).
+    ///
+    /// ```no_run
+    /// # fn demo(security: &rocket_security::Security) {
+    /// let url = security.url_for_security(None, "login", &[("next", "/admin?tab=1")]);
+    /// assert_eq!(url.as_deref(), Some("/login?next=%2Fadmin%3Ftab%3D1"));
+    /// # }
+    /// ```
+    pub fn url_for_security(
+        &self,
+        request: Option<&Request<'_>>,
+        endpoint: &str,
+        values: &[(&str, &str)],
+    ) -> Option<String> {
+        let token = values.iter().find(|(k, _)| *k == "token").map(|(_, v)| *v);
+        let path = match (endpoint, token) {
+            ("login", _) => "/login".to_owned(),
+            ("logout", _) => "/logout".to_owned(),
+            ("register", _) => "/register".to_owned(),
+            ("send_confirmation", _) => "/confirm".to_owned(),
+            ("confirm_email", Some(t)) => format!("/confirm/{t}"),
+            ("forgot_password", _) => "/reset".to_owned(),
+            ("reset_password", Some(t)) => format!("/reset/{t}"),
+            ("change_password", _) => "/change".to_owned(),
+            ("change_email", _) => "/change-email".to_owned(),
+            ("change_email_confirm", Some(t)) => format!("/change-email/{t}"),
+            ("two_factor_setup", _) => "/tf-setup".to_owned(),
+            ("two_factor_token_validation", _) => "/tf-validate".to_owned(),
+            ("two_factor_rescue", _) => "/tf-rescue".to_owned(),
+            ("mf_recovery_codes", _) => "/mf-recovery-codes".to_owned(),
+            ("mf_recovery", _) => "/mf-recovery".to_owned(),
+            ("us_signin", _) => "/us-signin".to_owned(),
+            ("us_setup", _) => "/us-setup".to_owned(),
+            ("us_verify", _) => "/us-verify".to_owned(),
+            ("verify", _) => "/verify".to_owned(),
+            _ => return None,
+        };
+        let mut url = self.config().route_path(&path);
+        let query: Vec<String> = values
+            .iter()
+            .filter(|(k, _)| !matches!(*k, "token" | "_anchor" | "_external"))
+            .map(|(k, v)| {
+                let enc = |s: &str| {
+                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                };
+                format!("{}={}", enc(k), enc(v))
+            })
+            .collect();
+        if !query.is_empty() {
+            url = format!("{url}?{}", query.join("&"));
+        }
+        if let Some((_, anchor)) = values.iter().find(|(k, _)| *k == "_anchor") {
+            url = format!("{url}#{anchor}");
+        }
+        if values.iter().any(|(k, _)| *k == "_external") {
+            let base = match (&self.config().server_name, request) {
+                (Some(server), _) => server.trim_end_matches('/').to_owned(),
+                (None, Some(request)) => crate::flows::request_base_url(self, request),
+                (None, None) => return None,
+            };
+            url = format!("{base}{url}");
+        }
+        Some(url)
+    }
+
     /// The client's address: the socket peer, or Rocket's `ip_header` when the application
     /// configured one explicitly.
     pub fn client_ip(&self, request: &Request<'_>) -> Option<String> {

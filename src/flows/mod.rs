@@ -273,29 +273,35 @@ impl<'r> Ctx<'r> {
     /// The absolute base URL for links in mail: `server_name` when set, else the request's
     /// own host (forwarded headers only when trusted).
     pub fn base_url(&self) -> String {
-        let config = self.config();
-        if let Some(server) = &config.server_name {
-            return server.trim_end_matches('/').to_owned();
+        match &self.config().server_name {
+            Some(server) => server.trim_end_matches('/').to_owned(),
+            None => request_base_url(self.sec, self.req),
         }
-        let headers = self.req.headers();
-        let forwarded = |name| {
-            config
-                .trust_forwarded_headers
-                .then(|| headers.get_one(name))
-                .flatten()
-        };
-        let tls = self.req.rocket().config().tls_enabled();
-        let scheme = forwarded("X-Forwarded-Proto").unwrap_or(if tls { "https" } else { "http" });
-        let host = forwarded("X-Forwarded-Host")
-            .or_else(|| headers.get_one("Host"))
-            .filter(|h| valid_host(h))
-            .map(str::to_owned)
-            .unwrap_or_else(|| {
-                let c = self.req.rocket().config();
-                format!("{}:{}", c.address, c.port)
-            });
-        format!("{scheme}://{host}")
     }
+}
+
+/// `scheme://host[:port]` of a request: its `Host` header (or `X-Forwarded-Host` /
+/// `X-Forwarded-Proto` when `trust_forwarded_headers` is set), else Rocket's address and port.
+pub(crate) fn request_base_url(sec: &Security, req: &Request<'_>) -> String {
+    let config = sec.config();
+    let headers = req.headers();
+    let forwarded = |name| {
+        config
+            .trust_forwarded_headers
+            .then(|| headers.get_one(name))
+            .flatten()
+    };
+    let tls = req.rocket().config().tls_enabled();
+    let scheme = forwarded("X-Forwarded-Proto").unwrap_or(if tls { "https" } else { "http" });
+    let host = forwarded("X-Forwarded-Host")
+        .or_else(|| headers.get_one("Host"))
+        .filter(|h| valid_host(h))
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let c = req.rocket().config();
+            format!("{}:{}", c.address, c.port)
+        });
+    format!("{scheme}://{host}")
 }
 
 /// A `Host` value made only of host name / address / port characters.

@@ -194,7 +194,12 @@ impl TestApp {
 
     /// The status of a GET in JSON mode (for pages whose body is not JSON).
     pub async fn status(&self, path: &str) -> Status {
-        self.client.get(path).header(Accept::JSON).dispatch().await.status()
+        self.client
+            .get(path)
+            .header(Accept::JSON)
+            .dispatch()
+            .await
+            .status()
     }
 
     /// A fresh CSRF token from `GET /login` (JSON).
