@@ -8,7 +8,7 @@ mod password;
 
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use datastore::{
-    DatastoreError, DatastoreResult, DbPool, DieselDatastore, MemoryDatastore, NewRole, NewUser,
-    OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind, SessionRecord, User, UserDatastore,
-    UserQuery,
+    DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
+    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind,
+    SessionRecord, User, UserDatastore, UserQuery,
 };
