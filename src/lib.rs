@@ -110,9 +110,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
 pub use datastore::{
-    DatastoreError, DatastoreResult, DbPool, DieselDatastore, MemoryDatastore, NewRole, NewUser,
-    OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind, SessionRecord, User, UserDatastore,
-    UserQuery,
+    DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
+    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind,
+    SessionRecord, User, UserDatastore, UserQuery,
 };
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};

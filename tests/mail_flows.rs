@@ -1,15 +1,16 @@
 //! Confirmation, password recovery, password change and change of e-mail, through the app,
 //! with the mail actually sent (capturing mailer) and the links followed.
 
-mod support;
+#[macro_use]
+mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::http::{Accept, ContentType, Header, Status};
-use rocket_security::{MemoryDatastore, Security, SecurityEvent, UserDatastore, UserQuery};
+use rocket_security::{Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::json;
-use support::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
+use common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -588,25 +589,7 @@ async fn change_email_end_to_end(store: Arc<dyn UserDatastore>) {
     assert_eq!(location, "/change-email", "a used link is refused");
 }
 
-macro_rules! backend_tests {
-    ($backend:ident => $make:expr; $($case:ident),+ $(,)?) => {
-        mod $backend {
-            $(
-                #[rocket::async_test]
-                async fn $case() {
-                    let Some(store) = $make else { return };
-                    super::$case(store).await;
-                }
-            )+
-        }
-    };
-}
-
-fn memory() -> Option<Arc<dyn UserDatastore>> {
-    Some(Arc::new(MemoryDatastore::new()))
-}
-
-backend_tests!(memory => super::memory();
+backend_tests!(
     confirmation_link_confirms_once,
     expired_confirmation_link_leaves_the_user_unconfirmed,
     resending_confirmation_is_generic,

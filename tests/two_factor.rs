@@ -1,15 +1,16 @@
 //! Two-factor authentication, recovery codes and unified sign-in through the app, with real
 //! TOTP codes and the mailed codes and links.
 
-mod support;
+#[macro_use]
+mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::http::{Accept, ContentType, Status};
-use rocket_security::{MemoryDatastore, UserDatastore, UserQuery};
+use rocket_security::{UserDatastore, UserQuery};
 use serde_json::{json, Value};
-use support::app::{app_with, contract_settings, csrf_from_html, TestApp};
+use common::app::{app_with, contract_settings, csrf_from_html, TestApp};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -404,7 +405,7 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     let mails = app.mailer.wait_for(2, WAIT).await;
     assert_eq!(mails.len(), 2);
     let code = six_digits(&mails[1].text);
-    let link = support::app::link(&mails[1].text, "http://").unwrap();
+    let link = common::app::link(&mails[1].text, "http://").unwrap();
     assert!(
         link.contains("/us-verify-link?id=") && link.ends_with(&format!("code={code}")),
         "{link}"
@@ -444,8 +445,8 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     )
     .await;
     let mails = app.mailer.wait_for(4, WAIT).await;
-    let older = support::app::link(&mails[2].text, "http://").unwrap();
-    let newest = support::app::link(&mails[3].text, "http://").unwrap();
+    let older = common::app::link(&mails[2].text, "http://").unwrap();
+    let newest = common::app::link(&mails[3].text, "http://").unwrap();
     let path = |l: &str| format!("/{}", l.splitn(4, '/').nth(3).unwrap());
     let response = app.client.get(path(&older)).dispatch().await;
     assert_eq!(
@@ -562,25 +563,7 @@ async fn stale_sessions_must_reauthenticate(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Ok);
 }
 
-macro_rules! backend_tests {
-    ($backend:ident => $make:expr; $($case:ident),+ $(,)?) => {
-        mod $backend {
-            $(
-                #[rocket::async_test]
-                async fn $case() {
-                    let Some(store) = $make else { return };
-                    super::$case(store).await;
-                }
-            )+
-        }
-    };
-}
-
-fn memory() -> Option<Arc<dyn UserDatastore>> {
-    Some(Arc::new(MemoryDatastore::new()))
-}
-
-backend_tests!(memory => super::memory();
+backend_tests!(
     authenticator_login_end_to_end,
     tf_validate_without_pending_login,
     html_two_factor_login_redirects_through_validate,

@@ -1,14 +1,15 @@
 //! The web layer through Rocket's local client: sessions, guards, CSRF, login, logout,
 //! registration, in JSON and HTML mode, on every backend.
 
-mod support;
+#[macro_use]
+mod common;
 
 use std::sync::Arc;
 
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
-use rocket_security::{MemoryDatastore, UserDatastore, UserQuery};
+use rocket_security::{UserDatastore, UserQuery};
 use serde_json::json;
-use support::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
+use common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
 
 const GENERIC: &str = "Authentication failed - identity or password/passcode invalid";
 
@@ -733,25 +734,7 @@ async fn deactivated_user_loses_the_session(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Unauthorized);
 }
 
-macro_rules! backend_tests {
-    ($backend:ident => $make:expr; $($case:ident),+ $(,)?) => {
-        mod $backend {
-            $(
-                #[rocket::async_test]
-                async fn $case() {
-                    let Some(store) = $make else { return };
-                    super::$case(store).await;
-                }
-            )+
-        }
-    };
-}
-
-fn memory() -> Option<Arc<dyn UserDatastore>> {
-    Some(Arc::new(MemoryDatastore::new()))
-}
-
-backend_tests!(memory => super::memory();
+backend_tests!(
     login_page_json_gives_csrf_and_session_cookie,
     login_page_html_has_the_form,
     csrf_is_required_and_checked,

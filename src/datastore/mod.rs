@@ -9,7 +9,7 @@ mod diesel;
 mod memory;
 mod models;
 
-pub use self::diesel::{DbPool, DieselDatastore, SecurityDb};
+pub use self::diesel::{DbConnection, DbPool, DbPoolError, DieselDatastore, SecurityDb};
 pub use self::memory::MemoryDatastore;
 pub use self::models::{
     NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionKind, SessionRecord, User, UserQuery,
