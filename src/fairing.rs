@@ -564,6 +564,16 @@ impl SecurityBuilder {
 
         // Secrets: required in release; generated once and kept in debug.
         let configured_key: Option<String> = figment.extract_inner("secret_key").ok();
+        if configured_key.is_some() {
+            figment
+                .extract_inner::<rocket::config::SecretKey>("secret_key")
+                .map_err(|e| {
+                    format!(
+                        "`secret_key` is invalid ({e}): generate one with \
+                         `head -c64 /dev/urandom | base64 -w0`"
+                    )
+                })?;
+        }
         let generate = configured_key.is_none();
         let (secret_key, salt) = match (configured_key, config.password_salt.clone()) {
             (Some(key), Some(salt)) => (key, salt),
@@ -590,10 +600,23 @@ impl SecurityBuilder {
                      \"sqlite://security.sqlite3\") or pass one to \
                      Security::builder().datastore(..)",
                 )?;
-                let pool =
-                    <DbPool as rocket_db_pools::Pool>::init(&figment.focus("databases.security"))
-                        .await
-                        .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
+                // The defaults rocket_db_pools gives a database it opens itself.
+                let workers: usize = figment
+                    .extract_inner(rocket::Config::WORKERS)
+                    .unwrap_or_else(|_| rocket::Config::default().workers);
+                let pool_figment = figment
+                    .focus("databases.security")
+                    .join(rocket::figment::providers::Serialized::default(
+                        "max_connections",
+                        workers * 4,
+                    ))
+                    .join(rocket::figment::providers::Serialized::default(
+                        "connect_timeout",
+                        5,
+                    ));
+                let pool = <DbPool as rocket_db_pools::Pool>::init(&pool_figment)
+                    .await
+                    .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
                 let store = DieselDatastore::new(pool.clone());
                 if config.auto_migrate {
                     store

@@ -7,10 +7,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket_security::{Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::json;
-use common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
 
 const WAIT: Duration = Duration::from_secs(5);
 

@@ -7,10 +7,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::app::{app_with, contract_settings, csrf_from_html, TestApp};
 use rocket::http::{Accept, ContentType, Status};
 use rocket_security::{UserDatastore, UserQuery};
 use serde_json::{json, Value};
-use common::app::{app_with, contract_settings, csrf_from_html, TestApp};
 
 const WAIT: Duration = Duration::from_secs(5);
 

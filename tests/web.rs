@@ -6,10 +6,10 @@ mod common;
 
 use std::sync::Arc;
 
+use common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket_security::{UserDatastore, UserQuery};
 use serde_json::json;
-use common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
 
 const GENERIC: &str = "Authentication failed - identity or password/passcode invalid";
 
