@@ -1,0 +1,214 @@
+//! Backends for integration tests: a fresh SQLite file, or a fresh database on the PostgreSQL /
+//! MySQL server named by `TEST_POSTGRES_URL` / `TEST_MYSQL_URL`, each migrated and dropped
+//! again at the end.
+//!
+//! Every constructor takes the test's name and returns `None` (after printing why) when its
+//! server is not configured, so a test reads:
+//!
+//! ```ignore
+//! let Some(backend) = common::postgres("my_test_postgres").await else { return };
+//! // ... use backend.store ...
+//! backend.finish().await;
+//! ```
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+use rocket_security::{DieselDatastore, UserDatastore};
+
+/// The variable naming the PostgreSQL server, e.g. `postgres://postgres@127.0.0.1:5432/test`.
+pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
+/// The variable naming the MySQL / MariaDB server, e.g. `mysql://root@127.0.0.1:3306/test`.
+pub const MYSQL_ENV: &str = "TEST_MYSQL_URL";
+
+/// Connections per test pool: enough for the concurrency tests to contend for real.
+const POOL_SIZE: usize = 8;
+
+/// The kinds of database server a test can run against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Server {
+    /// A file in a temporary directory.
+    Sqlite,
+    /// The server in `TEST_POSTGRES_URL`.
+    Postgres,
+    /// The server in `TEST_MYSQL_URL`.
+    Mysql,
+}
+
+/// A database made for one test: its URL, and what removes it (also when the test panics).
+pub struct FreshDatabase {
+    /// The URL to give to `DbPool::connect` or to Rocket's `databases.security.url`.
+    pub url: String,
+    server: Server,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    /// Removing the directory removes the SQLite file.
+    TempDir(tempfile::TempDir),
+    /// `DROP DATABASE name` through the admin URL.
+    Drop { admin_url: String, name: String },
+}
+
+impl FreshDatabase {
+    /// A new, empty database on `server`, or `None` when the server's variable is unset.
+    /// Panics when the server is configured but cannot be reached: a configured backend never
+    /// skips silently.
+    pub async fn create(server: Server, test: &str) -> Option<Self> {
+        let env = match server {
+            Server::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("security.sqlite3").display());
+                return Some(FreshDatabase {
+                    url,
+                    server,
+                    cleanup: Some(Cleanup::TempDir(dir)),
+                });
+            }
+            Server::Postgres => POSTGRES_ENV,
+            Server::Mysql => MYSQL_ENV,
+        };
+        let Some(admin_url) = std::env::var(env).ok().filter(|u| !u.trim().is_empty()) else {
+            println!("skipping {test}: {env} not set");
+            return None;
+        };
+        let name = format!("rs_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+        let mut url = url::Url::parse(&admin_url).unwrap_or_else(|e| panic!("{env}: {e}"));
+        url.set_path(&format!("/{name}"));
+        execute_admin(server, &admin_url, &format!("CREATE DATABASE {name}")).await;
+        Some(FreshDatabase {
+            url: url.to_string(),
+            server,
+            cleanup: Some(Cleanup::Drop { admin_url, name }),
+        })
+    }
+
+    /// Which server the database is on.
+    pub fn server(&self) -> Server {
+        self.server
+    }
+
+    /// Removes the database now (dropping the value does it too, less politely).
+    pub async fn remove(mut self) {
+        match self.cleanup.take() {
+            Some(Cleanup::Drop { admin_url, name }) => {
+                execute_admin(self.server, &admin_url, &drop_statement(self.server, &name)).await
+            }
+            Some(Cleanup::TempDir(dir)) => drop(dir),
+            None => {}
+        }
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        if let Some(Cleanup::Drop { admin_url, name }) = self.cleanup.take() {
+            let server = self.server;
+            // Drop runs inside the test's runtime: use a runtime of our own on another thread.
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("tokio runtime")
+                    .block_on(execute_admin(
+                        server,
+                        &admin_url,
+                        &drop_statement(server, &name),
+                    ))
+            })
+            .join();
+            if dropped.is_err() {
+                eprintln!("could not drop a test database on {server:?}");
+            }
+        }
+    }
+}
+
+fn drop_statement(server: Server, name: &str) -> String {
+    match server {
+        // WITH (FORCE) ends the connections a pool may still hold (PostgreSQL 13+).
+        Server::Postgres => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        _ => format!("DROP DATABASE IF EXISTS {name}"),
+    }
+}
+
+async fn execute_admin(server: Server, admin_url: &str, sql: &str) {
+    match server {
+        Server::Postgres => {
+            let mut conn = diesel_async::AsyncPgConnection::establish(admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_ENV}: {e}"));
+            conn.batch_execute(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        Server::Mysql => {
+            let mut conn = diesel_async::AsyncMysqlConnection::establish(admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("cannot connect to {MYSQL_ENV}: {e}"));
+            conn.batch_execute(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        Server::Sqlite => {}
+    }
+}
+
+/// A migrated datastore on a fresh database, for one test.
+pub struct TestStore {
+    /// The store under test.
+    pub store: Arc<dyn UserDatastore>,
+    /// The same store as a `DieselDatastore` (`None` for the in-memory store).
+    pub diesel: Option<DieselDatastore>,
+    database: Option<FreshDatabase>,
+}
+
+impl TestStore {
+    /// The database's URL (`None` for the in-memory store).
+    pub fn url(&self) -> Option<&str> {
+        self.database.as_ref().map(|d| d.url.as_str())
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn finish(mut self) {
+        if let Some(diesel) = self.diesel.take() {
+            diesel.pool().close();
+        }
+        if let Some(database) = self.database.take() {
+            database.remove().await;
+        }
+    }
+}
+
+/// A migrated Diesel datastore on a fresh database on `server`.
+pub async fn diesel_store(server: Server, test: &str) -> Option<TestStore> {
+    let database = FreshDatabase::create(server, test).await?;
+    let store = DieselDatastore::connect(&database.url, POOL_SIZE)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {:?}: {e}", database.url));
+    store
+        .run_migrations()
+        .await
+        .unwrap_or_else(|e| panic!("migrations on {server:?}: {e}"));
+    Some(TestStore {
+        store: Arc::new(store.clone()),
+        diesel: Some(store),
+        database: Some(database),
+    })
+}
+
+/// A Diesel datastore on a temporary SQLite file (always available).
+pub async fn sqlite(test: &str) -> Option<TestStore> {
+    diesel_store(Server::Sqlite, test).await
+}
+
+/// A Diesel datastore on a fresh database on `TEST_POSTGRES_URL`'s server.
+pub async fn postgres(test: &str) -> Option<TestStore> {
+    diesel_store(Server::Postgres, test).await
+}
+
+/// A Diesel datastore on a fresh database on `TEST_MYSQL_URL`'s server.
+pub async fn mysql(test: &str) -> Option<TestStore> {
+    diesel_store(Server::Mysql, test).await
+}
