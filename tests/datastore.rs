@@ -28,6 +28,7 @@ macro_rules! datastore_tests {
                 user_fields_round_trip,
                 duplicate_emails_are_rejected_in_any_case,
                 concurrent_creates_of_one_email_make_one_user,
+                concurrent_creates_share_new_roles,
                 update_user_writes_stored_fields_only,
                 update_user_rejects_a_taken_email,
                 delete_user_cascades,
@@ -291,6 +292,28 @@ async fn concurrent_creates_of_one_email_make_one_user(store: Store) {
     let roles = store.list_roles().await.unwrap();
     let names: Vec<_> = roles.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["member", "racer"]);
+}
+
+async fn concurrent_creates_share_new_roles(store: Store) {
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            let mut new = new_user(&format!("member{i}@example.com"));
+            new.roles = ["gamma", "alpha", "beta"].map(String::from).to_vec();
+            new.roles.rotate_left(i % 3);
+            tokio::spawn(async move { store.create_user(new).await })
+        })
+        .collect();
+    for task in tasks {
+        let user = task.await.unwrap().unwrap();
+        assert_eq!(
+            role_names(&user),
+            ["alpha", "beta", "gamma"],
+            "{}",
+            user.email
+        );
+    }
+    assert_eq!(store.list_roles().await.unwrap().len(), 3);
 }
 
 async fn update_user_writes_stored_fields_only(store: Store) {

@@ -47,10 +47,16 @@ macro_rules! with_conn {
     };
 }
 
+mod codes;
+mod counters;
+mod outbox;
 mod pool;
+mod roles;
 mod rows;
 mod schema;
+mod sessions;
 mod store;
+mod users;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncMigrationHarness;
@@ -169,4 +175,16 @@ fn is_foreign_key_violation(e: &DieselError) -> bool {
 /// Any other database error.
 fn backend(e: DieselError) -> DatastoreError {
     DatastoreError::backend(e)
+}
+
+/// How often an update-or-insert is retried when a concurrent caller inserted or deleted the
+/// same key between its `UPDATE` and its `INSERT`. One retry suffices unless the row is also
+/// deleted concurrently, again and again.
+const UPSERT_ATTEMPTS: usize = 4;
+
+/// An update-or-insert that lost every race it ran; only under pathological contention.
+fn contended(what: &str) -> DatastoreError {
+    DatastoreError::backend(std::io::Error::other(format!(
+        "the {what} kept changing while being written; try again"
+    )))
 }
