@@ -615,5 +615,5 @@ fn unknown_keys(figment: &Figment) -> Vec<String> {
 
 /// Whether the figment selects a release profile (secrets must then be configured).
 pub(crate) fn is_release(figment: &Figment) -> bool {
-    figment.profile() == &Profile::new("release")
+    *figment.profile() == Profile::new("release")
 }

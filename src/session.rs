@@ -56,7 +56,8 @@ pub enum AuthMethod {
 
 enum RememberChange {
     Keep,
-    Set(User),
+    /// Issue a token for the user with this id and `fs_uniquifier`.
+    Set(i64, String),
     Clear,
 }
 
@@ -190,14 +191,14 @@ impl SessionCell {
 
         match std::mem::replace(&mut live.remember, RememberChange::Keep) {
             RememberChange::Keep => {}
-            RememberChange::Set(user) => {
+            RememberChange::Set(user_id, uniquifier) => {
                 let secret = random_secret();
                 let duration = config.remember_cookie_duration.to_chrono();
                 let record = SessionRecord {
                     id_hash: sha256_hex(&secret),
                     kind: SessionKind::Remember,
-                    user_id: Some(user.id),
-                    fs_uniquifier: Some(user.fs_uniquifier.clone()),
+                    user_id: Some(user_id),
+                    fs_uniquifier: Some(uniquifier),
                     data: "{}".into(),
                     created_at: naive(now),
                     last_seen_at: naive(now),
@@ -363,7 +364,7 @@ impl LiveSession {
         self.rotate = true;
         self.dirty = true;
         if remember {
-            self.remember = RememberChange::Set(user.clone());
+            self.remember = RememberChange::Set(user.id, user.fs_uniquifier.clone());
         }
     }
 

@@ -132,7 +132,7 @@ impl SecretBox {
                 app_keys.sign_bytes(TokenPurpose::SetupState, b"secret-box"),
             ));
         }
-        keys.sort_by(|a, b| version_order(&a.0).cmp(&version_order(&b.0)));
+        keys.sort_by_key(|(version, _)| version_order(version));
         SecretBox { keys }
     }
 

@@ -714,7 +714,7 @@ fn for_preview(ctx: &Value) -> Value {
     merge(ctx.clone(), json!({"urls": {"static": "."}}))
 }
 
-fn input<'a>(html: &'a str, name: &str) -> Tag {
+fn input(html: &str, name: &str) -> Tag {
     one(&tags(html), "input", "name", name).clone()
 }
 

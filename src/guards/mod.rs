@@ -109,7 +109,7 @@ impl Sentinel for AuthUser {
 #[derive(Debug, Clone)]
 pub enum CurrentUser {
     /// Signed in.
-    Authenticated(User),
+    Authenticated(Box<User>),
     /// Not signed in.
     Anonymous,
 }
@@ -140,7 +140,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
         match resolve(request).await {
-            Ok(Some((user, _))) => Outcome::Success(CurrentUser::Authenticated(user)),
+            Ok(Some((user, _))) => Outcome::Success(CurrentUser::Authenticated(Box::new(user))),
             Ok(None) => Outcome::Success(CurrentUser::Anonymous),
             Err(e) => fail(e),
         }
