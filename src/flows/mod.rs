@@ -551,7 +551,7 @@ impl FormField {
         self
     }
 
-    /// Makes the field required ("<Label> not provided" when blank).
+    /// Makes the field required (`"<label> not provided"` when blank).
     pub fn required(mut self) -> Self {
         self.required = true;
         self
