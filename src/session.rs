@@ -349,10 +349,17 @@ impl LiveSession {
         self.fresh_at
     }
 
-    /// Marks the session freshly authenticated.
+    /// Marks the session freshly authenticated, under a new id (re-authentication is a login
+    /// of its own: no fixation).
     pub fn mark_fresh(&mut self, at: NaiveDateTime) {
         self.fresh_at = Some(at);
         self.dirty = true;
+        if matches!(
+            self.user,
+            Some((_, AuthMethod::Session | AuthMethod::Remember))
+        ) {
+            self.rotate = true;
+        }
     }
 
     /// Starts a signed-in session for `user` under a new id (no fixation). The data (CSRF

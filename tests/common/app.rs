@@ -284,6 +284,20 @@ pub async fn login_with(client: &Client, email: &str, password: &str, query: &st
     body
 }
 
+/// POST /login (JSON) from any client and return the body, whatever the status.
+pub async fn login_with_status(client: &Client, email: &str, password: &str) -> Value {
+    let (_, body) = get_json_with(client, "/login").await;
+    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    post_json_with(
+        client,
+        "/login",
+        serde_json::json!({"email": email, "password": password}),
+        Some(&csrf),
+    )
+    .await
+    .1
+}
+
 pub async fn read_json(response: LocalResponse<'_>) -> (Status, Value) {
     let status = response.status();
     let text = response.into_string().await.unwrap_or_default();
