@@ -42,11 +42,20 @@ fn editor(user: AnyRole<(Editor, Author)>, page: PageContext) -> Page {
     )
 }
 
+/// The account page: sign-in history, and every sign-in method in one place.
 #[get("/account")]
 fn account(user: AuthUser, page: PageContext) -> Page {
+    let us_methods = user.us_methods();
+    let methods = json!({
+        "password": user.password.is_some(),
+        "authenticator": user.tf_primary_method.as_deref() == Some("authenticator"),
+        "email_codes": us_methods.iter().any(|m| m == "email"),
+        "authenticator_signin": us_methods.iter().any(|m| m == "authenticator"),
+        "recovery_codes": user.has_recovery_codes(),
+    });
     Page::render(
         "account",
-        page.with(json!({ "title": "Your account", "me": me_json(&user) })),
+        page.with(json!({ "title": "Your account", "me": me_json(&user), "methods": methods })),
     )
 }
 

@@ -302,6 +302,21 @@ impl User {
         self.confirmed_at.is_some()
     }
 
+    /// The unified sign-in methods the user has set up (`email`, `authenticator`), sorted.
+    pub fn us_methods(&self) -> Vec<String> {
+        let methods: serde_json::Map<String, serde_json::Value> = self
+            .us_totp_secrets
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default();
+        methods.keys().cloned().collect()
+    }
+
+    /// Whether the user has generated multi-factor recovery codes.
+    pub fn has_recovery_codes(&self) -> bool {
+        self.mf_recovery_codes.is_some()
+    }
+
     /// The sorted names of the user's roles.
     pub fn role_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.roles.iter().map(|r| r.name.clone()).collect();
