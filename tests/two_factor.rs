@@ -284,6 +284,12 @@ async fn html_two_factor_login_redirects_through_validate(store: Arc<dyn UserDat
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Found);
+    // Without a `next`, back to the login page, which sends a signed-in user home.
+    let location = response.headers().get_one("Location").unwrap().to_owned();
+    assert!(location.ends_with("/login"), "{location}");
+    let response = app.client.get("/login").dispatch().await;
+    assert_eq!(response.status(), Status::Found);
+    assert_eq!(response.headers().get_one("Location"), Some("/"));
     assert_eq!(
         app.client.get("/protected").dispatch().await.status(),
         Status::Ok

@@ -137,11 +137,22 @@ pub(crate) async fn hook(
     if has_factor && browser_remembered(ctx, user) {
         return Ok(None);
     }
+    // Browsers go on to `next`, or (as Flask-Security-Too does) back to the login page, which
+    // sends a signed-in user on to `post_login_view`.
+    let next = match next {
+        Some(next) => Some(next.to_owned()),
+        None if !ctx.json && !setup => Some(format!(
+            "{}{}",
+            ctx.base_url(),
+            config.route_path("/login")
+        )),
+        None => None,
+    };
     let pending = PendingLogin {
         user_id: user.id,
         uniquifier: user.fs_uniquifier.clone(),
         remember,
-        next: next.map(str::to_owned),
+        next: next.clone(),
         method: method.to_owned(),
         started: ctx.sec.now().timestamp(),
         setup,
@@ -171,10 +182,8 @@ pub(crate) async fn hook(
         response.insert("tf_primary_method".into(), json!(user.tf_primary_method));
         return Ok(Some(ctx.ok(response).await?));
     }
-    let next = next
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("{}{}", ctx.base_url(), config.route_path("/login")));
-    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    let next: String =
+        url::form_urlencoded::byte_serialize(next.unwrap_or_default().as_bytes()).collect();
     Ok(Some(Reply::redirect(format!(
         "{}?next={next}",
         config.route_path("/tf-validate")
