@@ -72,6 +72,32 @@
 //! (http_auth_required), [`AuthRequired`] (auth_required with a list of mechanisms),
 //! [`CsrfToken`] and [`PageContext`] for the application's own pages.
 //!
+//! ## Configuration
+//!
+//! Settings live under `[<profile>.security]`, named as Flask-Security-Too names them
+//! (lower-case, without `SECURITY_`); [`SecurityConfig`] documents every key and its default.
+//! The most used:
+//!
+//! | key | default | what |
+//! |---|---|---|
+//! | `registerable`, `confirmable`, `recoverable`, `changeable`, `change_email`, `trackable` | `false` | turn flows on |
+//! | `two_factor`, `multi_factor_recovery_codes`, `unified_signin` | `false` | second factor, recovery codes, passwordless |
+//! | `password_salt` | generated in debug | HMAC pepper; required in release |
+//! | `password_length_min` | `8` | |
+//! | `return_generic_responses` | `true` | never reveal whether an account exists |
+//! | `confirm_email_within`, `reset_password_within`, `change_email_within` | `"5 days"`, `"1 days"`, `"2 hours"` | link lifetimes |
+//! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `900` | API tokens |
+//! | `freshness`, `freshness_grace_period` | `"24 hours"`, `"1 hours"` | re-authentication for sensitive changes |
+//! | `email_sender` | `"no-reply@localhost"` | `From` of every mail |
+//! | `mail.url` | `"log"` | `smtp://host:port`, `smtps://...`, `file://DIR` or `log` |
+//! | `url_prefix` | `""` | mount every route under a prefix |
+//!
+//! ## Cargo features
+//!
+//! - `sqlite` (default): SQLite through the bundled libsqlite3; nothing to install.
+//! - `postgres` (default): PostgreSQL through tokio-postgres; no libpq needed.
+//! - `mysql` (default): MySQL and MariaDB through mysql_async; no libmysqlclient needed.
+//!
 //! ## Design
 //!
 //! - Sessions are server-side: the cookie holds a random secret, the database its hash. Login
