@@ -4,7 +4,13 @@
 //! `<test>_sqlite`, `<test>_postgres`, `<test>_mysql`. SQLite always runs; PostgreSQL and MySQL
 //! run when `TEST_POSTGRES_URL` / `TEST_MYSQL_URL` are set, each test on a database of its own.
 //! Another backend is one more name in the `datastore_tests!` call and a constructor of that
-//! name in `tests/common`.
+//! name in `tests/common`; for the in-memory store:
+//!
+//! ```ignore
+//! pub async fn memory(_test: &str) -> Option<TestStore> {
+//!     Some(TestStore::without_database(Arc::new(MemoryDatastore::default())))
+//! }
+//! ```
 
 mod common;
 
@@ -1085,6 +1091,7 @@ async fn concurrent_hits_are_all_counted(store: Store) {
 // ----- backend specifics -----
 
 /// The case-insensitive e-mail look-up is served by the unique index on `email_key`.
+#[cfg(feature = "sqlite")]
 #[test]
 fn email_lookup_uses_the_index_on_sqlite() {
     use diesel::prelude::*;
@@ -1126,6 +1133,7 @@ fn email_lookup_uses_the_index_on_sqlite() {
 
 /// Every pooled SQLite connection runs in WAL mode with a busy timeout and enforced foreign
 /// keys, so that a CLI process can write while the server runs.
+#[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread")]
 async fn sqlite_connections_are_set_up() {
     use diesel::prelude::*;
@@ -1147,7 +1155,9 @@ async fn sqlite_connections_are_set_up() {
     let mut second = pool.get().await.unwrap();
     for conn in [&mut first, &mut second] {
         assert_eq!(conn.backend_name(), "sqlite");
-        let DbConnection::Sqlite(conn) = conn else {
+        #[allow(irrefutable_let_patterns)]
+        let DbConnection::Sqlite(conn) = conn
+        else {
             panic!("not sqlite")
         };
         let mut setting = async |sql: &str| {
@@ -1180,6 +1190,7 @@ async fn sqlite_connections_are_set_up() {
     backend.finish().await;
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn urls_choose_the_backend_and_bad_ones_are_named() {
     use rocket_security::DbPool;
@@ -1210,6 +1221,7 @@ async fn urls_choose_the_backend_and_bad_ones_are_named() {
 
 /// `SecurityDb` works as a rocket_db_pools database: configured from `databases.security`,
 /// handing out connections to handlers and its pool to a `DieselDatastore`.
+#[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread")]
 async fn security_db_serves_rocket_handlers() {
     use rocket::http::Status;

@@ -1,4 +1,4 @@
-//! Throttling counters over a sliding start window.
+//! Throttling counters: hits counted in a fixed window that opens with the first hit.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::case_when;

@@ -1,14 +1,16 @@
 //! The Diesel datastore: SQLite, PostgreSQL and MySQL through one code path.
 //!
 //! Every query is written once, against the one schema in [`schema`], and run on whichever
-//! connection the pool hands out through [`with_conn!`], which expands it once per backend. The
-//! few places where the backends differ are handled without backend-specific SQL:
+//! connection the pool hands out through [`with_conn!`], which expands it once per backend. Where
+//! the backends differ:
 //!
 //! - **Case-insensitive e-mail addresses and user names.** `users.email_key` and
 //!   `users.username_key` hold the lower-cased values and carry the unique indexes; look-ups
 //!   compare against them, so a plain B-tree index serves them on every backend. The datastore
 //!   sets them whenever it writes `email` or `username`; nothing else should write `users`.
-//! - **No `RETURNING`** (MySQL lacks it): rows are read back by a unique key after writing.
+//! - **No `RETURNING`** (MySQL lacks it): rows are read back by a unique key after writing;
+//!   a new outbox mail, which has none, by the connection's last insert id, whose function is
+//!   the only SQL written per backend (`outbox.rs`).
 //! - **Upserts** are `INSERT … ON CONFLICT DO NOTHING` (`ON DUPLICATE KEY UPDATE pk = pk` on
 //!   MySQL) followed by an `UPDATE`, or an `UPDATE` falling back to an `INSERT`.
 //! - **MySQL evaluates `SET` assignments left to right** using values already assigned, the
@@ -18,6 +20,10 @@
 //!   `SQLITE_BUSY` at once when another connection wrote in between. Every transaction here
 //!   writes first, so SQLite takes the write lock at the start and waits (`busy_timeout`) like
 //!   the other backends do on row locks.
+//! - **MySQL's repeatable read** fixes a transaction's snapshot at its first plain read; rows
+//!   other transactions may create concurrently (roles) are committed before a transaction
+//!   that reads them back starts.
+//! - **Comparisons are exact** everywhere: the MySQL tables use the binary collation.
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!("rocket_security needs at least one of the features sqlite, postgres, mysql");

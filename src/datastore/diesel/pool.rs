@@ -2,17 +2,20 @@
 //! scheme of the database URL, usable through rocket_db_pools or on its own.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+#[cfg(feature = "sqlite")]
+use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 #[cfg(feature = "sqlite")]
-use diesel_async::pooled_connection::RecyclingMethod;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{ManagerConfig, RecyclingMethod};
 #[cfg(feature = "mysql")]
 use diesel_async::AsyncMysqlConnection;
 #[cfg(feature = "postgres")]
 use diesel_async::AsyncPgConnection;
+#[cfg(feature = "sqlite")]
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use rocket::figment::Figment;
 
