@@ -26,12 +26,28 @@ struct Connection {
 
 impl Connection {
     async fn open(port: u16) -> Connection {
-        let stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
-        Connection { stream: BufReader::new(stream), port, cookie: None }
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        Connection {
+            stream: BufReader::new(stream),
+            port,
+            cookie: None,
+        }
     }
 
-    async fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n", self.port, body.len());
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
         if let Some(cookie) = &self.cookie {
             head.push_str(&format!("Cookie: session={cookie}\r\n"));
         }
@@ -40,10 +56,21 @@ impl Connection {
         }
         head.push_str("\r\n");
         head.push_str(body);
-        self.stream.get_mut().write_all(head.as_bytes()).await.expect("write");
+        self.stream
+            .get_mut()
+            .write_all(head.as_bytes())
+            .await
+            .expect("write");
         let mut status_line = String::new();
-        self.stream.read_line(&mut status_line).await.expect("status line");
-        let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+        self.stream
+            .read_line(&mut status_line)
+            .await
+            .expect("status line");
+        let status: u16 = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
         let mut length = 0usize;
         loop {
             let mut line = String::new();
@@ -69,17 +96,26 @@ impl Connection {
     }
 }
 
-const JSON: [(&str, &str); 2] = [("Content-Type", "application/json"), ("Accept", "application/json")];
+const JSON: [(&str, &str); 2] = [
+    ("Content-Type", "application/json"),
+    ("Accept", "application/json"),
+];
 
 async fn login(port: u16, email: &str) -> Connection {
     let mut connection = Connection::open(port).await;
     let (_, body) = connection.request("GET", "/login", &JSON, "").await;
     let body: Value = serde_json::from_str(&body).expect("JSON");
-    let csrf = body["response"]["csrf_token"].as_str().expect("csrf token").to_owned();
-    let credentials = serde_json::json!({"email": email, "password": "correct horse battery"}).to_string();
+    let csrf = body["response"]["csrf_token"]
+        .as_str()
+        .expect("csrf token")
+        .to_owned();
+    let credentials =
+        serde_json::json!({"email": email, "password": "correct horse battery"}).to_string();
     let mut headers = JSON.to_vec();
     headers.push(("X-CSRF-Token", &csrf));
-    let (status, body) = connection.request("POST", "/login", &headers, &credentials).await;
+    let (status, body) = connection
+        .request("POST", "/login", &headers, &credentials)
+        .await;
     assert_eq!(status, 200, "login failed: {body}");
     connection
 }
@@ -96,7 +132,10 @@ fn peak_rss_kib() -> u64 {
 }
 
 fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[rocket::main]
@@ -104,18 +143,33 @@ async fn main() {
     let clients = env_number("LOAD_CLIENTS", 32);
     let requests = env_number("LOAD_REQUESTS", 50);
     let dir = tempfile::tempdir().expect("temporary directory");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let figment = rocket::Config::figment()
         .merge(("port", port))
         .merge(("log_level", "off"))
-        .merge(("databases.security.url", format!("sqlite://{}/load.sqlite3", dir.path().display())))
+        .merge((
+            "databases.security.url",
+            format!("sqlite://{}/load.sqlite3", dir.path().display()),
+        ))
         .merge(("security.mail.url", "log"));
-    let rocket = app::app().configure(figment).ignite().await.expect("the starter app ignites");
+    let rocket = app::app()
+        .configure(figment)
+        .ignite()
+        .await
+        .expect("the starter app ignites");
     let security = rocket.state::<Security>().expect("security state").clone();
     let shutdown = rocket.shutdown();
     let server = rocket::tokio::spawn(rocket.launch());
 
-    let hash = security.hasher().hash("correct horse battery").await.expect("hash");
+    let hash = security
+        .hasher()
+        .hash("correct horse battery")
+        .await
+        .expect("hash");
     for i in 0..clients {
         security
             .datastore()
@@ -138,7 +192,12 @@ async fn main() {
 
     let started = Instant::now();
     let logins: Vec<_> = (0..clients)
-        .map(|i| rocket::tokio::spawn(login(port, Box::leak(format!("user{i}@example.com").into_boxed_str()))))
+        .map(|i| {
+            rocket::tokio::spawn(login(
+                port,
+                Box::leak(format!("user{i}@example.com").into_boxed_str()),
+            ))
+        })
         .collect();
     let mut connections = Vec::new();
     for login in logins {

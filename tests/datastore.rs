@@ -70,7 +70,7 @@ macro_rules! datastore_tests {
     };
 }
 
-datastore_tests!(sqlite, postgres, mysql);
+datastore_tests!(memory, sqlite, postgres, mysql);
 
 // ----- helpers -----
 

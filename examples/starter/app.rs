@@ -97,4 +97,3 @@ pub fn app() -> Rocket<Build> {
         routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
     )
 }
-

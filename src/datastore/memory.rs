@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{
-    DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
+    micros, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
     SessionRecord, User, UserDatastore, UserQuery,
 };
 
@@ -103,7 +103,7 @@ struct Counter {
 }
 
 fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    micros(Utc::now().naive_utc())
 }
 
 /// 128 random bits as 32 lower-case hex digits, like Flask-Security-Too's `uuid4().hex`.
@@ -226,7 +226,7 @@ impl UserDatastore for MemoryDatastore {
             active: user.active,
             fs_uniquifier: new_uniquifier(),
             fs_token_uniquifier: new_uniquifier(),
-            confirmed_at: user.confirmed_at,
+            confirmed_at: user.confirmed_at.map(micros),
             last_login_at: None,
             current_login_at: None,
             last_login_ip: None,
@@ -281,7 +281,7 @@ impl UserDatastore for MemoryDatastore {
         stored.active = user.active;
         stored.fs_uniquifier = user.fs_uniquifier.clone();
         stored.fs_token_uniquifier = user.fs_token_uniquifier.clone();
-        stored.confirmed_at = user.confirmed_at;
+        stored.confirmed_at = user.confirmed_at.map(micros);
         stored.tf_primary_method = user.tf_primary_method.clone();
         stored.tf_totp_secret = user.tf_totp_secret.clone();
         stored.tf_phone_number = user.tf_phone_number.clone();
@@ -297,7 +297,10 @@ impl UserDatastore for MemoryDatastore {
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
         let mut inner = self.lock();
         let id = user.id;
-        inner.users.remove(&id);
+        inner
+            .users
+            .remove(&id)
+            .ok_or(DatastoreError::UserNotFound)?;
         inner.grants.retain(|&(user_id, _)| user_id != id);
         inner.sessions.retain(|_, s| s.user_id != Some(id));
         inner.codes.retain(|&(user_id, _), _| user_id != id);
@@ -325,9 +328,9 @@ impl UserDatastore for MemoryDatastore {
                 user.last_login_at = Some(previous);
                 user.last_login_ip = user.current_login_ip.take();
             }
-            None => user.last_login_at = Some(at),
+            None => user.last_login_at = Some(micros(at)),
         }
-        user.current_login_at = Some(at);
+        user.current_login_at = Some(micros(at));
         user.current_login_ip = ip.map(str::to_owned);
         user.login_count = user.login_count.saturating_add(1);
         let user = user.clone();
@@ -371,6 +374,9 @@ impl UserDatastore for MemoryDatastore {
 
     async fn create_session(&self, session: &SessionRecord) -> DatastoreResult<()> {
         let mut inner = self.lock();
+        if let Some(user_id) = session.user_id {
+            inner.user(user_id)?;
+        }
         if inner.sessions.contains_key(&session.id_hash) {
             return Err(DatastoreError::backend(DuplicateSession));
         }
@@ -485,9 +491,13 @@ impl UserDatastore for MemoryDatastore {
     }
 
     async fn put_code(&self, code: &OneTimeCode) -> DatastoreResult<()> {
-        self.lock()
+        let mut inner = self.lock();
+        inner.user(code.user_id)?;
+        let mut code = code.clone();
+        code.expires_at = micros(code.expires_at);
+        inner
             .codes
-            .insert((code.user_id, code.purpose.clone()), code.clone());
+            .insert((code.user_id, code.purpose.clone()), code);
         Ok(())
     }
 
@@ -563,6 +573,18 @@ mod tests {
         let store = MemoryDatastore::new();
         let user = store.create_user(new_user(email)).await.unwrap();
         (store, user)
+    }
+
+    /// A store holding users with ids 1 to `n`.
+    async fn store_with_users(n: usize) -> MemoryDatastore {
+        let store = MemoryDatastore::new();
+        for i in 1..=n {
+            store
+                .create_user(new_user(&format!("user{i}@example.com")))
+                .await
+                .unwrap();
+        }
+        store
     }
 
     fn session(id: &str, user_id: Option<i64>, created: NaiveDateTime) -> SessionRecord {
@@ -891,8 +913,11 @@ mod tests {
             .unwrap();
         assert!(again.roles.is_empty());
         assert_ne!(again.id, ada.id);
-        // Deleting twice is not an error.
-        store.delete_user(&ada).await.unwrap();
+        // Deleting twice reports the missing user, as the Diesel store does.
+        assert!(matches!(
+            store.delete_user(&ada).await,
+            Err(DatastoreError::UserNotFound)
+        ));
     }
 
     #[rocket::async_test]
@@ -1067,7 +1092,7 @@ mod tests {
 
     #[rocket::async_test]
     async fn expired_sessions_are_found_until_purged() {
-        let store = MemoryDatastore::new();
+        let store = store_with_users(1).await;
         let mut old = session("old", Some(1), at(0));
         old.expires_at = at(100);
         let mut edge = session("edge", Some(1), at(0));
@@ -1086,7 +1111,7 @@ mod tests {
 
     #[rocket::async_test]
     async fn user_sessions_are_listed_newest_first_and_deleted_with_exceptions() {
-        let store = MemoryDatastore::new();
+        let store = store_with_users(2).await;
         let now = Utc::now().naive_utc();
         let mut remember = session("r", Some(1), now - Duration::hours(2));
         remember.kind = SessionKind::Remember;
@@ -1181,7 +1206,7 @@ mod tests {
 
     #[rocket::async_test]
     async fn codes_work_once_until_expiry_and_are_replaced() {
-        let store = MemoryDatastore::new();
+        let store = store_with_users(1).await;
         store
             .put_code(&code(1, "us-signin", "old", at(60)))
             .await

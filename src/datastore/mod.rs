@@ -17,6 +17,14 @@ pub use self::models::{
 
 use chrono::NaiveDateTime;
 
+/// A time cut to whole microseconds, the precision every backend keeps, so that what is read
+/// back equals what was written.
+pub(crate) fn micros(t: NaiveDateTime) -> NaiveDateTime {
+    use chrono::Timelike;
+    let nanos = t.nanosecond();
+    t.with_nanosecond(nanos - nanos % 1_000).unwrap_or(t)
+}
+
 /// Why a datastore operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DatastoreError {

@@ -141,11 +141,9 @@ pub(crate) async fn hook(
     // sends a signed-in user on to `post_login_view`.
     let next = match next {
         Some(next) => Some(next.to_owned()),
-        None if !ctx.json && !setup => Some(format!(
-            "{}{}",
-            ctx.base_url(),
-            config.route_path("/login")
-        )),
+        None if !ctx.json && !setup => {
+            Some(format!("{}{}", ctx.base_url(), config.route_path("/login")))
+        }
         None => None,
     };
     let pending = PendingLogin {

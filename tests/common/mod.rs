@@ -226,6 +226,13 @@ pub async fn diesel_store(server: Server, test: &str) -> Option<TestStore> {
     })
 }
 
+/// The in-memory datastore (always available).
+pub async fn memory(_test: &str) -> Option<TestStore> {
+    Some(TestStore::without_database(Arc::new(
+        rocket_security::MemoryDatastore::new(),
+    )))
+}
+
 /// A Diesel datastore on a temporary SQLite file (always available).
 pub async fn sqlite(test: &str) -> Option<TestStore> {
     diesel_store(Server::Sqlite, test).await

@@ -23,12 +23,8 @@ fn malformed(what: &'static str, detail: impl ToString) -> DatastoreError {
     })
 }
 
-/// `t` truncated to whole microseconds, the precision PostgreSQL and MySQL keep. Every time
-/// written goes through here so that SQLite stores the same value the others would.
-pub(crate) fn micros(t: NaiveDateTime) -> NaiveDateTime {
-    let nanos = t.nanosecond();
-    t.with_nanosecond(nanos - nanos % 1_000).unwrap_or(t)
-}
+// Every time written goes through `micros`, so SQLite stores what PostgreSQL and MySQL would.
+pub(crate) use crate::datastore::micros;
 
 /// The current time, naive UTC, in microseconds.
 pub(crate) fn now() -> NaiveDateTime {
