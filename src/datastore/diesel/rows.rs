@@ -1,6 +1,6 @@
 //! Rows as Diesel reads and writes them, and their conversion to and from the public models.
 
-use chrono::{NaiveDateTime, Timelike};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{mail_outbox, one_time_codes, roles, sessions, users};
