@@ -357,6 +357,7 @@ pub(crate) struct CodeRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Timelike;
 
     #[test]
     fn permissions_round_trip_comma_separated() {
