@@ -7,14 +7,18 @@ use std::sync::Arc;
 
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
+use rocket::serde::json::Json;
 use rocket::{get, routes};
+use rocket_security::mechanism::{Session, Token};
 use rocket_security::{
-    role, AnyRole, Argon2Hasher, Argon2Settings, AuthUser, CapturingMailer, Mail, ManualClock,
-    NewUser, Roles, Security, SecurityBuilder, TokenAuth, UserDatastore,
+    realm, role, AnyRole, Argon2Hasher, Argon2Settings, AuthRequired, AuthUser, BasicAuth,
+    CapturingMailer, Mail, ManualClock, NewUser, Roles, Security, SecurityBuilder, TokenAuth, User,
+    UserDatastore,
 };
 use serde_json::{json, Value};
 
 role!(Admin = "admin", Editor = "editor", Author = "author");
+realm!(ApiRealm = "API");
 
 #[get("/")]
 fn index() -> &'static str {
@@ -37,8 +41,42 @@ fn editor(user: AnyRole<(Editor, Author)>) -> String {
 }
 
 #[get("/api/token")]
-fn api_token(user: TokenAuth) -> rocket::serde::json::Json<Value> {
-    rocket::serde::json::Json(json!({"email": user.email, "via": "token"}))
+fn api_token(user: TokenAuth) -> Json<Value> {
+    Json(json!({"email": user.email, "via": "token"}))
+}
+
+#[get("/api/basic")]
+fn api_basic(user: BasicAuth) -> Json<Value> {
+    Json(json!({"email": user.email, "via": "basic"}))
+}
+
+/// HTTP Basic in a realm of its own.
+#[get("/api/realm")]
+fn api_realm(user: BasicAuth<ApiRealm>) -> Json<Value> {
+    Json(json!({"email": user.email, "via": "basic"}))
+}
+
+#[get("/api/me")]
+fn api_me(user: AuthRequired<(Session, Token)>) -> Json<Value> {
+    Json(me_json(&user))
+}
+
+/// The starter's `/api/me` body (CONTRACT C6).
+fn me_json(user: &User) -> Value {
+    let iso =
+        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
+    json!({
+        "email": user.email,
+        "active": user.active,
+        "confirmed": user.confirmed_at.is_some(),
+        "roles": user.role_names(),
+        "login_count": user.login_count,
+        "current_login_at": iso(user.current_login_at),
+        "last_login_at": iso(user.last_login_at),
+        "current_login_ip": user.current_login_ip,
+        "last_login_ip": user.last_login_ip,
+        "tf_primary_method": user.tf_primary_method,
+    })
 }
 
 /// A running test application.
@@ -141,9 +179,10 @@ async fn client(
             .password_hasher(hasher)
             .clock(Arc::new(clock.clone())),
     );
-    let rocket = rocket::custom(figment)
-        .attach(builder.fairing())
-        .mount("/", routes![index, protected, admin, editor, api_token]);
+    let rocket = rocket::custom(figment).attach(builder.fairing()).mount(
+        "/",
+        routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me],
+    );
     Client::tracked(rocket)
         .await
         .expect("the test app launches")
