@@ -169,10 +169,12 @@ async fn token_is_issued_only_when_asked_for_on_login(store: Arc<dyn UserDatasto
         "no token without the flag"
     );
 
-    // Signed in, GET /login shows the user but never issues a token.
-    let (status, page) = app.get_json("/login?include_auth_token").await;
-    assert_eq!(status, Status::Ok);
-    assert_eq!(page["response"]["user"], json!({}), "{page}");
+    // Signed in, GET pages show the user but never issue a token.
+    for page in ["/login?include_auth_token", "/change?include_auth_token"] {
+        let (status, body) = app.get_json(page).await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(body["response"]["user"], json!({}), "{page}: {body}");
+    }
 
     let other = app.browser().await;
     let body = login_with(&other, JOE, PASSWORD, "?include_auth_token").await;

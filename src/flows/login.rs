@@ -42,8 +42,7 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
                 "identity_attributes".into(),
                 json!(ctx.config().user_identity_attributes),
             );
-            // A GET never issues an auth token, even with `?include_auth_token`.
-            response.insert("user".into(), ctx.sec.get_security_payload(&user));
+            response.insert("user".into(), ctx.user_payload(&user));
             return ctx.ok(response).await;
         }
         return Ok(Reply::redirect(ctx.config().post_login_view.clone()));

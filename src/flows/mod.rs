@@ -200,10 +200,11 @@ impl<'r> Ctx<'r> {
             .filter(|n| !n.is_empty())
     }
 
-    /// The `user` object of a JSON response, with an auth token when asked for.
+    /// The `user` object of a JSON response, with an auth token when an authenticating POST
+    /// asked for one (`?include_auth_token`); a GET never issues a token.
     pub fn user_payload(&self, user: &User) -> Value {
         let mut payload = self.sec.get_security_payload(user);
-        if self.include_auth_token() {
+        if self.include_auth_token() && self.req.method() == rocket::http::Method::Post {
             if let Value::Object(map) = &mut payload {
                 map.insert(
                     "authentication_token".into(),
