@@ -117,6 +117,33 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_with(args, SecurityBuilder::default(), &rocket::Config::figment()).await
+}
+
+/// Like [`run`], with the builder (a custom datastore, hasher, ...) and the configuration given
+/// explicitly instead of read from `Rocket.toml` and the environment. Returns the exit code.
+///
+/// ```no_run
+/// # async fn demo() {
+/// use rocket::figment::Figment;
+/// use rocket_security::Security;
+///
+/// let figment = Figment::from(rocket::Config::debug_default())
+///     .merge(("databases.security.url", "sqlite://security.sqlite3"));
+/// let args = ["app", "roles", "create", "admin"];
+/// let code = rocket_security::cli::run_with(args, Security::builder(), &figment).await;
+/// assert_eq!(code, 0);
+/// # }
+/// ```
+pub async fn run_with<I, T>(
+    args: I,
+    builder: SecurityBuilder,
+    figment: &rocket::figment::Figment,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -125,7 +152,7 @@ where
             return e.exit_code();
         }
     };
-    match execute(cli, SecurityBuilder::default(), &rocket::Config::figment()).await {
+    match execute(cli, builder, figment).await {
         Ok(message) => {
             println!("{message}");
             0

@@ -53,20 +53,49 @@ impl WithinDelta {
 
 /// Why a duration string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("malformed duration {0:?}: write a number and a unit, for example \"10 seconds\", \"2 hours\" or \"5 days\"")]
-pub struct MalformedDuration(String);
+#[error("{}", self.describe())]
+pub struct MalformedDuration {
+    input: String,
+    too_long: bool,
+}
+
+impl MalformedDuration {
+    fn describe(&self) -> String {
+        if self.too_long {
+            format!(
+                "duration {:?} is too long: write at most {} days",
+                self.input,
+                MAX_DURATION_SECS / 86_400
+            )
+        } else {
+            format!(
+                "malformed duration {:?}: write a number and a unit, for example \"10 seconds\", \
+                 \"2 hours\" or \"5 days\"",
+                self.input
+            )
+        }
+    }
+}
+
+/// The longest duration accepted, about a thousand years: longer ones would overflow the
+/// date arithmetic of sessions and tokens.
+const MAX_DURATION_SECS: u64 = 365_000 * 86_400;
 
 impl FromStr for WithinDelta {
     type Err = MalformedDuration;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || MalformedDuration(s.to_owned());
+        let refuse = |too_long| MalformedDuration {
+            input: s.to_owned(),
+            too_long,
+        };
+        let bad = || refuse(false);
         let mut parts = s.split_whitespace();
         let (Some(amount), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
-        let amount: u64 = amount.parse().map_err(|_| bad())?;
-        let unit_secs: u64 = match unit.to_ascii_lowercase().trim_end_matches('s') {
+        let unit = unit.to_ascii_lowercase();
+        let unit_secs: u64 = match unit.strip_suffix('s').unwrap_or(&unit) {
             "second" => 1,
             "minute" => 60,
             "hour" => 3600,
@@ -74,7 +103,15 @@ impl FromStr for WithinDelta {
             "week" => 604_800,
             _ => return Err(bad()),
         };
-        let secs = amount.checked_mul(unit_secs).ok_or_else(bad)?;
+        if !amount.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let secs = amount
+            .parse::<u64>()
+            .ok()
+            .and_then(|amount| amount.checked_mul(unit_secs))
+            .filter(|secs| *secs <= MAX_DURATION_SECS)
+            .ok_or_else(|| refuse(true))?;
         Ok(WithinDelta {
             text: s.trim().to_owned(),
             duration: Duration::from_secs(secs),

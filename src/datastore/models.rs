@@ -325,7 +325,8 @@ impl User {
     }
 
     /// The stand-in user that guards hand out when `login_disabled` is set and nobody is signed
-    /// in (Flask-Security-Too's `AnonymousUser`): id 0, no e-mail address, no roles.
+    /// in, and to `OPTIONS` requests (Flask-Security-Too's `AnonymousUser`): id 0, no e-mail
+    /// address, no roles.
     pub fn anonymous() -> User {
         let epoch = NaiveDateTime::default();
         User {

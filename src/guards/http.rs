@@ -14,6 +14,7 @@ use crate::datastore::User;
 use crate::error::Error;
 use crate::fairing::{missing_fairing, Security};
 use crate::flows::login::authenticate_password;
+use crate::guards::exempt;
 use crate::session::{authenticate, AuthMethod};
 
 /// The realm of a [`BasicAuth`] guard. Declare one with [`realm!`](crate::realm).
@@ -143,6 +144,10 @@ impl<'r, R: Realm> FromRequest<'r> for BasicAuth<R> {
         match basic_user(request).await {
             Ok(Some(user)) => Outcome::Success(BasicAuth {
                 user,
+                _realm: PhantomData,
+            }),
+            Ok(None) if exempt(request) => Outcome::Success(BasicAuth {
+                user: User::anonymous(),
                 _realm: PhantomData,
             }),
             Ok(None) => refuse(request, realm_name::<R>(request)),
@@ -284,6 +289,7 @@ impl<'r, M: Mechanisms> FromRequest<'r> for AuthRequired<M> {
         };
         match authenticate(request).await {
             Ok(Some((user, method))) if allowed(method) => return success(user, method),
+            Ok(_) if exempt(request) => return success(User::anonymous(), AuthMethod::Session),
             Ok(_) => {}
             Err(e) => return Outcome::Error((e.status(), e)),
         }

@@ -76,6 +76,12 @@ async fn resolve(request: &Request<'_>) -> Result<Option<(User, AuthMethod)>, Er
     authenticate(request).await
 }
 
+/// Whether guards let a request through without a user: `login_disabled` is set, or it is an
+/// `OPTIONS` request (pre-flight requests carry no credentials; Flask-Login exempts them too).
+pub(crate) fn exempt(request: &Request<'_>) -> bool {
+    request.method() == Method::Options || Security::of(request).config().login_disabled
+}
+
 fn fail<T>(error: Error) -> Outcome<T, Error> {
     Outcome::Error((error.status(), error))
 }
@@ -87,12 +93,10 @@ impl<'r> FromRequest<'r> for AuthUser {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
         match resolve(request).await {
             Ok(Some((user, method))) => Outcome::Success(AuthUser { user, method }),
-            Ok(None) if Security::of(request).config().login_disabled => {
-                Outcome::Success(AuthUser {
-                    user: User::anonymous(),
-                    method: AuthMethod::Session,
-                })
-            }
+            Ok(None) if exempt(request) => Outcome::Success(AuthUser {
+                user: User::anonymous(),
+                method: AuthMethod::Session,
+            }),
             Ok(None) => fail(Error::Unauthenticated),
             Err(e) => fail(e),
         }
@@ -278,8 +282,7 @@ macro_rules! role_guard {
                     Outcome::Forward(s) => return Outcome::Forward(s),
                 };
                 let names = R::names();
-                let allowed = Security::of(request).config().login_disabled
-                    || names.iter().$check(|name| user.has_role(name));
+                let allowed = exempt(request) || names.iter().$check(|name| user.has_role(name));
                 if allowed {
                     Outcome::Success($guard {
                         user,
@@ -328,6 +331,9 @@ impl<'r> FromRequest<'r> for TokenAuth {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
         match resolve(request).await {
             Ok(Some((user, AuthMethod::Token))) => Outcome::Success(TokenAuth(user)),
+            Ok(found) if exempt(request) => Outcome::Success(TokenAuth(
+                found.map_or_else(User::anonymous, |(user, _)| user),
+            )),
             Ok(_) => fail(Error::Unauthenticated),
             Err(e) => fail(e),
         }

@@ -86,11 +86,12 @@ pub struct TestApp {
     pub mailer: Arc<CapturingMailer>,
     pub clock: ManualClock,
     settings: Value,
+    rocket_settings: Value,
     customise: Customise,
 }
 
 /// Changes made to the builder of a test app.
-pub type Customise = fn(SecurityBuilder) -> SecurityBuilder;
+pub type Customise = Arc<dyn Fn(SecurityBuilder) -> SecurityBuilder + Send + Sync>;
 
 /// Settings of the acceptance configuration (CONTRACT C0), as figment pairs.
 pub fn contract_settings() -> Value {
@@ -119,17 +120,38 @@ pub async fn app(store: Arc<dyn UserDatastore>) -> TestApp {
 pub async fn app_with(
     store: Arc<dyn UserDatastore>,
     settings: Value,
-    customise: Customise,
+    customise: impl Fn(SecurityBuilder) -> SecurityBuilder + Send + Sync + 'static,
+) -> TestApp {
+    app_configured(store, settings, json!({}), customise).await
+}
+
+/// Like [`app_with`], with Rocket settings (for example `template_dir`) merged over the test
+/// app's own.
+pub async fn app_configured(
+    store: Arc<dyn UserDatastore>,
+    settings: Value,
+    rocket_settings: Value,
+    customise: impl Fn(SecurityBuilder) -> SecurityBuilder + Send + Sync + 'static,
 ) -> TestApp {
     let mailer = Arc::new(CapturingMailer::new());
     let clock = ManualClock::new();
-    let client = client(&store, &mailer, &clock, &settings, customise).await;
+    let customise: Customise = Arc::new(customise);
+    let client = client(
+        &store,
+        &mailer,
+        &clock,
+        &settings,
+        &rocket_settings,
+        &customise,
+    )
+    .await;
     TestApp {
         client,
         store,
         mailer,
         clock,
         settings,
+        rocket_settings,
         customise,
     }
 }
@@ -146,7 +168,8 @@ async fn client(
     mailer: &Arc<CapturingMailer>,
     clock: &ManualClock,
     settings: &Value,
-    customise: Customise,
+    rocket_settings: &Value,
+    customise: &Customise,
 ) -> Client {
     static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let (store, mailer, clock, settings) = (
@@ -171,7 +194,10 @@ async fn client(
         .merge(("secret_key", KEY.get_or_init(secret_key).clone()))
         .merge(("log_level", "critical"))
         .merge(("template_dir", "tests/no-such-dir"))
-        .merge(("security", settings));
+        .merge(("security", settings))
+        .merge(rocket::figment::providers::Serialized::globals(
+            rocket_settings.clone(),
+        ));
     let builder = customise(
         Security::builder()
             .datastore(store.clone())
@@ -197,7 +223,8 @@ impl TestApp {
             &self.mailer,
             &self.clock,
             &self.settings,
-            self.customise,
+            &self.rocket_settings,
+            &self.customise,
         )
         .await
     }
