@@ -148,7 +148,11 @@ async fn main() {
         .local_addr()
         .unwrap()
         .port();
+    // Benchmarks build in release, where secrets must be given.
+    let secret_key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
     let figment = rocket::Config::figment()
+        .merge(("secret_key", secret_key))
+        .merge(("security.password_salt", "load-run-pepper"))
         .merge(("port", port))
         .merge(("log_level", "off"))
         .merge((
