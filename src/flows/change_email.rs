@@ -5,9 +5,9 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::{validate_email, Ctx, FormState, Input, Reply};
+use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{DatastoreError, User, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::token::{get_token_status, TokenPurpose};
 
@@ -52,21 +52,7 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let sec = ctx.sec;
     let config = ctx.config();
     let mut form = form(&ctx);
-    let raw = input.text("email");
-    form.value("email", raw.clone().unwrap_or_default());
-    let new_email = match &raw {
-        None => {
-            form.error("email", msg::EMAIL_NOT_PROVIDED);
-            None
-        }
-        Some(raw) => {
-            let valid = validate_email(raw);
-            if valid.is_none() {
-                form.error("email", msg::INVALID_EMAIL);
-            }
-            valid
-        }
-    };
+    let new_email = form.email_field(&input, "email");
     if form.has_errors() {
         if ctx.json {
             return ctx.invalid("change_email.html", &form).await;

@@ -4,9 +4,9 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
+use super::{Ctx, FormKind, FormState, Input, Reply};
 use crate::datastore::{User, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
 use crate::session::login_user_via;
@@ -61,21 +61,7 @@ async fn send_confirmation_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = form(&ctx);
-    let raw = input.text("email");
-    form.value("email", raw.clone().unwrap_or_default());
-    let email = match &raw {
-        None => {
-            form.error("email", msg::EMAIL_NOT_PROVIDED);
-            None
-        }
-        Some(raw) => {
-            let valid = validate_email(raw);
-            if valid.is_none() {
-                form.error("email", msg::INVALID_EMAIL);
-            }
-            valid
-        }
-    };
+    let email = form.email_field(&input, "email");
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
         return ctx.invalid("send_confirmation.html", &form).await;
@@ -160,7 +146,7 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         .await?;
     if config.auto_login_after_confirm && confirmed.active {
         if let Some(reply) =
-            super::two_factor_hook(&ctx, &confirmed, false, None, "confirm").await?
+            super::two_factor::hook(&ctx, &confirmed, false, None, "confirm").await?
         {
             return Ok(reply);
         }

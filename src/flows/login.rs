@@ -66,18 +66,7 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = login_form(&ctx);
-    let email = input.text("email");
-    let password = input.get("password").filter(|p| !p.is_empty());
-    form.value("email", email.clone().unwrap_or_default());
-    if input.flag("remember") {
-        form.value("remember", "y");
-    }
-    if email.is_none() {
-        form.error("email", msg::EMAIL_NOT_PROVIDED);
-    }
-    if password.is_none() {
-        form.error("password", msg::PASSWORD_NOT_PROVIDED);
-    }
+    let (email, password, remember) = form.credentials(&input, "email", "password");
     let next = form_next(&ctx, &input, &mut form);
     form.check_extra_fields(ctx.sec, &input);
     if form.errors.contains_key("next") {
@@ -88,23 +77,17 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
-    let Some(user) = authenticate_password(ctx.sec, &email, password).await? else {
+    let Some(user) = authenticate_password(ctx.sec, &email, &password).await? else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
         return ctx.invalid("login_user.html", &form).await;
     };
 
-    if let Some(reply) = crate::flows::two_factor_hook(
-        &ctx,
-        &user,
-        input.flag("remember"),
-        next.as_deref(),
-        "password",
-    )
-    .await?
+    if let Some(reply) =
+        super::two_factor::hook(&ctx, &user, remember, next.as_deref(), "password").await?
     {
         return Ok(reply);
     }
-    let user = login_user_via(ctx.req, &user, input.flag("remember"), "password").await?;
+    let user = login_user_via(ctx.req, &user, remember, "password").await?;
     if ctx.json {
         let mut response = Map::new();
         response.insert("tf_required".into(), Value::Bool(false));

@@ -8,7 +8,7 @@ pub(crate) mod login;
 mod recover;
 mod recovery_codes;
 mod register;
-mod two_factor;
+pub(crate) mod two_factor;
 mod unified;
 pub(crate) mod verify;
 
@@ -620,6 +620,50 @@ impl FormState {
         self.errors.values().flatten().map(String::as_str).collect()
     }
 
+    /// Reads a required e-mail field: `Email not provided` when blank, `Invalid email address`
+    /// when malformed. Returns the validated address.
+    pub fn email_field(&mut self, input: &Input, field: &str) -> Option<String> {
+        let raw = input.text(field);
+        self.value(field, raw.clone().unwrap_or_default());
+        let Some(raw) = raw else {
+            self.error(field, msg::EMAIL_NOT_PROVIDED);
+            return None;
+        };
+        let valid = validate_email(&raw);
+        if valid.is_none() {
+            self.error(field, msg::INVALID_EMAIL);
+        }
+        valid
+    }
+
+    /// Reads the identity and secret of a sign-in form (`email`/`password` or
+    /// `identity`/`passcode`) and the `remember` box, recording `... not provided` errors.
+    pub fn credentials(
+        &mut self,
+        input: &Input,
+        identity: &str,
+        secret: &str,
+    ) -> (Option<String>, Option<String>, bool) {
+        let id = input.text(identity);
+        // Passwords are taken as typed: spaces at either end are part of them.
+        let secret_value = input
+            .get(secret)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        let remember = input.flag("remember");
+        self.value(identity, id.clone().unwrap_or_default());
+        if remember {
+            self.value("remember", "y");
+        }
+        if id.is_none() {
+            self.error(identity, msg::EMAIL_NOT_PROVIDED);
+        }
+        if secret_value.is_none() {
+            self.error(secret, msg::PASSWORD_NOT_PROVIDED);
+        }
+        (id, secret_value, remember)
+    }
+
     /// Validates the application's extra fields of this form, recording values and errors.
     /// Returns their values.
     pub fn check_extra_fields(&mut self, security: &Security, input: &Input) -> Map<String, Value> {
@@ -700,20 +744,6 @@ pub(crate) async fn cancel_pending_login(ctx: &Ctx<'_>) -> Result<(), Error> {
         session.touch();
     }
     Ok(())
-}
-
-/// Called by every login path after the first factor: when the user has a second factor (or
-/// must set one up), answers with the two-factor step instead of signing in. `None` means sign
-/// in now. `method` is `password`, `confirm`, `reset`, or `us_<method>` for unified sign-in
-/// (which asks for the second factor only after the methods in `us_mfa_required`).
-pub(crate) async fn two_factor_hook(
-    ctx: &Ctx<'_>,
-    user: &User,
-    remember: bool,
-    next: Option<&str>,
-    method: &str,
-) -> Result<Option<Reply>, Error> {
-    two_factor::hook(ctx, user, remember, next, method).await
 }
 
 // ----- validation shared by the flows -----

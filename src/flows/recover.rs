@@ -236,7 +236,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     ctx.sec
         .emit(SecurityEvent::PasswordReset { user: user.clone() });
     if config.auto_login_after_reset {
-        if let Some(reply) = super::two_factor_hook(&ctx, &user, false, None, "reset").await? {
+        if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "reset").await? {
             return Ok(reply);
         }
         let user = login_user_via(ctx.req, &user, false, "reset").await?;

@@ -4,7 +4,7 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use super::{anonymous_only, form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::config::SecurityConfig;
 use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
 use crate::error::{msg, Error};
@@ -74,21 +74,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let config = ctx.config();
     let mut form = register_form(&ctx);
-    let raw_email = input.text("email");
-    form.value("email", raw_email.clone().unwrap_or_default());
-    let email = match &raw_email {
-        None => {
-            form.error("email", msg::EMAIL_NOT_PROVIDED);
-            None
-        }
-        Some(raw) => {
-            let valid = validate_email(raw);
-            if valid.is_none() {
-                form.error("email", msg::INVALID_EMAIL);
-            }
-            valid
-        }
-    };
+    let email = form.email_field(&input, "email");
     let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);

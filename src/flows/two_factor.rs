@@ -112,7 +112,10 @@ fn browser_remembered(ctx: &Ctx<'_>, user: &User) -> bool {
         .is_ok_and(|(uniquifier, _)| uniquifier == user.fs_uniquifier)
 }
 
-/// Called after a first factor succeeded. `Some(reply)` when a second factor is due.
+/// Called by every login path after the first factor: when the user has a second factor (or
+/// must set one up), answers with the two-factor step instead of signing in. `None` means sign
+/// in now. `method` is `password`, `confirm`, `reset`, or `us_<method>` for unified sign-in
+/// (which asks for the second factor only after the methods in `us_mfa_required`).
 pub(crate) async fn hook(
     ctx: &Ctx<'_>,
     user: &User,

@@ -217,22 +217,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let sec = ctx.sec;
     let config = ctx.config();
     let mut form = signin_form(&ctx);
-    let identity = input.text("identity");
-    let passcode = input
-        .get("passcode")
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    let remember = input.flag("remember");
-    form.value("identity", identity.clone().unwrap_or_default());
-    if remember {
-        form.value("remember", "y");
-    }
-    if identity.is_none() {
-        form.error("identity", msg::EMAIL_NOT_PROVIDED);
-    }
-    if passcode.is_none() {
-        form.error("passcode", msg::PASSWORD_NOT_PROVIDED);
-    }
+    let (identity, passcode, remember) = form.credentials(&input, "identity", "passcode");
     let next = form_next(&ctx, &input, &mut form);
     form.check_extra_fields(sec, &input);
     if form.has_errors() {
@@ -247,9 +232,9 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         None => None,
     };
     let method = match &user {
-        Some(user) => check_passcode(&ctx, user, passcode).await?,
+        Some(user) => check_passcode(&ctx, user, &passcode).await?,
         None => {
-            sec.hasher().dummy_verify(passcode).await?;
+            sec.hasher().dummy_verify(&passcode).await?;
             None
         }
     };
@@ -270,7 +255,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             return signin_form_page(&ctx, &form).await;
         }
     };
-    if let Some(reply) = super::two_factor_hook(
+    if let Some(reply) = super::two_factor::hook(
         &ctx,
         &user,
         remember,
@@ -370,7 +355,7 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
             .await?;
         return Ok(Reply::redirect(config.route_path("/us-signin")));
     };
-    if let Some(reply) = super::two_factor_hook(&ctx, &user, false, None, "us_email").await? {
+    if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "us_email").await? {
         return Ok(reply);
     }
     login_user_via(ctx.req, &user, false, "magic_link").await?;
