@@ -149,7 +149,11 @@ async fn main() {
         .unwrap()
         .port();
     // Benchmarks build in release, where secrets must be given.
-    let secret_key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    let secret_key = {
+        use base64::Engine;
+        let bytes: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    };
     let figment = rocket::Config::figment()
         .merge(("secret_key", secret_key))
         .merge(("security.password_salt", "load-run-pepper"))

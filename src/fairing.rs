@@ -563,7 +563,17 @@ impl SecurityBuilder {
         let db_url: Option<String> = figment.extract_inner("databases.security.url").ok();
 
         // Secrets: required in release; generated once and kept in debug.
-        let configured_key: Option<String> = figment.extract_inner("secret_key").ok();
+        // Rocket takes the key as a base64/hex string or as bytes; either is our key material.
+        let configured_key: Option<String> = figment
+            .extract_inner::<String>("secret_key")
+            .ok()
+            .or_else(|| {
+                use base64::Engine;
+                figment
+                    .extract_inner::<Vec<u8>>("secret_key")
+                    .ok()
+                    .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+            });
         if configured_key.is_some() {
             figment
                 .extract_inner::<rocket::config::SecretKey>("secret_key")
