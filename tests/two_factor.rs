@@ -479,6 +479,43 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     assert_eq!(response.headers().get_one("Location"), Some("/us-signin"));
 }
 
+async fn mailed_sign_in_codes_expire(store: Arc<dyn UserDatastore>) {
+    let app = new_app(store).await;
+    app.login("joe@example.com", "password123").await;
+    let (_, body) = app
+        .post("/us-setup", json!({"chosen_method": "email"}))
+        .await;
+    let state = body["response"]["state"].as_str().unwrap().to_owned();
+    let mails = app.mailer.wait_for(1, WAIT).await;
+    let (status, _) = app
+        .post(
+            &format!("/us-setup/{state}"),
+            json!({"passcode": six_digits(&mails[0].text)}),
+        )
+        .await;
+    assert_eq!(status, Status::Ok);
+    app.post("/logout", json!({})).await;
+    app.post(
+        "/us-signin/send-code",
+        json!({"identity": "joe@example.com", "chosen_method": "email"}),
+    )
+    .await;
+    let mails = app.mailer.wait_for(2, WAIT).await;
+    let code = six_digits(&mails[1].text);
+    app.clock.advance(chrono::Duration::seconds(121));
+    let (status, _) = app
+        .post(
+            "/us-signin",
+            json!({"identity": "joe@example.com", "passcode": code}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        Status::BadRequest,
+        "codes last us_token_validity (120 s)"
+    );
+}
+
 async fn unified_signin_with_password_needs_the_second_factor(store: Arc<dyn UserDatastore>) {
     let app = new_app(store).await;
     app.login("joe@example.com", "password123").await;
@@ -550,6 +587,17 @@ async fn stale_sessions_must_reauthenticate(store: Arc<dyn UserDatastore>) {
     let (status, body) = app.get_json("/tf-setup").await;
     assert_eq!(status, Status::Unauthorized);
     assert_eq!(body["response"]["reauth_required"], true);
+    for (path, body) in [
+        (
+            "/change",
+            json!({"password": "password123", "new_password": "new-password-1", "new_password_confirm": "new-password-1"}),
+        ),
+        ("/change-email", json!({"email": "joseph@example.com"})),
+    ] {
+        let (status, reply) = app.post(path, body).await;
+        assert_eq!(status, Status::Unauthorized, "{path}: {reply}");
+        assert_eq!(reply["response"]["reauth_required"], true);
+    }
     let response = app.client.get("/mf-recovery-codes").dispatch().await;
     assert_eq!(response.status(), Status::Found);
     assert!(response
@@ -676,6 +724,7 @@ backend_tests!(
     recovery_codes_work_once,
     unified_signin_with_mailed_code_and_magic_link,
     unified_signin_with_password_needs_the_second_factor,
+    mailed_sign_in_codes_expire,
     wrong_codes_are_throttled,
     stale_sessions_must_reauthenticate,
     validated_browser_is_remembered_when_configured,

@@ -39,6 +39,9 @@ async fn change_password_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
+    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+        return Ok(reply);
+    }
     let config = ctx.config();
     let sec = ctx.sec;
     let mut form = form(&ctx);

@@ -49,6 +49,9 @@ async fn change_email_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
+    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+        return Ok(reply);
+    }
     let sec = ctx.sec;
     let config = ctx.config();
     let mut form = form(&ctx);
