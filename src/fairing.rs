@@ -156,12 +156,34 @@ impl Security {
 
     /// The user object of JSON responses (Flask-Security-Too's `get_security_payload`):
     /// `{}` unless the builder set [`SecurityBuilder::user_payload`].
+    ///
+    /// ```no_run
+    /// # use rocket::{get, State};
+    /// use rocket_security::{AuthUser, Security};
+    ///
+    /// #[get("/me")]
+    /// fn me(user: AuthUser, security: &State<Security>) -> String {
+    ///     security.get_security_payload(&user).to_string()
+    /// }
+    /// ```
     pub fn get_security_payload(&self, user: &User) -> Value {
         (self.inner.payload)(user)
     }
 
     /// A signed auth token for `user` (Flask-Security-Too's `get_auth_token`), bound to the
-    /// user's `fs_token_uniquifier`: a password change or reset revokes it.
+    /// user's `fs_token_uniquifier`: a password change or reset revokes it. It expires after
+    /// `token_max_age` seconds (`0`: never).
+    ///
+    /// ```no_run
+    /// # use rocket::{post, State};
+    /// use rocket_security::{AuthUser, Security};
+    ///
+    /// /// Hands a signed-in user a token for the API.
+    /// #[post("/api/tokens")]
+    /// fn issue(user: AuthUser, security: &State<Security>) -> String {
+    ///     security.get_auth_token(&user)
+    /// }
+    /// ```
     pub fn get_auth_token(&self, user: &User) -> String {
         self.keys()
             .sign(TokenPurpose::Auth, &user.fs_token_uniquifier, self.now())

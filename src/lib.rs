@@ -126,6 +126,7 @@ mod fairing;
 mod flows;
 mod guards;
 mod mail;
+mod mixins;
 mod password;
 mod session;
 mod templates;
@@ -153,6 +154,7 @@ pub use mail::{
     mailer_from_config, render_mail, CapturingMailer, FileMailer, LogMailer, Mail, MailError,
     Mailer, Outbox, SmtpMailer,
 };
+pub use mixins::{AnonymousUser, RoleMixin, UserMixin};
 pub use password::{
     dummy_verify, get_hmac, hash_password, validate_password_length, verify_and_update_password,
     verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,

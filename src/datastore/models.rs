@@ -356,10 +356,3 @@ impl User {
         }
     }
 }
-
-impl Role {
-    /// The role's permissions (`RoleMixin.get_permissions`).
-    pub fn get_permissions(&self) -> &[String] {
-        &self.permissions
-    }
-}

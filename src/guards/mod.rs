@@ -307,6 +307,20 @@ role_guard!(AnyRole, any);
 
 /// A user authenticated by an auth token only: Flask-Security-Too's `auth_token_required`.
 /// A session cookie alone is not enough.
+///
+/// The token comes from an authenticating POST with `?include_auth_token` (for example
+/// `POST /login?include_auth_token` → `response.user.authentication_token`) and is sent as the
+/// `Authentication-Token` header or the `auth_token` query parameter.
+///
+/// ```no_run
+/// # use rocket::get;
+/// use rocket_security::TokenAuth;
+///
+/// #[get("/api/token")]
+/// fn api(user: TokenAuth) -> String {
+///     format!("{} via token", user.email)
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct TokenAuth(User);
 
