@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::register::check_new_password;
 use super::{Ctx, FormKind, FormState, Input, Reply};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::session::SessionCell;
 
@@ -45,7 +45,6 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let config = ctx.config();
     let sec = ctx.sec;
     let mut form = form(&ctx);
-    let current = input.get("password").filter(|p| !p.is_empty());
     let new_password = check_new_password(
         config,
         &mut form,
@@ -54,22 +53,12 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         "new_password_confirm",
     );
     form.check_extra_fields(sec, &input);
-    match (current, user.password.as_deref()) {
-        (None, _) => form.error("password", msg::PASSWORD_NOT_PROVIDED),
-        (Some(current), Some(hash)) => {
-            if !sec.hasher().verify(current, hash).await? {
-                form.error("password", "Invalid password");
-            } else if new_password.as_deref() == Some(current) {
-                form.error(
-                    "password",
-                    "Your new password must be different than your previous password.",
-                );
-            }
-        }
-        (Some(current), None) => {
-            sec.hasher().dummy_verify(current).await?;
-            form.error("password", "Invalid password");
-        }
+    let current = super::check_current_password(sec, &user, &input, &mut form).await?;
+    if current.is_some() && current == new_password {
+        form.error(
+            "password",
+            "Your new password must be different than your previous password.",
+        );
     }
     if form.has_errors() {
         return ctx.invalid("change_password.html", &form).await;

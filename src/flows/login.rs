@@ -2,7 +2,7 @@
 
 use rocket::http::Status;
 use rocket::{get, post, Route};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map};
 
 use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::config::SecurityConfig;
@@ -10,7 +10,7 @@ use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
-use crate::session::{login_user_via, logout_user};
+use crate::session::logout_user;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     let mut routes = rocket::routes![login_page, login, logout];
@@ -82,21 +82,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("login_user.html", &form).await;
     };
 
-    if let Some(reply) =
-        super::two_factor::hook(&ctx, &user, remember, next.as_deref(), "password").await?
-    {
-        return Ok(reply);
-    }
-    let user = login_user_via(ctx.req, &user, remember, "password").await?;
-    if ctx.json {
-        let mut response = Map::new();
-        response.insert("tf_required".into(), Value::Bool(false));
-        response.insert("user".into(), ctx.user_payload(&user));
-        return ctx.ok(response).await;
-    }
-    Ok(Reply::redirect(
-        next.unwrap_or_else(|| ctx.config().post_login_view.clone()),
-    ))
+    super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
 }
 
 /// Checks an e-mail address and password. Every failure — unknown address, wrong password,

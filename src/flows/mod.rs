@@ -746,6 +746,61 @@ pub(crate) async fn cancel_pending_login(ctx: &Ctx<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+// ----- steps shared by the flows -----
+
+/// Checks the signed-in user's current password in the `password` field, recording
+/// `Password not provided` or `Invalid password`. A user without a password still costs one
+/// verification. Returns the password when it is right.
+pub(crate) async fn check_current_password(
+    sec: &Security,
+    user: &User,
+    input: &Input,
+    form: &mut FormState,
+) -> Result<Option<String>, Error> {
+    let Some(given) = input.get("password").filter(|p| !p.is_empty()) else {
+        form.error("password", msg::PASSWORD_NOT_PROVIDED);
+        return Ok(None);
+    };
+    let right = match user.password.as_deref() {
+        Some(hash) => sec.hasher().verify(given, hash).await?,
+        None => {
+            sec.hasher().dummy_verify(given).await?;
+            false
+        }
+    };
+    if !right {
+        form.error("password", "Invalid password");
+        return Ok(None);
+    }
+    Ok(Some(given.to_owned()))
+}
+
+/// After a first factor: the second-factor step when one is due, else signs the user in and
+/// answers `{"tf_required": false, "user": ..}` (JSON) or redirects to `next`.
+pub(crate) async fn finish_sign_in(
+    ctx: &Ctx<'_>,
+    user: &User,
+    remember: bool,
+    next: Option<String>,
+    method: &str,
+    hook_method: &str,
+) -> Result<Reply, Error> {
+    if let Some(reply) = two_factor::hook(ctx, user, remember, next.as_deref(), hook_method).await?
+    {
+        return Ok(reply);
+    }
+    let user = crate::session::login_user_via(ctx.req, user, remember, method).await?;
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("tf_required".into(), Value::Bool(false));
+        response.insert("user".into(), ctx.user_payload(&user));
+        return ctx.ok(response).await;
+    }
+    Ok(Reply::redirect(
+        next.unwrap_or_else(|| ctx.config().post_login_view.clone()),
+    ))
+}
+
 // ----- validation shared by the flows -----
 
 /// Validates an e-mail address by the syntax rules of python's email-validator (without

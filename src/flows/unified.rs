@@ -255,27 +255,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             return signin_form_page(&ctx, &form).await;
         }
     };
-    if let Some(reply) = super::two_factor::hook(
-        &ctx,
-        &user,
-        remember,
-        next.as_deref(),
-        &format!("us_{method}"),
-    )
-    .await?
-    {
-        return Ok(reply);
-    }
-    let user = login_user_via(ctx.req, &user, remember, method).await?;
-    if ctx.json {
-        let mut response = Map::new();
-        response.insert("tf_required".into(), Value::Bool(false));
-        response.insert("user".into(), ctx.user_payload(&user));
-        return ctx.ok(response).await;
-    }
-    Ok(Reply::redirect(
-        next.unwrap_or_else(|| config.post_login_view.clone()),
-    ))
+    super::finish_sign_in(&ctx, &user, remember, next, method, &format!("us_{method}")).await
 }
 
 #[post("/us-signin/send-code", data = "<input>")]

@@ -10,7 +10,7 @@ use serde_json::{json, Map};
 
 use super::{form_next, Ctx, FormState, Input, Reply};
 use crate::datastore::User;
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::fairing::{missing_fairing, Security};
 use crate::session::{authenticate, AuthMethod, SessionCell};
 
@@ -157,19 +157,7 @@ async fn verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
-    let password = input.get("password").filter(|p| !p.is_empty());
-    match (password, user.password.as_deref()) {
-        (None, _) => form.error("password", msg::PASSWORD_NOT_PROVIDED),
-        (Some(p), Some(hash)) => {
-            if !ctx.sec.hasher().verify(p, hash).await? {
-                form.error("password", "Invalid password");
-            }
-        }
-        (Some(p), None) => {
-            ctx.sec.hasher().dummy_verify(p).await?;
-            form.error("password", "Invalid password");
-        }
-    }
+    super::check_current_password(ctx.sec, &user, &input, &mut form).await?;
     if form.has_errors() {
         return ctx.invalid("verify.html", &form).await;
     }
