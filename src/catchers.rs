@@ -1,5 +1,10 @@
-//! Error catchers: every error answers in the JSON envelope for JSON clients and with a page
+//! Error answers: every error answers in the JSON envelope for JSON clients and with a page
 //! for browsers; an anonymous browser hitting a protected page is sent to the login page.
+//!
+//! Failures inside the security layer (guards, body parsing, handlers) are answered by the
+//! fairing through [`answer`] whichever catcher ran, so an application keeps its own root
+//! catchers. [`catchers`] gives the same answers as catchers, for an application that wants
+//! them for its own errors too (`Security::catchers()`).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use rocket::http::{Header, Status};
@@ -13,6 +18,7 @@ use crate::flows::verify::{ReauthNeeded, REAUTH_REQUIRED};
 use crate::flows::EarlyError;
 use crate::session::SessionCell;
 
+/// The catchers of every status the security layer answers.
 pub(crate) fn catchers() -> Vec<Catcher> {
     catchers![
         bad_request,
@@ -26,6 +32,38 @@ pub(crate) fn catchers() -> Vec<Catcher> {
         internal,
         unavailable
     ]
+}
+
+/// Whether the security layer answers a failure of its own with `status` itself, rather than
+/// leaving it to the application's catcher: always for JSON clients (the envelope) and for 401
+/// (login redirect, Basic challenge or re-authentication); for other statuses only when no
+/// catcher of the application covers the request's path.
+pub(crate) fn answers_itself(request: &Request<'_>, status: Status) -> bool {
+    if wants_json(request) || status == Status::Unauthorized {
+        return true;
+    }
+    let path = request.uri().path();
+    !request.rocket().catchers().any(|catcher| {
+        catcher.code.is_none_or(|code| code == status.code)
+            && path
+                .as_str()
+                .strip_prefix(catcher.base.path().as_str().trim_end_matches('/'))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// The security layer's answer to `status` for `request`.
+pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'static> {
+    let answer = match status.code {
+        400 => bad_request(request).respond_to(request),
+        401 => unauthorized(request).await.respond_to(request),
+        403 => forbidden().respond_to(request),
+        404 => not_found().respond_to(request),
+        413 => payload_too_large().respond_to(request),
+        422 => unprocessable(request).respond_to(request),
+        _ => Plain(status, status.reason_lossy().to_owned()).respond_to(request),
+    };
+    answer.unwrap_or_else(|status| Response::build().status(status).finalize())
 }
 
 /// Characters escaped in the `next` query value; `/` stays readable, as Flask-Security-Too

@@ -126,7 +126,7 @@ impl<'r> FromRequest<'r> for CsrfToken {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         match generate(request).await {
             Ok(token) => Outcome::Success(CsrfToken(token)),
-            Err(e) => Outcome::Error((e.status(), e)),
+            Err(e) => crate::error::fail(request, e),
         }
     }
 }

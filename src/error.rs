@@ -88,6 +88,39 @@ impl Error {
     }
 }
 
+/// The status a request failed with inside the security layer (a guard, the body parser, a
+/// handler's [`Error`]). The fairing answers such a failure in the layer's own shape (JSON
+/// envelope, login redirect) whichever catcher ran: the application's root catchers stay its
+/// own.
+#[derive(Default)]
+pub(crate) struct Failure(std::sync::atomic::AtomicU16);
+
+impl Failure {
+    /// Records that `request` failed with `status`.
+    pub(crate) fn record(request: &Request<'_>, status: Status) {
+        request
+            .local_cache(Failure::default)
+            .0
+            .store(status.code, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The status `request` failed with, if it failed in the security layer.
+    pub(crate) fn of(request: &Request<'_>) -> Option<Status> {
+        let code = request
+            .local_cache(Failure::default)
+            .0
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (code != 0).then(|| Status::new(code))
+    }
+}
+
+/// A failing request-guard outcome for `error`, recorded for the fairing (see [`Failure`]).
+pub(crate) fn fail<T>(request: &Request<'_>, error: Error) -> rocket::request::Outcome<T, Error> {
+    let status = error.status();
+    Failure::record(request, status);
+    rocket::request::Outcome::Error((status, error))
+}
+
 /// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
 pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {
     json!({"meta": {"code": status.code}, "response": response})
@@ -131,6 +164,7 @@ impl<'r> Responder<'r, 'static> for Error {
         // Not signed in / not allowed: the catchers answer (login redirect with `next`, or
         // the JSON envelope), exactly as for a failing guard.
         if matches!(self, Error::Unauthenticated | Error::Forbidden) {
+            Failure::record(request, status);
             return Err(status);
         }
         if status.code >= 500 {

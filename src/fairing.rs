@@ -75,6 +75,24 @@ impl Security {
         SecurityBuilder::default()
     }
 
+    /// Catchers that answer every error the way the security pages do: the JSON envelope for
+    /// JSON clients, the security layer's error page for browsers, and the login page (with
+    /// `next`) for an anonymous browser on a protected page.
+    ///
+    /// The fairing registers no catcher at the application's root: failures of its own guards
+    /// and routes are answered in that shape whatever catchers the application has. Register
+    /// these where the application wants the same answers for its own errors:
+    ///
+    /// ```no_run
+    /// # use rocket_security::Security;
+    /// let rocket = rocket::build()
+    ///     .attach(Security::fairing())
+    ///     .register("/", Security::catchers());
+    /// ```
+    pub fn catchers() -> Vec<rocket::Catcher> {
+        crate::catchers::catchers()
+    }
+
     /// The state of the request's application. Only call where the fairing is known to be
     /// attached (guards check it at launch through [`rocket::Sentinel`]).
     pub(crate) fn of<'r>(request: &'r Request<'_>) -> &'r Security {
@@ -412,6 +430,8 @@ pub struct SecurityBuilder {
     clock: Option<Arc<dyn Clock>>,
     handlers: Vec<EventHandler>,
     form_fields: Vec<(FormKind, FormField)>,
+    catchers_under_prefix: bool,
+    pool: Option<DbPool>,
 }
 
 impl SecurityBuilder {
@@ -466,6 +486,14 @@ impl SecurityBuilder {
         self
     }
 
+    /// Also registers [`Security::catchers`] under `url_prefix`, so every error below the
+    /// security routes (an unknown `/auth/...` path, say) answers like them. Off by default;
+    /// with an empty `url_prefix` this registers them at the root.
+    pub fn catchers_under_prefix(mut self) -> Self {
+        self.catchers_under_prefix = true;
+        self
+    }
+
     /// The fairing to attach.
     pub fn fairing(self) -> SecurityFairing {
         SecurityFairing {
@@ -488,6 +516,8 @@ impl Fairing for SecurityFairing {
         }
     }
 
+    /// Sets up after every fairing attached with the application: a `SecurityDb::init()`
+    /// attached after this fairing has then opened its pool, which is reused.
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
         let builder = self
             .builder
@@ -495,13 +525,20 @@ impl Fairing for SecurityFairing {
             .ok()
             .and_then(|mut b| b.take())
             .unwrap_or_default();
-        match ignite(builder, rocket).await {
-            Ok(rocket) => Ok(rocket),
-            Err((rocket, message)) => {
-                tracing::error!("rocket_security: {message}");
-                Err(rocket)
-            }
-        }
+        let builder = std::sync::Mutex::new(Some(builder));
+        Ok(rocket.attach(fairing::AdHoc::try_on_ignite(
+            "rocket_security setup",
+            move |rocket| async move {
+                let builder = builder.lock().ok().and_then(|mut b| b.take());
+                match ignite(builder.unwrap_or_default(), rocket).await {
+                    Ok(rocket) => Ok(rocket),
+                    Err((rocket, message)) => {
+                        tracing::error!("rocket_security: {message}");
+                        Err(rocket)
+                    }
+                }
+            },
+        )))
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
@@ -530,6 +567,11 @@ impl Fairing for SecurityFairing {
         if request.rocket().state::<Security>().is_none() {
             return;
         }
+        if let Some(status) = crate::error::Failure::of(request) {
+            if response.status() == status && crate::catchers::answers_itself(request, status) {
+                *response = crate::catchers::answer(request, status).await;
+            }
+        }
         if let Err(e) = SessionCell::persist(request, response).await {
             tracing::error!("could not save the session: {e}");
         }
@@ -538,8 +580,13 @@ impl Fairing for SecurityFairing {
 
 type IgniteResult = Result<Rocket<Build>, (Rocket<Build>, String)>;
 
-async fn ignite(builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult {
+async fn ignite(mut builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult {
     let figment = rocket.figment().clone();
+    let managed = rocket.state::<SecurityDb>().map(|db| db.0.clone());
+    if builder.datastore.is_none() {
+        builder.pool = managed.clone();
+    }
+    let catchers_under_prefix = builder.catchers_under_prefix;
     let built = match builder.build(&figment).await {
         Ok(built) => built,
         Err(message) => return Err((rocket, message)),
@@ -548,7 +595,7 @@ async fn ignite(builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult
     if let Some(secret_key) = built.generated_secret_key {
         rocket = rocket.configure(figment.merge(("secret_key", secret_key)));
     }
-    if let Some(pool) = built.pool {
+    if let (Some(pool), None) = (built.pool, managed) {
         rocket = rocket.manage(SecurityDb::from(pool));
     }
     let security = built.security;
@@ -558,10 +605,11 @@ async fn ignite(builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult
         security.config().url_prefix.clone()
     };
     let routes = flows::routes(security.config());
-    Ok(rocket
-        .mount(base, routes)
-        .register("/", crate::catchers::catchers())
-        .manage(security))
+    let mut rocket = rocket.mount(base.as_str(), routes);
+    if catchers_under_prefix {
+        rocket = rocket.register(base.as_str(), crate::catchers::catchers());
+    }
+    Ok(rocket.manage(security))
 }
 
 /// What [`SecurityBuilder::build`] makes.
@@ -627,28 +675,10 @@ impl SecurityBuilder {
         let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
             Some(store) => (store, None),
             None => {
-                let url = db_url.ok_or(
-                    "no datastore: set `databases.security.url` (for example \
-                     \"sqlite://security.sqlite3\") or pass one to \
-                     Security::builder().datastore(..)",
-                )?;
-                // The defaults rocket_db_pools gives a database it opens itself.
-                let workers: usize = figment
-                    .extract_inner(rocket::Config::WORKERS)
-                    .unwrap_or_else(|_| rocket::Config::default().workers);
-                let pool_figment = figment
-                    .focus("databases.security")
-                    .join(rocket::figment::providers::Serialized::default(
-                        "max_connections",
-                        workers * 4,
-                    ))
-                    .join(rocket::figment::providers::Serialized::default(
-                        "connect_timeout",
-                        5,
-                    ));
-                let pool = <DbPool as rocket_db_pools::Pool>::init(&pool_figment)
-                    .await
-                    .map_err(|e| format!("cannot open the database {url:?}: {e}"))?;
+                let pool = match self.pool {
+                    Some(pool) => pool,
+                    None => open_pool(figment, db_url).await?,
+                };
                 let store = DieselDatastore::new(pool.clone());
                 if config.auto_migrate {
                     store
@@ -708,6 +738,32 @@ impl SecurityBuilder {
             generated_secret_key: generate.then_some(secret_key),
         })
     }
+}
+
+/// Opens the pool of `databases.security` with the defaults rocket_db_pools gives a database
+/// it opens itself.
+async fn open_pool(figment: &Figment, db_url: Option<String>) -> Result<DbPool, String> {
+    let url = db_url.ok_or(
+        "no datastore: set `databases.security.url` (for example \
+         \"sqlite://security.sqlite3\") or pass one to \
+         Security::builder().datastore(..)",
+    )?;
+    let workers: usize = figment
+        .extract_inner(rocket::Config::WORKERS)
+        .unwrap_or_else(|_| rocket::Config::default().workers);
+    let pool_figment = figment
+        .focus("databases.security")
+        .join(rocket::figment::providers::Serialized::default(
+            "max_connections",
+            workers * 4,
+        ))
+        .join(rocket::figment::providers::Serialized::default(
+            "connect_timeout",
+            5,
+        ));
+    <DbPool as rocket_db_pools::Pool>::init(&pool_figment)
+        .await
+        .map_err(|e| format!("cannot open the database {url:?}: {e}"))
 }
 
 /// The application's template folder: Rocket's `template_dir`, default `templates`.

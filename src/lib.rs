@@ -138,7 +138,7 @@ pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, Wit
 pub use csrf::CsrfToken;
 pub use datastore::{
     DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
-    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind,
+    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb, SessionKind,
     SessionRecord, User, UserDatastore, UserQuery,
 };
 pub use error::Error;

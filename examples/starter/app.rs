@@ -92,8 +92,11 @@ fn me_json(user: &rocket_security::User) -> Value {
 
 /// The application: security, templates, the demo routes.
 pub fn app() -> Rocket<Build> {
-    rocket::build().attach(Security::fairing()).mount(
-        "/",
-        routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
-    )
+    rocket::build()
+        .attach(Security::fairing())
+        .register("/", Security::catchers())
+        .mount(
+            "/",
+            routes![index, protected, admin, editor, account, api_me, api_token, api_basic],
+        )
 }

@@ -9,7 +9,9 @@ mod diesel;
 mod memory;
 mod models;
 
-pub use self::diesel::{DbConnection, DbPool, DbPoolError, DieselDatastore, SecurityDb};
+pub use self::diesel::{
+    DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
+};
 pub use self::memory::MemoryDatastore;
 pub use self::models::{
     NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionKind, SessionRecord, User, UserQuery,

@@ -450,6 +450,7 @@ pub(crate) fn early_error<'r, T>(
     if let Ok(mut slot) = req.local_cache(EarlyError::default).0.lock() {
         *slot = Some(error.public_message());
     }
+    crate::error::Failure::record(req, error.status());
     rocket::data::Outcome::Error((error.status(), error))
 }
 

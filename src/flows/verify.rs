@@ -95,8 +95,8 @@ impl<'r> FromRequest<'r> for Fresh {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
         let user = match authenticate(request).await {
             Ok(Some((user, _))) => user,
-            Ok(None) => return Outcome::Error((Status::Unauthorized, Error::Unauthenticated)),
-            Err(e) => return Outcome::Error((e.status(), e)),
+            Ok(None) => return crate::error::fail(request, Error::Unauthenticated),
+            Err(e) => return crate::error::fail(request, e),
         };
         match is_fresh(request).await {
             Ok(true) => Outcome::Success(Fresh(user)),
@@ -105,9 +105,9 @@ impl<'r> FromRequest<'r> for Fresh {
                     .local_cache(ReauthNeeded::default)
                     .0
                     .store(true, std::sync::atomic::Ordering::SeqCst);
-                Outcome::Error((Status::Unauthorized, Error::Unauthenticated))
+                crate::error::fail(request, Error::Unauthenticated)
             }
-            Err(e) => Outcome::Error((e.status(), e)),
+            Err(e) => crate::error::fail(request, e),
         }
     }
 }

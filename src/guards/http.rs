@@ -5,7 +5,6 @@ use std::ops::Deref;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
@@ -124,7 +123,7 @@ fn refuse<T>(request: &Request<'_>, realm: String) -> Outcome<T, Error> {
     if let Ok(mut slot) = request.local_cache(BasicRealm::default).0.lock() {
         *slot = Some(realm);
     }
-    Outcome::Error((Status::Unauthorized, Error::Unauthenticated))
+    crate::error::fail(request, Error::Unauthenticated)
 }
 
 fn realm_name<R: Realm>(request: &Request<'_>) -> String {
@@ -151,7 +150,7 @@ impl<'r, R: Realm> FromRequest<'r> for BasicAuth<R> {
                 _realm: PhantomData,
             }),
             Ok(None) => refuse(request, realm_name::<R>(request)),
-            Err(e) => Outcome::Error((e.status(), e)),
+            Err(e) => crate::error::fail(request, e),
         }
     }
 }
@@ -291,7 +290,7 @@ impl<'r, M: Mechanisms> FromRequest<'r> for AuthRequired<M> {
             Ok(Some((user, method))) if allowed(method) => return success(user, method),
             Ok(_) if exempt(request) => return success(User::anonymous(), AuthMethod::Session),
             Ok(_) => {}
-            Err(e) => return Outcome::Error((e.status(), e)),
+            Err(e) => return crate::error::fail(request, e),
         }
         if names.contains(&"basic") {
             match basic_user(request).await {
@@ -303,10 +302,10 @@ impl<'r, M: Mechanisms> FromRequest<'r> for AuthRequired<M> {
                         .clone();
                     return refuse(request, realm);
                 }
-                Err(e) => return Outcome::Error((e.status(), e)),
+                Err(e) => return crate::error::fail(request, e),
             }
         }
-        Outcome::Error((Status::Unauthorized, Error::Unauthenticated))
+        crate::error::fail(request, Error::Unauthenticated)
     }
 }
 

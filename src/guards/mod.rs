@@ -16,12 +16,12 @@ pub use page::PageContext;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use rocket::http::{Method, Status};
+use rocket::http::Method;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::datastore::User;
-use crate::error::Error;
+use crate::error::{fail, Error};
 use crate::fairing::{missing_fairing, Security};
 use crate::session::{authenticate, AuthMethod};
 
@@ -82,9 +82,6 @@ pub(crate) fn exempt(request: &Request<'_>) -> bool {
     request.method() == Method::Options || Security::of(request).config().login_disabled
 }
 
-fn fail<T>(error: Error) -> Outcome<T, Error> {
-    Outcome::Error((error.status(), error))
-}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for AuthUser {
@@ -97,8 +94,8 @@ impl<'r> FromRequest<'r> for AuthUser {
                 user: User::anonymous(),
                 method: AuthMethod::Session,
             }),
-            Ok(None) => fail(Error::Unauthenticated),
-            Err(e) => fail(e),
+            Ok(None) => fail(request, Error::Unauthenticated),
+            Err(e) => fail(request, e),
         }
     }
 }
@@ -146,7 +143,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
         match resolve(request).await {
             Ok(Some((user, _))) => Outcome::Success(CurrentUser::Authenticated(Box::new(user))),
             Ok(None) => Outcome::Success(CurrentUser::Anonymous),
-            Err(e) => fail(e),
+            Err(e) => fail(request, e),
         }
     }
 }
@@ -289,7 +286,7 @@ macro_rules! role_guard {
                         _roles: PhantomData,
                     })
                 } else {
-                    Outcome::Error((Status::Forbidden, Error::Forbidden))
+                    fail(request, Error::Forbidden)
                 }
             }
         }
@@ -348,8 +345,8 @@ impl<'r> FromRequest<'r> for TokenAuth {
             Ok(found) if exempt(request) => Outcome::Success(TokenAuth(
                 found.map_or_else(User::anonymous, |(user, _)| user),
             )),
-            Ok(_) => fail(Error::Unauthenticated),
-            Err(e) => fail(e),
+            Ok(_) => fail(request, Error::Unauthenticated),
+            Err(e) => fail(request, e),
         }
     }
 }

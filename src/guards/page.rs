@@ -72,7 +72,7 @@ impl<'r> FromRequest<'r> for PageContext {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
         match build(request).await {
             Ok(context) => Outcome::Success(context),
-            Err(e) => Outcome::Error((e.status(), e)),
+            Err(e) => crate::error::fail(request, e),
         }
     }
 }

@@ -205,10 +205,13 @@ async fn client(
             .password_hasher(hasher)
             .clock(Arc::new(clock.clone())),
     );
-    let rocket = rocket::custom(figment).attach(builder.fairing()).mount(
-        "/",
-        routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me],
-    );
+    let rocket = rocket::custom(figment)
+        .attach(builder.fairing())
+        .register("/", Security::catchers())
+        .mount(
+            "/",
+            routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me],
+        );
     Client::tracked(rocket)
         .await
         .expect("the test app launches")

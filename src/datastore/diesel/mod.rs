@@ -68,7 +68,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncMigrationHarness;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use self::pool::{DbConnection, DbPool, DbPoolError};
+pub use self::pool::{DbConnection, DbPool, DbPoolError, PoolStatus};
 use super::{DatastoreError, DatastoreResult};
 
 #[cfg(feature = "sqlite")]

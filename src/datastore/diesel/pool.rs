@@ -53,6 +53,17 @@ pub enum DbPool {
     Mysql(Pool<AsyncMysqlConnection>),
 }
 
+/// What [`DbPool::status`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open, in use or idle.
+    pub open: usize,
+    /// Connections open and idle.
+    pub idle: usize,
+    /// The most connections the pool opens.
+    pub max: usize,
+}
+
 /// A connection checked out of a [`DbPool`]; it goes back to the pool when dropped.
 ///
 /// This is what `rocket_db_pools::Connection<SecurityDb>` dereferences to.
@@ -239,6 +250,23 @@ impl DbPool {
             DbPool::Postgres(pool) => pool.close(),
             #[cfg(feature = "mysql")]
             DbPool::Mysql(pool) => pool.close(),
+        }
+    }
+
+    /// How many connections the pool holds now (in use or idle), and its limit.
+    pub fn status(&self) -> PoolStatus {
+        let status = match self {
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(pool) => pool.status(),
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(pool) => pool.status(),
+            #[cfg(feature = "mysql")]
+            DbPool::Mysql(pool) => pool.status(),
+        };
+        PoolStatus {
+            open: status.size,
+            idle: status.available,
+            max: status.max_size,
         }
     }
 
