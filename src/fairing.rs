@@ -527,7 +527,7 @@ impl Fairing for SecurityFairing {
             .unwrap_or_default();
         let builder = std::sync::Mutex::new(Some(builder));
         Ok(rocket.attach(fairing::AdHoc::try_on_ignite(
-            "rocket_security setup",
+            "rocket_security",
             move |rocket| async move {
                 let builder = builder.lock().ok().and_then(|mut b| b.take());
                 match ignite(builder.unwrap_or_default(), rocket).await {

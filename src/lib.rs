@@ -138,8 +138,8 @@ pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, Wit
 pub use csrf::CsrfToken;
 pub use datastore::{
     DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
-    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb, SessionKind,
-    SessionRecord, User, UserDatastore, UserQuery,
+    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,
+    SessionKind, SessionRecord, User, UserDatastore, UserQuery,
 };
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};

@@ -14,8 +14,8 @@ use rocket::{catch, catchers, get, routes, Build, Rocket, State};
 use rocket_db_pools::{Connection, Database};
 use rocket_dyn_templates::Template;
 use rocket_security::{
-    role, Argon2Hasher, Argon2Settings, AuthUser, CapturingMailer, MemoryDatastore, NewUser,
-    Roles, Security, SecurityBuilder, SecurityDb, UserDatastore, UserQuery,
+    role, Argon2Hasher, Argon2Settings, AuthUser, CapturingMailer, MemoryDatastore, NewUser, Roles,
+    Security, SecurityBuilder, SecurityDb, UserDatastore, UserQuery,
 };
 use serde_json::json;
 
@@ -88,10 +88,15 @@ fn builder() -> SecurityBuilder {
 
 async fn host_with_catchers(store: Arc<MemoryDatastore>) -> Client {
     let rocket = rocket::custom(figment())
-        .register("/", catchers![app_not_found, app_unauthorized, app_forbidden])
+        .register(
+            "/",
+            catchers![app_not_found, app_unauthorized, app_forbidden],
+        )
         .attach(builder().datastore(store).fairing())
         .mount("/", routes![protected, admin, mine]);
-    Client::tracked(rocket).await.expect("the host app launches")
+    Client::tracked(rocket)
+        .await
+        .expect("the host app launches")
 }
 
 async fn sign_in(client: &Client, email: &str) {
@@ -134,16 +139,10 @@ async fn host_root_catchers_launch_and_stay_the_hosts() {
     // The host's own errors get the host's own answers.
     let response = client.get("/no-such-page").dispatch().await;
     assert_eq!(response.status(), Status::NotFound);
-    assert_eq!(
-        response.into_string().await.unwrap(),
-        "the host's own 404"
-    );
+    assert_eq!(response.into_string().await.unwrap(), "the host's own 404");
     let response = client.get("/mine").dispatch().await;
     assert_eq!(response.status(), Status::Unauthorized);
-    assert_eq!(
-        response.into_string().await.unwrap(),
-        "the host's own 401"
-    );
+    assert_eq!(response.into_string().await.unwrap(), "the host's own 401");
 
     // A guard of the security layer still answers the security layer's way: a browser goes
     // to the login page, a JSON client gets the envelope.
@@ -199,10 +198,7 @@ async fn a_missing_role_answers_json_in_the_envelope_and_browsers_with_the_hosts
 
     let response = client.get("/admin").dispatch().await;
     assert_eq!(response.status(), Status::Forbidden);
-    assert_eq!(
-        response.into_string().await.unwrap(),
-        "the host's own 403"
-    );
+    assert_eq!(response.into_string().await.unwrap(), "the host's own 403");
 }
 
 #[rocket::async_test]
@@ -229,12 +225,7 @@ async fn without_any_catchers_security_failures_still_answer_in_shape() {
 async fn catchers_under_prefix_answer_below_the_security_routes_only() {
     let store = Arc::new(MemoryDatastore::new());
     let rocket = rocket::custom(figment().merge(("security.url_prefix", "/auth")))
-        .attach(
-            builder()
-                .datastore(store)
-                .catchers_under_prefix()
-                .fairing(),
-        )
+        .attach(builder().datastore(store).catchers_under_prefix().fairing())
         .register("/", catchers![app_not_found]);
     let client = Client::tracked(rocket).await.unwrap();
     let response = client
@@ -246,10 +237,7 @@ async fn catchers_under_prefix_answer_below_the_security_routes_only() {
     assert_eq!(status, Status::NotFound);
     assert_eq!(body["meta"]["code"], 404);
     let response = client.get("/elsewhere").dispatch().await;
-    assert_eq!(
-        response.into_string().await.unwrap(),
-        "the host's own 404"
-    );
+    assert_eq!(response.into_string().await.unwrap(), "the host's own 404");
 }
 
 // ----- the host's own SecurityDb -----
@@ -299,11 +287,7 @@ async fn security_db_init_in_either_order_shares_one_pool(url: &str) {
             "{order:?}"
         );
         // The security routes work on it: the login page answers JSON.
-        let response = client
-            .get("/login")
-            .header(Accept::JSON)
-            .dispatch()
-            .await;
+        let response = client.get("/login").header(Accept::JSON).dispatch().await;
         assert_eq!(response.status(), Status::Ok, "{order:?}");
     }
 }

@@ -82,7 +82,6 @@ pub(crate) fn exempt(request: &Request<'_>) -> bool {
     request.method() == Method::Options || Security::of(request).config().login_disabled
 }
 
-
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for AuthUser {
     type Error = Error;
