@@ -61,9 +61,14 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
         404 => not_found().respond_to(request),
         413 => payload_too_large().respond_to(request),
         422 => unprocessable(request).respond_to(request),
+        503 => Plain(status, msg::UNAVAILABLE.into()).respond_to(request),
         _ => Plain(status, status.reason_lossy().to_owned()).respond_to(request),
     };
-    answer.unwrap_or_else(|status| Response::build().status(status).finalize())
+    let mut answer = answer.unwrap_or_else(|status| Response::build().status(status).finalize());
+    if status == Status::ServiceUnavailable {
+        answer.set_header(crate::error::retry_after());
+    }
+    answer
 }
 
 /// Characters escaped in the `next` query value; `/` stays readable, as Flask-Security-Too
@@ -257,10 +262,16 @@ fn internal() -> Plain {
     Plain(Status::InternalServerError, msg::INTERNAL.into())
 }
 
+/// A finished answer, as a responder.
+struct Answered(Response<'static>);
+
+impl<'r> Responder<'r, 'static> for Answered {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Ok(self.0)
+    }
+}
+
 #[catch(503)]
-fn unavailable() -> Plain {
-    Plain(
-        Status::ServiceUnavailable,
-        "The service is busy. Please try again in a moment.".into(),
-    )
+async fn unavailable(request: &Request<'_>) -> Answered {
+    Answered(answer(request, Status::ServiceUnavailable).await)
 }

@@ -26,6 +26,7 @@ pub(crate) mod msg {
     pub const NO_PERMISSION_PAGE: &str =
         "You currently do not have permissions to access this page";
     pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
+    pub const UNAVAILABLE: &str = "The service is busy. Please try again in a moment.";
 }
 
 /// Why a security request failed.
@@ -73,6 +74,7 @@ impl Error {
             Error::Unauthenticated => Status::Unauthorized,
             Error::Forbidden => Status::Forbidden,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
+            Error::Datastore(e) if e.is_unavailable() => Status::ServiceUnavailable,
             Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
                 Status::InternalServerError
             }
@@ -83,6 +85,7 @@ impl Error {
     pub fn public_message(&self) -> String {
         match self.status() {
             Status::InternalServerError => msg::INTERNAL.to_owned(),
+            Status::ServiceUnavailable => msg::UNAVAILABLE.to_owned(),
             _ => self.to_string(),
         }
     }
@@ -171,9 +174,22 @@ impl<'r> Responder<'r, 'static> for Error {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
         let message = self.public_message();
-        if wants_json(request) {
-            return Ok(json_response(status, &error_envelope(status, &message)));
+        let mut response = if wants_json(request) {
+            json_response(status, &error_envelope(status, &message))
+        } else {
+            crate::templates::error_page(request, status, &message)?
+        };
+        if status == Status::ServiceUnavailable {
+            response.set_header(retry_after());
         }
-        crate::templates::error_page(request, status, &message)
+        Ok(response)
     }
+}
+
+/// How long a client should wait before retrying a request answered with 503, in seconds.
+pub(crate) const RETRY_AFTER_SECS: u32 = 5;
+
+/// `Retry-After` for 503 answers.
+pub(crate) fn retry_after() -> Header<'static> {
+    Header::new("Retry-After", RETRY_AFTER_SECS.to_string())
 }

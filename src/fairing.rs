@@ -93,6 +93,20 @@ impl Security {
         crate::catchers::catchers()
     }
 
+    /// A readiness route for load balancers, to mount where the application wants it:
+    /// `GET <base>/health` answers `200 {"status":"ok"}` while the database answers within two
+    /// seconds, and `503 {"status":"unavailable"}` with `Retry-After` while it does not.
+    ///
+    /// ```no_run
+    /// # use rocket_security::Security;
+    /// let rocket = rocket::build()
+    ///     .attach(Security::fairing())
+    ///     .mount("/", Security::health());
+    /// ```
+    pub fn health() -> Vec<rocket::Route> {
+        crate::health::routes()
+    }
+
     /// The state of the request's application. Only call where the fairing is known to be
     /// attached (guards check it at launch through [`rocket::Sentinel`]).
     pub(crate) fn of<'r>(request: &'r Request<'_>) -> &'r Security {

@@ -95,6 +95,7 @@ pub fn app() -> Rocket<Build> {
     rocket::build()
         .attach(Security::fairing())
         .register("/", Security::catchers())
+        .mount("/", Security::health())
         .mount(
             "/",
             routes![index, protected, admin, editor, account, api_me, api_token, api_basic],

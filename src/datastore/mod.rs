@@ -45,13 +45,71 @@ pub enum DatastoreError {
     /// The database failed; the message is for logs, never for clients.
     #[error(transparent)]
     Backend(Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be reached now: it is down or restarting, refused the connection,
+    /// or dropped it. Requests answer 503 with `Retry-After`; the pool reconnects by itself
+    /// once the database answers again.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl DatastoreError {
-    /// Wraps any backend error.
+    /// Wraps any backend error: [`DatastoreError::Unavailable`] when it (or an error it wraps)
+    /// says the connection to the database failed, else [`DatastoreError::Backend`].
     pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        DatastoreError::Backend(Box::new(error))
+        let error: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+        if connection_failed(&*error) {
+            DatastoreError::Unavailable(error)
+        } else {
+            DatastoreError::Backend(error)
+        }
     }
+
+    /// Whether the database could not be reached (see [`DatastoreError::Unavailable`]).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DatastoreError::Unavailable(_))
+    }
+}
+
+/// Whether `error` or one of its sources is a failed or lost connection to the database.
+fn connection_failed(error: &(dyn std::error::Error + 'static)) -> bool {
+    use ::diesel::result::{DatabaseErrorKind, Error as DieselError};
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(diesel) = error.downcast_ref::<DieselError>() {
+            if matches!(
+                diesel,
+                DieselError::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                    _
+                )
+            ) {
+                return true;
+            }
+        }
+        if error.is::<::diesel::ConnectionError>() {
+            return true;
+        }
+        if let Some(pool) = error.downcast_ref::<DbPoolError>() {
+            if matches!(pool, DbPoolError::Get(_)) {
+                return true;
+            }
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionRefused
+                    | ConnectionReset
+                    | ConnectionAborted
+                    | BrokenPipe
+                    | UnexpectedEof
+            ) {
+                return true;
+            }
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// Shorthand for datastore results.
@@ -66,6 +124,12 @@ pub type DatastoreResult<T> = Result<T, DatastoreError>;
 /// application instances: all state lives in the store.
 #[rocket::async_trait]
 pub trait UserDatastore: Send + Sync + 'static {
+    /// Checks that the store answers (one cheap query). The readiness route
+    /// ([`Security::health`](crate::Security::health)) calls it.
+    async fn ping(&self) -> DatastoreResult<()> {
+        self.find_user(UserQuery::Id(0)).await.map(|_| ())
+    }
+
     // ----- users -----
 
     /// Creates a user with fresh uniquifiers, granting the named roles (created on demand).

@@ -208,6 +208,7 @@ async fn client(
     let rocket = rocket::custom(figment)
         .attach(builder.fairing())
         .register("/", Security::catchers())
+        .mount("/", Security::health())
         .mount(
             "/",
             routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me],

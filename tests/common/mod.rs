@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod pg_server;
 pub mod smtp_sink;
 
 use std::sync::Arc;
