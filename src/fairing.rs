@@ -526,7 +526,7 @@ impl Fairing for SecurityFairing {
     fn info(&self) -> Info {
         Info {
             name: "rocket_security",
-            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Singleton,
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Shutdown | Kind::Singleton,
         }
     }
 
@@ -575,6 +575,16 @@ impl Fairing for SecurityFairing {
                 }
             }
         });
+    }
+
+    /// Lets the outbox finish the mail it is sending (within the shutdown grace period).
+    async fn on_shutdown(&self, rocket: &Rocket<Orbit>) {
+        if let Some(security) = rocket.state::<Security>() {
+            let grace = Duration::from_secs(u64::from(rocket.config().shutdown.grace));
+            if !security.outbox().finish(grace).await {
+                tracing::warn!("mail outbox: a delivery was still under way at shutdown");
+            }
+        }
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {

@@ -186,6 +186,21 @@ impl Outbox {
         tokio::spawn(Arc::clone(self).run_until(shutdown))
     }
 
+    /// For a stopping application: waits for the delivery pass under way, if any, then tries
+    /// once more every mail that is due, all within `within`, so no mail is cut off mid-send
+    /// and mail queued by the last requests goes out. Returns `false` when that took longer;
+    /// what was not delivered stays queued for the next start.
+    pub async fn finish(&self, within: Duration) -> bool {
+        match tokio::time::timeout(within, self.deliver_due()).await {
+            Ok(Ok(_)) => true,
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error_chain(&error), "mail outbox: last delivery pass failed");
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Runs the worker forever (spawn it, or use [`spawn`](Outbox::spawn) to be able to stop
     /// it).
     pub async fn run(self: Arc<Self>) {

@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod pg_server;
+pub mod process;
 pub mod smtp_sink;
 
 use std::sync::Arc;
