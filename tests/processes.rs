@@ -186,3 +186,62 @@ async fn two_instances_on_one_sqlite_file() {
     let database = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
     two_instances_share_sessions_tokens_and_revocation(&database, dir.path()).await;
 }
+
+/// SMTP down for 60 s while mail is queued: requests answer at once, and when SMTP returns
+/// every mail is delivered, none lost, none twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn smtp_outage_loses_no_mail_and_sends_none_twice() {
+    let sink = SmtpSink::start().await;
+    sink.stop().await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let port = free_port();
+    let config = write_config(dir.path(), &random_key(), port, &database, &sink.url());
+    let users: Vec<String> = (0..4).map(|n| format!("user{n}@example.com")).collect();
+    for user in &users {
+        starter_command(
+            &config,
+            &[
+                "users",
+                "create",
+                user,
+                "--password",
+                PASSWORD,
+                "--confirmed",
+            ],
+        );
+    }
+    let _server = Server::start(&config, port).await;
+    let outage = std::time::Instant::now();
+
+    let mut browser = Browser::default();
+    for (n, user) in users.iter().enumerate() {
+        if n == users.len() - 1 {
+            // One more request well into the outage.
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        let started = std::time::Instant::now();
+        let response = browser.post(port, "/reset", json!({ "email": user })).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "a request waited on SMTP: {:?}",
+            started.elapsed()
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(60).saturating_sub(outage.elapsed())).await;
+    assert!(sink.mails().is_empty());
+    sink.restart().await;
+
+    let mails = sink.wait_for(users.len(), Duration::from_secs(90)).await;
+    assert_eq!(mails.len(), users.len(), "every queued mail arrives");
+    // Give a duplicate every chance to show up.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut recipients: Vec<String> = sink
+        .mails()
+        .iter()
+        .flat_map(|m| m.recipients.clone())
+        .collect();
+    recipients.sort();
+    assert_eq!(recipients, users, "each address got its mail exactly once");
+}
