@@ -464,6 +464,22 @@ impl UserDatastore for MemoryDatastore {
         Ok(mails)
     }
 
+    async fn claim_mail(
+        &self,
+        id: i64,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        let mut inner = self.lock();
+        match inner.outbox.get_mut(&id) {
+            Some(mail) if mail.sent_at.is_none() && mail.next_attempt_at <= now => {
+                mail.next_attempt_at = lease_until;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()> {
         if let Some(mail) = self.lock().outbox.get_mut(&id) {
             mail.sent_at = Some(at);

@@ -254,6 +254,24 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// Pending mails due at `now` (`sent_at` unset, `next_attempt_at <= now`), oldest first.
     async fn due_mails(&self, now: NaiveDateTime, limit: i64) -> DatastoreResult<Vec<OutboxMail>>;
 
+    /// Claims a due mail for delivery until `lease_until`: one conditional write (`sent_at`
+    /// unset and `next_attempt_at <= now`, then `next_attempt_at := lease_until`), so when
+    /// several application instances pick the same mail exactly one gets it. A claim whose
+    /// instance died before marking the mail sent or failed lapses at `lease_until`, and the
+    /// mail is due again. Returns whether this caller got the mail.
+    ///
+    /// The default claims every mail, which is right only for a store used by one process;
+    /// both shipped stores implement the conditional write.
+    async fn claim_mail(
+        &self,
+        id: i64,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        let _ = (id, now, lease_until);
+        Ok(true)
+    }
+
     /// Marks a mail delivered.
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()>;
 

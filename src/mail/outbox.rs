@@ -20,6 +20,9 @@ const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 const DEFAULT_BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
 /// The worker looks for due mails at least this often, notified or not.
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// How long a claimed mail stays with the instance that claimed it. Longer than one SMTP
+/// attempt takes; an instance that dies mid-send hands the mail on when it lapses.
+const CLAIM_LEASE: Duration = Duration::from_secs(120);
 /// Mails fetched from the datastore at a time.
 const BATCH_SIZE: i64 = 50;
 /// Extra wait after a scheduled retry, so a store that rounds timestamps finds the mail due.
@@ -265,8 +268,18 @@ impl Outbox {
         }
     }
 
-    /// One attempt at one mail, recorded in the datastore.
+    /// One attempt at one mail, recorded in the datastore, once this instance has claimed it
+    /// (another instance may have taken it first).
     async fn deliver(&self, record: OutboxMail, pass: &mut Pass) -> Result<(), MailError> {
+        let claimed_at = now();
+        let lease_until = claimed_at + chrono::Duration::from_std(CLAIM_LEASE).unwrap_or_default();
+        if !self
+            .datastore
+            .claim_mail(record.id, claimed_at, lease_until)
+            .await?
+        {
+            return Ok(());
+        }
         let attempts_before = attempts_of(&record);
         if attempts_before >= self.max_attempts {
             // Given up on earlier, under a larger max_attempts: park it.

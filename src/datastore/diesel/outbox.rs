@@ -88,6 +88,30 @@ pub(super) async fn due(
     Ok(rows.into_iter().map(OutboxMail::from).collect())
 }
 
+/// Claims a due mail until `lease_until`; `true` when this caller got it.
+pub(super) async fn claim(
+    store: &DieselDatastore,
+    id: i64,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> DatastoreResult<bool> {
+    let (now, lease_until) = (micros(now), micros(lease_until));
+    let mut conn = store.conn().await?;
+    let claimed = with_conn!(&mut conn, |c| {
+        diesel::update(
+            mail_outbox::table
+                .find(id)
+                .filter(mail_outbox::sent_at.is_null())
+                .filter(mail_outbox::next_attempt_at.le(now)),
+        )
+        .set(mail_outbox::next_attempt_at.eq(lease_until))
+        .execute(c)
+        .await
+    })
+    .map_err(backend)?;
+    Ok(claimed == 1)
+}
+
 /// Marks a mail delivered.
 pub(super) async fn mark_sent(
     store: &DieselDatastore,

@@ -99,6 +99,15 @@ impl UserDatastore for DieselDatastore {
         outbox::due(self, now, limit).await
     }
 
+    async fn claim_mail(
+        &self,
+        id: i64,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        outbox::claim(self, id, now, lease_until).await
+    }
+
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()> {
         outbox::mark_sent(self, id, at).await
     }
