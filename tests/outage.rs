@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::app::{app, read_json, TestApp};
+use common::mariadb_server::MariaDbServer;
 use common::pg_server::PgServer;
 use rocket::http::{Accept, Status};
 use rocket_security::{DieselDatastore, UserDatastore};
@@ -45,11 +46,38 @@ async fn status_and_retry_after(app: &TestApp, path: &str, json: bool) -> (Statu
     (status, retry)
 }
 
-#[rocket::async_test]
-async fn database_outage_answers_503_and_recovers_by_itself() {
-    let Some(server) = PgServer::start("database_outage_answers_503_and_recovers_by_itself") else {
-        return;
-    };
+/// A database server the test can stop and start.
+trait Outage {
+    fn url(&self) -> String;
+    async fn go_down(&mut self);
+    async fn come_back(&mut self);
+}
+
+impl Outage for PgServer {
+    fn url(&self) -> String {
+        PgServer::url(self)
+    }
+    async fn go_down(&mut self) {
+        self.stop();
+    }
+    async fn come_back(&mut self) {
+        self.start_again();
+    }
+}
+
+impl Outage for MariaDbServer {
+    fn url(&self) -> String {
+        MariaDbServer::url(self)
+    }
+    async fn go_down(&mut self) {
+        self.stop();
+    }
+    async fn come_back(&mut self) {
+        self.start_again().await;
+    }
+}
+
+async fn outage_answers_503_and_recovers_by_itself(server: &mut impl Outage) {
     let store = DieselDatastore::connect(&server.url(), 4).await.unwrap();
     store.run_migrations().await.unwrap();
     let store: Arc<dyn UserDatastore> = Arc::new(store);
@@ -60,7 +88,7 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
     assert_eq!(app.get_json("/api/me").await.0, Status::Ok);
     assert_eq!(app.status("/health").await, Status::Ok);
 
-    server.stop();
+    server.go_down().await;
     for (path, json) in [
         ("/api/me", true),
         ("/protected", false),
@@ -80,7 +108,7 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
         .await;
     assert_eq!(status, Status::ServiceUnavailable, "{body}");
 
-    server.start_again();
+    server.come_back().await;
     let back = Instant::now();
     loop {
         let (status, _) = app.get_json("/api/me").await;
@@ -97,4 +125,20 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
     let (_, me) = app.get_json("/api/me").await;
     assert_eq!(me["email"], "joe@example.com");
     assert_eq!(app.status("/health").await, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn postgres_outage_answers_503_and_recovers_by_itself() {
+    if let Some(mut server) = PgServer::start("postgres_outage_answers_503_and_recovers_by_itself")
+    {
+        outage_answers_503_and_recovers_by_itself(&mut server).await;
+    }
+}
+
+#[rocket::async_test]
+async fn mariadb_outage_answers_503_and_recovers_by_itself() {
+    let test = "mariadb_outage_answers_503_and_recovers_by_itself";
+    if let Some(mut server) = MariaDbServer::start(test).await {
+        outage_answers_503_and_recovers_by_itself(&mut server).await;
+    }
 }

@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod mariadb_server;
 pub mod pg_server;
 pub mod process;
 pub mod smtp_sink;
