@@ -73,6 +73,7 @@ impl Error {
             Error::Unauthenticated => Status::Unauthorized,
             Error::Forbidden => Status::Forbidden,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
+            Error::Password(crate::password::PasswordError::Busy) => Status::ServiceUnavailable,
             Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
                 Status::InternalServerError
             }
@@ -86,7 +87,17 @@ impl Error {
             _ => self.to_string(),
         }
     }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), for errors that
+    /// pass by themselves.
+    pub fn retry_after(&self) -> Option<u64> {
+        (self.status() == Status::ServiceUnavailable).then_some(RETRY_AFTER_BUSY_SECS)
+    }
 }
+
+/// `Retry-After` of a 503 while the password hashing queue is full: hashes take tens of
+/// milliseconds, so a second is plenty for the queue to drain.
+const RETRY_AFTER_BUSY_SECS: u64 = 1;
 
 /// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
 pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {
@@ -133,13 +144,21 @@ impl<'r> Responder<'r, 'static> for Error {
         if matches!(self, Error::Unauthenticated | Error::Forbidden) {
             return Err(status);
         }
-        if status.code >= 500 {
+        let retry_after = self.retry_after();
+        if retry_after.is_some() {
+            tracing::warn!(error = %self, path = %request.uri().path(), "security request refused");
+        } else if status.code >= 500 {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
         let message = self.public_message();
-        if wants_json(request) {
-            return Ok(json_response(status, &error_envelope(status, &message)));
+        let mut response = if wants_json(request) {
+            json_response(status, &error_envelope(status, &message))
+        } else {
+            crate::templates::error_page(request, status, &message)?
+        };
+        if let Some(seconds) = retry_after {
+            response.set_header(Header::new("Retry-After", seconds.to_string()));
         }
-        crate::templates::error_page(request, status, &message)
+        Ok(response)
     }
 }

@@ -128,6 +128,7 @@ mod guards;
 mod mail;
 mod mixins;
 mod password;
+mod purge;
 mod session;
 mod templates;
 mod token;
@@ -160,6 +161,7 @@ pub use password::{
     verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,
     PasswordHasher, PasswordPolicyError,
 };
+pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use templates::Page;
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};

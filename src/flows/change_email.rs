@@ -5,6 +5,7 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
+use super::notices::{notify, Notice};
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{DatastoreError, User, UserQuery};
 use crate::error::Error;
@@ -165,6 +166,10 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
         Err(e) => return Err(e.into()),
     };
+    let notice = Notice::EmailChanged {
+        old_email: &old_email,
+    };
+    notify(&ctx, &changed, notice).await;
     sec.emit(SecurityEvent::ChangeEmailConfirmed {
         user: changed,
         old_email,

@@ -18,6 +18,7 @@
 
 mod capture;
 mod file;
+mod limit;
 mod log;
 mod outbox;
 mod render;
@@ -33,6 +34,7 @@ use lettre::Message;
 
 pub use self::capture::CapturingMailer;
 pub use self::file::FileMailer;
+pub(crate) use self::limit::{within_mail_limit, MailKind};
 pub use self::log::LogMailer;
 pub use self::outbox::Outbox;
 pub use self::render::render_mail;
