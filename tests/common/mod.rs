@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod smtp_sink;
+pub mod totp;
 
 use std::sync::Arc;
 
