@@ -127,6 +127,7 @@ mod flows;
 mod guards;
 mod mail;
 mod mixins;
+mod notices;
 mod password;
 mod purge;
 mod session;

@@ -5,11 +5,11 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::notices::{notify, Notice};
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{DatastoreError, User, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::mail::Notice;
 use crate::token::{get_token_status, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {
@@ -169,7 +169,7 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
     let notice = Notice::EmailChanged {
         old_email: &old_email,
     };
-    notify(&ctx, &changed, notice).await;
+    sec.notify(&changed, notice).await;
     sec.emit(SecurityEvent::ChangeEmailConfirmed {
         user: changed,
         old_email,

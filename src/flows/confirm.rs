@@ -75,7 +75,7 @@ async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .await?;
     // Only an existing, unconfirmed account gets mail; the answer is the same for everyone.
     let user = user.filter(|u| !u.is_confirmed());
-    let user = super::mail_limits::limited(&ctx, MailKind::Confirm, user).await?;
+    let user = ctx.sec.mail_recipient(MailKind::Confirm, user).await?;
     if let Some(user) = user {
         let token = confirmation_token(ctx.sec, &user);
         let mut context = Context::new();

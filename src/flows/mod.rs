@@ -5,8 +5,6 @@ mod change;
 mod change_email;
 mod confirm;
 pub(crate) mod login;
-mod mail_limits;
-mod notices;
 mod recover;
 mod recovery_codes;
 mod register;

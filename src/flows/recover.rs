@@ -102,7 +102,8 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         None => None,
     };
     let eligible = |u: &User| u.active && (!config.confirmable || u.is_confirmed());
-    let user = super::mail_limits::limited(&ctx, MailKind::Reset, user.filter(eligible)).await?;
+    let user = user.filter(eligible);
+    let user = ctx.sec.mail_recipient(MailKind::Reset, user).await?;
     if let Some(user) = user {
         let token = reset_token(ctx.sec, &user);
         let mut context = Context::new();

@@ -8,10 +8,10 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::notices::{notify, Notice};
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::User;
 use crate::error::Error;
+use crate::mail::Notice;
 use crate::session::SessionCell;
 use crate::token::constant_time_eq;
 
@@ -89,7 +89,9 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut changed = user.clone();
     changed.mf_recovery_codes = seal_codes(&ctx, &codes);
     let changed = ctx.sec.datastore().update_user(&changed).await?;
-    notify(&ctx, &changed, Notice::RecoveryCodesGenerated).await;
+    ctx.sec
+        .notify(&changed, Notice::RecoveryCodesGenerated)
+        .await;
     SessionCell::lock(ctx.req).await?.refresh_user(changed);
     if ctx.json {
         let mut response = Map::new();

@@ -186,7 +186,11 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
 /// A registration for an address that has an account: the owner is told, with a link to reset
 /// the password (and to confirm, if still unconfirmed). Nothing changes in the account.
 async fn someone_tried_to_register(ctx: &Ctx<'_>, owner: &User) -> Result<(), Error> {
-    if !super::mail_limits::mail_allowed(ctx, MailKind::RegisterExisting, &owner.email).await? {
+    if !ctx
+        .sec
+        .mail_allowed(MailKind::RegisterExisting, &owner.email)
+        .await?
+    {
         return Ok(());
     }
     let config = ctx.config();

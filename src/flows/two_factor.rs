@@ -9,14 +9,12 @@ use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::mail_limits::mail_allowed;
-use super::notices::{notify, Notice};
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{OneTimeCode, User, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
-use crate::mail::MailKind;
+use crate::mail::{MailKind, Notice};
 use crate::session::{login_user_via, SessionCell};
 use crate::token::TokenPurpose;
 use crate::totp;
@@ -460,7 +458,12 @@ async fn rescue(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut form = FormState::new("two_factor_rescue_form", config.route_path("/tf-rescue"));
     let mut flash = None;
     match choice.as_str() {
-        "email" if !mail_allowed(&ctx, MailKind::TwoFactorRescue, &user.email).await? => {
+        "email"
+            if !ctx
+                .sec
+                .mail_allowed(MailKind::TwoFactorRescue, &user.email)
+                .await? =>
+        {
             flash = Some("A one-time code was sent to your e-mail address.".to_owned());
         }
         "email" => {
@@ -667,7 +670,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         SessionCell::lock(ctx.req)
             .await?
             .refresh_user(changed.clone());
-        notify(&ctx, &changed, Notice::TwoFactorDisabled).await;
+        sec.notify(&changed, Notice::TwoFactorDisabled).await;
         sec.emit(SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
             method: None,
@@ -803,7 +806,7 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         session.refresh_user(changed.clone());
     }
     if user.tf_primary_method.is_some() {
-        notify(&ctx, &changed, Notice::TwoFactorReplaced).await;
+        sec.notify(&changed, Notice::TwoFactorReplaced).await;
     }
     sec.emit(SecurityEvent::TwoFactorMethodChanged {
         user: changed.clone(),

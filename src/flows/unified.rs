@@ -7,12 +7,11 @@ use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::notices::{added_method, notify, removed_methods};
 use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::mail::MailKind;
+use crate::mail::{MailKind, Notice};
 use crate::session::{login_user_via, SessionCell};
 use crate::token::TokenPurpose;
 use crate::totp;
@@ -295,7 +294,7 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     };
     // Only a set-up, active identity gets a mail; the answer is the same for everyone.
     let user = user.filter(|u| u.active && email_set_up(u));
-    let user = super::mail_limits::limited(&ctx, MailKind::SigninCode, user).await?;
+    let user = ctx.sec.mail_recipient(MailKind::SigninCode, user).await?;
     if let Some(user) = user {
         send_code(&ctx, &user, true).await?;
     }
@@ -444,7 +443,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         if !form.has_errors() {
             let user = save_methods(&ctx, &user, methods).await?;
-            notify(&ctx, &user, removed_methods(&delete)).await;
+            sec.notify(&user, Notice::removed_methods(&delete)).await;
             if ctx.json {
                 return ctx.ok(setup_json(&ctx, &user)).await;
             }
@@ -598,7 +597,8 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let mut methods = methods_of(&user);
     methods.insert(pending.method.clone(), stored);
     let user = save_methods(&ctx, &user, methods).await?;
-    notify(&ctx, &user, added_method(&pending.method)).await;
+    sec.notify(&user, Notice::added_method(&pending.method))
+        .await;
     {
         let mut session = SessionCell::lock(ctx.req).await?;
         session.data.extra.remove(PENDING_US_SETUP);

@@ -14,7 +14,7 @@ pub(super) fn sent_mails(inner: &Inner, limit: i64) -> Vec<OutboxMail> {
         .filter(|m| m.sent_at.is_some())
         .cloned()
         .collect();
-    sent.sort_by(|a, b| (b.sent_at, b.id).cmp(&(a.sent_at, a.id)));
+    sent.sort_by_key(|m| std::cmp::Reverse((m.sent_at, m.id)));
     sent.truncate(limit);
     sent
 }
