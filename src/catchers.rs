@@ -220,9 +220,22 @@ fn internal() -> Plain {
 }
 
 #[catch(503)]
-fn unavailable() -> Plain {
-    Plain(
+fn unavailable() -> RetryLater {
+    RetryLater(Plain(
         Status::ServiceUnavailable,
         "The service is busy. Please try again in a moment.".into(),
-    )
+    ))
+}
+
+/// A busy answer that says when to try again (a guard refused because the password hashing
+/// queue is full, for example).
+struct RetryLater(Plain);
+
+impl<'r> Responder<'r, 'static> for RetryLater {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.0.respond_to(request)?;
+        let seconds = crate::error::RETRY_AFTER_BUSY_SECS.to_string();
+        response.set_header(Header::new("Retry-After", seconds));
+        Ok(response)
+    }
 }

@@ -97,7 +97,7 @@ impl Error {
 
 /// `Retry-After` of a 503 while the password hashing queue is full: hashes take tens of
 /// milliseconds, so a second is plenty for the queue to drain.
-const RETRY_AFTER_BUSY_SECS: u64 = 1;
+pub(crate) const RETRY_AFTER_BUSY_SECS: u64 = 1;
 
 /// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
 pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {

@@ -97,4 +97,42 @@ async fn burst_of_logins_gets_503_with_retry_after(store: Arc<dyn UserDatastore>
     app.login("ann@example.com", "password123").await;
 }
 
-backend_tests!(burst_of_logins_gets_503_with_retry_after);
+/// HTTP Basic checks the password in a guard: a full queue is a 503 with `Retry-After` there too.
+async fn burst_of_basic_auth_requests_gets_503_with_retry_after(store: Arc<dyn UserDatastore>) {
+    use base64::Engine;
+    let app = tiny_pool_app(store).await;
+    app.user("ann@example.com", "password123", true, true, &[])
+        .await;
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode("ann@example.com:password123");
+    let attempts = (0..24).map(|_| {
+        app.client
+            .get("/api/basic")
+            .header(Accept::JSON)
+            .header(Header::new("Authorization", format!("Basic {credentials}")))
+            .dispatch()
+    });
+    let responses = tokio::time::timeout(
+        Duration::from_secs(60),
+        rocket::futures::future::join_all(attempts),
+    )
+    .await
+    .expect("no request hangs");
+    let mut refused = 0;
+    for response in responses {
+        match response.status() {
+            Status::ServiceUnavailable => {
+                refused += 1;
+                assert_eq!(response.headers().get_one("Retry-After"), Some("1"));
+            }
+            Status::Ok => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(refused > 0, "a full queue refuses some of 24 requests");
+}
+
+backend_tests!(
+    burst_of_logins_gets_503_with_retry_after,
+    burst_of_basic_auth_requests_gets_503_with_retry_after,
+);
