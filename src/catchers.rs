@@ -66,7 +66,9 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
     };
     let mut answer = answer.unwrap_or_else(|status| Response::build().status(status).finalize());
     if status == Status::ServiceUnavailable {
-        answer.set_header(crate::error::retry_after());
+        let seconds = crate::error::Failure::retry_after(request)
+            .unwrap_or(crate::error::RETRY_AFTER_SECS);
+        answer.set_header(crate::error::retry_after_header(seconds));
     }
     answer
 }

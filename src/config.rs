@@ -231,7 +231,8 @@ pub struct SecurityConfig {
     pub argon2_parallelism: u32,
     /// Dedicated threads hashing and verifying passwords; `0` means one per core. Default: `0`.
     pub password_hash_workers: usize,
-    /// Hashing jobs that may wait for a free thread before callers wait to queue. Default: `64`.
+    /// Hashing jobs that may wait for a free thread. A request finding the queue full is
+    /// answered at once with 503 and `Retry-After` instead of waiting. Default: `64`.
     pub password_hash_queue: usize,
 
     // ----- behaviour -----
@@ -346,6 +347,21 @@ pub struct SecurityConfig {
     pub email_subject_two_factor: String,
     /// Subject of the unified sign-in code mail. Default: `"Verification Code"`.
     pub us_email_subject: String,
+    /// Subject of the notice sent to the old and the new address when an account's e-mail
+    /// address changes. Default: `"Your email address has been changed"`.
+    pub email_subject_change_email_notice: String,
+    /// Subject of the notice sent when two-factor authentication is turned off.
+    /// Default: `"Two-factor authentication has been turned off"`.
+    pub email_subject_two_factor_disabled_notice: String,
+    /// Subject of the notice sent when the two-factor authenticator is replaced.
+    /// Default: `"Your two-factor authenticator has been replaced"`.
+    pub email_subject_two_factor_changed_notice: String,
+    /// Subject of the notice sent when recovery codes are generated.
+    /// Default: `"New recovery codes have been generated"`.
+    pub email_subject_recovery_codes_notice: String,
+    /// Subject of the notice sent when a sign-in method is added or removed (`/us-setup`).
+    /// Default: `"Your sign-in methods have changed"`.
+    pub email_subject_us_setup_notice: String,
     /// Outgoing mail transport.
     pub mail: MailConfig,
 
@@ -385,6 +401,12 @@ pub struct SecurityConfig {
     pub code_attempts_max: i64,
     /// Window of `code_attempts_max`. Default: `"15 minutes"`.
     pub code_attempts_window: WithinDelta,
+    /// Mails of one kind (reset, confirmation, registration of a taken address, sign-in code,
+    /// two-factor rescue code) sent to one address in `mail_limit_within`; further requests
+    /// get the usual answer and send nothing. Default: `3`.
+    pub mail_limit: i64,
+    /// Window of `mail_limit`. Default: `"15 minutes"`.
+    pub mail_limit_within: WithinDelta,
 
     // ----- datastore -----
     /// Run the embedded migrations at launch. Default: `true`.
@@ -460,6 +482,13 @@ impl Default for SecurityConfig {
             email_subject_change_email_instructions: "Confirm your new email address".into(),
             email_subject_two_factor: "Two-Factor Login".into(),
             us_email_subject: "Verification Code".into(),
+            email_subject_change_email_notice: "Your email address has been changed".into(),
+            email_subject_two_factor_disabled_notice:
+                "Two-factor authentication has been turned off".into(),
+            email_subject_two_factor_changed_notice:
+                "Your two-factor authenticator has been replaced".into(),
+            email_subject_recovery_codes_notice: "New recovery codes have been generated".into(),
+            email_subject_us_setup_notice: "Your sign-in methods have changed".into(),
             mail: MailConfig::default(),
             totp_issuer: None,
             totp_secrets: Default::default(),
@@ -476,6 +505,8 @@ impl Default for SecurityConfig {
             us_token_validity: 120,
             code_attempts_max: 10,
             code_attempts_window: WithinDelta::new("15 minutes"),
+            mail_limit: 3,
+            mail_limit_within: WithinDelta::new("15 minutes"),
             auto_migrate: true,
         }
     }
@@ -570,6 +601,7 @@ impl SecurityConfig {
             "remember_cookie_duration" => &self.remember_cookie_duration,
             "two_factor_login_validity" => &self.two_factor_login_validity,
             "code_attempts_window" => &self.code_attempts_window,
+            "mail_limit_within" => &self.mail_limit_within,
             _ => return None,
         })
     }
@@ -613,6 +645,12 @@ impl SecurityConfig {
             return Err(ConfigError::Unsupported {
                 key: "user_identity_attributes",
                 reason: format!("{bad:?}; only \"email\" is supported"),
+            });
+        }
+        if self.mail_limit < 1 {
+            return Err(ConfigError::Unsupported {
+                key: "mail_limit",
+                reason: "at least one mail of each kind must be allowed".into(),
             });
         }
         if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {

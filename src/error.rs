@@ -75,6 +75,7 @@ impl Error {
             Error::Forbidden => Status::Forbidden,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
             Error::Datastore(e) if e.is_unavailable() => Status::ServiceUnavailable,
+            Error::Password(crate::password::PasswordError::Busy) => Status::ServiceUnavailable,
             Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
                 Status::InternalServerError
             }
@@ -89,6 +90,16 @@ impl Error {
             _ => self.to_string(),
         }
     }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), for errors that
+    /// pass by themselves.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::Password(crate::password::PasswordError::Busy) => Some(RETRY_AFTER_BUSY_SECS),
+            _ if self.status() == Status::ServiceUnavailable => Some(RETRY_AFTER_SECS),
+            _ => None,
+        }
+    }
 }
 
 /// The status a request failed with inside the security layer (a guard, the body parser, a
@@ -96,22 +107,46 @@ impl Error {
 /// envelope, login redirect) whichever catcher ran: the application's root catchers stay its
 /// own.
 #[derive(Default)]
-pub(crate) struct Failure(std::sync::atomic::AtomicU16);
+pub(crate) struct Failure {
+    status: std::sync::atomic::AtomicU16,
+    retry_after: std::sync::atomic::AtomicU64,
+}
 
 impl Failure {
     /// Records that `request` failed with `status`.
     pub(crate) fn record(request: &Request<'_>, status: Status) {
         request
             .local_cache(Failure::default)
-            .0
+            .status
             .store(status.code, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Records that `request` failed with `error`, and when to try again if it passes by
+    /// itself.
+    pub(crate) fn record_error(request: &Request<'_>, error: &Error) {
+        Failure::record(request, error.status());
+        if let Some(seconds) = error.retry_after() {
+            request
+                .local_cache(Failure::default)
+                .retry_after
+                .store(seconds, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// The `Retry-After` seconds recorded for `request`, if any.
+    pub(crate) fn retry_after(request: &Request<'_>) -> Option<u64> {
+        let seconds = request
+            .local_cache(Failure::default)
+            .retry_after
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (seconds != 0).then_some(seconds)
     }
 
     /// The status `request` failed with, if it failed in the security layer.
     pub(crate) fn of(request: &Request<'_>) -> Option<Status> {
         let code = request
             .local_cache(Failure::default)
-            .0
+            .status
             .load(std::sync::atomic::Ordering::Relaxed);
         (code != 0).then(|| Status::new(code))
     }
@@ -119,10 +154,12 @@ impl Failure {
 
 /// A failing request-guard outcome for `error`, recorded for the fairing (see [`Failure`]).
 pub(crate) fn fail<T>(request: &Request<'_>, error: Error) -> rocket::request::Outcome<T, Error> {
-    let status = error.status();
-    Failure::record(request, status);
-    rocket::request::Outcome::Error((status, error))
+    Failure::record_error(request, &error);
+    rocket::request::Outcome::Error((error.status(), error))
 }
+/// `Retry-After` of a 503 while the password hashing queue is full: hashes take tens of
+/// milliseconds, so a second is plenty for the queue to drain.
+pub(crate) const RETRY_AFTER_BUSY_SECS: u64 = 1;
 
 /// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
 pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {
@@ -170,7 +207,10 @@ impl<'r> Responder<'r, 'static> for Error {
             Failure::record(request, status);
             return Err(status);
         }
-        if status.code >= 500 {
+        let retry_after = self.retry_after();
+        if retry_after.is_some() {
+            tracing::warn!(error = %self, path = %request.uri().path(), "security request refused");
+        } else if status.code >= 500 {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
         let message = self.public_message();
@@ -179,17 +219,18 @@ impl<'r> Responder<'r, 'static> for Error {
         } else {
             crate::templates::error_page(request, status, &message)?
         };
-        if status == Status::ServiceUnavailable {
-            response.set_header(retry_after());
+        if let Some(seconds) = retry_after {
+            response.set_header(retry_after_header(seconds));
         }
         Ok(response)
     }
 }
 
-/// How long a client should wait before retrying a request answered with 503, in seconds.
-pub(crate) const RETRY_AFTER_SECS: u32 = 5;
+/// `Retry-After` of a 503 while the database cannot be reached: long enough for a restart or a
+/// fail-over to make progress.
+pub(crate) const RETRY_AFTER_SECS: u64 = 5;
 
-/// `Retry-After` for 503 answers.
-pub(crate) fn retry_after() -> Header<'static> {
-    Header::new("Retry-After", RETRY_AFTER_SECS.to_string())
+/// A `Retry-After` header.
+pub(crate) fn retry_after_header(seconds: u64) -> Header<'static> {
+    Header::new("Retry-After", seconds.to_string())
 }

@@ -566,9 +566,9 @@ impl Fairing for SecurityFairing {
             loop {
                 rocket::tokio::select! {
                     _ = tick.tick() => {
-                        let now = security.now().naive_utc();
-                        if let Err(e) = security.datastore().delete_expired_sessions(now).await {
-                            tracing::warn!("could not delete expired sessions: {e}");
+                        match security.purge_expired().await {
+                            Ok(purged) => tracing::debug!(?purged, "purged expired records"),
+                            Err(e) => tracing::warn!("could not purge expired records: {e}"),
                         }
                     }
                     _ = &mut shutdown => break,

@@ -8,7 +8,7 @@ use rocket::response::{self, Responder};
 use rocket::{get, Request, Route, State};
 use serde_json::json;
 
-use crate::error::{json_response, retry_after};
+use crate::error::{json_response, retry_after_header, RETRY_AFTER_SECS};
 use crate::fairing::Security;
 
 /// How long the database may take to answer before the instance counts as not ready.
@@ -31,7 +31,7 @@ impl<'r> Responder<'r, 'static> for Readiness {
         };
         let mut response = json_response(status, &json!({ "status": state }));
         if !self.0 {
-            response.set_header(retry_after());
+            response.set_header(retry_after_header(RETRY_AFTER_SECS));
         }
         Ok(response)
     }

@@ -128,7 +128,9 @@ mod guards;
 mod health;
 mod mail;
 mod mixins;
+mod notices;
 mod password;
+mod purge;
 mod session;
 mod templates;
 mod token;
@@ -161,6 +163,7 @@ pub use password::{
     verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,
     PasswordHasher, PasswordPolicyError,
 };
+pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use templates::Page;
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};

@@ -8,7 +8,8 @@
 //!
 //! Argon2 is made to be slow and to use memory. [`Argon2Hasher`] therefore runs it on a fixed
 //! set of dedicated threads, each reusing one memory buffer, fed through a bounded queue: a
-//! burst of logins waits its turn (asynchronously) instead of allocating one buffer per login.
+//! burst of logins queues up to the queue's length instead of allocating one buffer per login,
+//! and what does not fit is refused at once with [`PasswordError::Busy`].
 
 mod pool;
 #[cfg(test)]
@@ -31,7 +32,8 @@ use self::pool::Pool;
 /// Why hashing or verifying a password failed.
 ///
 /// A wrong password is not an error (`verify` returns `Ok(false)`), and neither is a malformed
-/// stored hash. These errors mean the server could not do the work; they map to a 500.
+/// stored hash. These errors mean the server could not do the work; they map to a 500, except
+/// [`PasswordError::Busy`], a 503 with `Retry-After`.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     /// The Argon2 parameters are out of range.
@@ -43,6 +45,11 @@ pub enum PasswordError {
     /// The hashing threads have stopped, so no password can be hashed or checked.
     #[error("the password hashing threads have stopped; create a new hasher")]
     PoolClosed,
+    /// Every hashing thread is busy and the queue is full: try again in a moment. The request
+    /// is answered with 503 and `Retry-After`, so a burst of logins cannot pile up requests
+    /// (and passwords) in memory.
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     /// Argon2 failed on input it should accept.
     #[error("password hashing failed: {0}")]
     Hashing(String),
@@ -142,10 +149,10 @@ const DEFAULT_QUEUE: usize = 64;
 /// The shipped [`PasswordHasher`]: Argon2id with an optional HMAC pepper.
 ///
 /// Work runs on `workers` dedicated threads named `rs-argon2-N`, each keeping its Argon2 memory
-/// between jobs. Callers queue jobs on a channel holding `queue` jobs; when it is full they wait
-/// asynchronously for room. Peak memory is therefore about `workers × memory_kib`, however many
-/// logins arrive at once. Dropping the hasher stops its threads (after the jobs already
-/// running).
+/// between jobs. Callers queue jobs on a channel holding `queue` jobs; when it is full a call
+/// fails at once with [`PasswordError::Busy`] instead of waiting. Peak memory is therefore
+/// about `workers × memory_kib`, however many logins arrive at once. Dropping the hasher stops
+/// its threads (after the jobs already running).
 ///
 /// Stored hashes are verified with their own parameters, so raising the settings keeps old
 /// hashes working; [`verify_and_update_password`] then upgrades them. Hashes needing more than
@@ -312,7 +319,8 @@ impl Argon2HasherBuilder {
         self
     }
 
-    /// Sets how many jobs may wait for a thread before callers wait for room (at least 1).
+    /// Sets how many jobs may wait for a thread (at least 1); beyond that, calls fail at once
+    /// with [`PasswordError::Busy`].
     pub fn queue(mut self, queue: usize) -> Self {
         self.queue = queue;
         self

@@ -1,7 +1,7 @@
 //! Configuration: the defaults in force, duration parsing, what `from_figment` accepts and
 //! refuses, and how a bad configuration stops the launch through Rocket.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 use std::sync::Arc;
 
@@ -95,6 +95,11 @@ fn every_default_is_the_documented_value() {
         "email_subject_change_email_instructions": "Confirm your new email address",
         "email_subject_two_factor": "Two-Factor Login",
         "us_email_subject": "Verification Code",
+        "email_subject_change_email_notice": "Your email address has been changed",
+        "email_subject_two_factor_disabled_notice": "Two-factor authentication has been turned off",
+        "email_subject_two_factor_changed_notice": "Your two-factor authenticator has been replaced",
+        "email_subject_recovery_codes_notice": "New recovery codes have been generated",
+        "email_subject_us_setup_notice": "Your sign-in methods have changed",
         "mail": {"url": "log", "username": null, "password": null, "max_attempts": 10},
         "totp_issuer": null,
         "totp_secrets": {},
@@ -111,6 +116,8 @@ fn every_default_is_the_documented_value() {
         "us_token_validity": 120,
         "code_attempts_max": 10,
         "code_attempts_window": "15 minutes",
+        "mail_limit": 3,
+        "mail_limit_within": "15 minutes",
         "auto_migrate": true,
     });
     let (Value::Object(defaults), Value::Object(expected)) = (&defaults, &expected) else {
@@ -164,6 +171,8 @@ fn contract_defaults_in_typed_form() {
     assert_eq!(secs(&c.remember_cookie_duration), 365 * 86_400);
     assert_eq!(secs(&c.two_factor_login_validity), 30 * 86_400);
     assert_eq!(secs(&c.code_attempts_window), 15 * 60);
+    assert_eq!(c.mail_limit, 3);
+    assert_eq!(secs(&c.mail_limit_within), 15 * 60);
     // C8 subjects.
     assert_eq!(c.email_subject_register, "Welcome");
     assert_eq!(c.email_subject_confirm, "Please confirm your email");
@@ -492,6 +501,7 @@ fn get_within_delta_finds_lifetimes_by_name() {
     assert_eq!(secs("remember_cookie_duration"), Some(365 * 86_400));
     assert_eq!(secs("two_factor_login_validity"), Some(30 * 86_400));
     assert_eq!(secs("code_attempts_window"), Some(900));
+    assert_eq!(secs("mail_limit_within"), Some(900));
     assert_eq!(
         config
             .get_within_delta("confirm_email_within")
@@ -683,4 +693,29 @@ async fn a_guard_without_the_fairing_stops_the_launch() {
         .ignite()
         .await;
     assert!(rocket.is_ok());
+}
+
+#[test]
+fn mail_limit_and_notice_subjects_are_read() {
+    let figment = from_toml(
+        r#"
+        [security]
+        mail_limit = 5
+        mail_limit_within = "1 hours"
+        email_subject_change_email_notice = "Address changed"
+        email_subject_us_setup_notice = "Sign-in methods changed"
+        "#,
+    );
+    let (config, unknown) = SecurityConfig::from_figment(&figment).unwrap();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(config.mail_limit, 5);
+    assert_eq!(config.mail_limit_within.as_secs(), 3600);
+    assert_eq!(config.email_subject_change_email_notice, "Address changed");
+    assert_eq!(
+        config.email_subject_us_setup_notice,
+        "Sign-in methods changed"
+    );
+    let bad = from_toml("[security]\nmail_limit_within = \"soon\"");
+    let error = SecurityConfig::from_figment(&bad).unwrap_err().to_string();
+    assert!(error.contains("mail_limit_within"), "{error}");
 }

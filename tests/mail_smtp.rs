@@ -204,6 +204,18 @@ impl UserDatastore for OutboxStore {
     async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
         not_in_double()
     }
+    async fn sent_mails(&self, _: i64) -> DatastoreResult<Vec<OutboxMail>> {
+        not_in_double()
+    }
+    async fn delete_sent_mails(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
+    async fn delete_expired_codes(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
+    async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
 }
 
 /// An outbox over a fresh [`OutboxStore`] with millisecond backoff and polling.
@@ -590,6 +602,18 @@ impl UserDatastore for BrokenStore {
         not_in_double()
     }
     async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
+        not_in_double()
+    }
+    async fn sent_mails(&self, _: i64) -> DatastoreResult<Vec<OutboxMail>> {
+        not_in_double()
+    }
+    async fn delete_sent_mails(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
+    async fn delete_expired_codes(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
+    async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
         not_in_double()
     }
 }

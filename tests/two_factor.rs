@@ -408,10 +408,12 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
         v
     };
     assert_eq!(strip(a), strip(b));
-    let mails = app.mailer.wait_for(2, WAIT).await;
-    assert_eq!(mails.len(), 2);
-    let code = six_digits(&mails[1].text);
-    let link = common::app::link(&mails[1].text, "http://").unwrap();
+    // Setting the method up sent the owner a notice.
+    let mails = app.mailer.wait_for(3, WAIT).await;
+    assert_eq!(mails.len(), 3);
+    assert_eq!(mails[1].subject, "Your sign-in methods have changed");
+    let code = six_digits(&mails[2].text);
+    let link = common::app::link(&mails[2].text, "http://").unwrap();
     assert!(
         link.contains("/us-verify-link?id=") && link.ends_with(&format!("code={code}")),
         "{link}"
@@ -450,9 +452,9 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
         json!({"identity": "joe@example.com", "chosen_method": "email"}),
     )
     .await;
-    let mails = app.mailer.wait_for(4, WAIT).await;
-    let older = common::app::link(&mails[2].text, "http://").unwrap();
-    let newest = common::app::link(&mails[3].text, "http://").unwrap();
+    let mails = app.mailer.wait_for(5, WAIT).await;
+    let older = common::app::link(&mails[3].text, "http://").unwrap();
+    let newest = common::app::link(&mails[4].text, "http://").unwrap();
     let path = |l: &str| format!("/{}", l.splitn(4, '/').nth(3).unwrap());
     let response = app.client.get(path(&older)).dispatch().await;
     assert_eq!(
@@ -500,8 +502,9 @@ async fn mailed_sign_in_codes_expire(store: Arc<dyn UserDatastore>) {
         json!({"identity": "joe@example.com", "chosen_method": "email"}),
     )
     .await;
-    let mails = app.mailer.wait_for(2, WAIT).await;
-    let code = six_digits(&mails[1].text);
+    // The set-up code, the set-up notice, the sign-in code.
+    let mails = app.mailer.wait_for(3, WAIT).await;
+    let code = six_digits(&mails[2].text);
     app.clock.advance(chrono::Duration::seconds(121));
     let (status, _) = app
         .post(

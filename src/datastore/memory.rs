@@ -1,5 +1,7 @@
 //! An in-memory [`UserDatastore`] for tests, doctests and demos.
 
+mod purge;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -483,6 +485,8 @@ impl UserDatastore for MemoryDatastore {
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()> {
         if let Some(mail) = self.lock().outbox.get_mut(&id) {
             mail.sent_at = Some(at);
+            mail.body_text.clear();
+            mail.body_html.clear();
         }
         Ok(())
     }
@@ -559,6 +563,22 @@ impl UserDatastore for MemoryDatastore {
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()> {
         self.lock().counters.remove(key);
         Ok(())
+    }
+
+    async fn sent_mails(&self, limit: i64) -> DatastoreResult<Vec<OutboxMail>> {
+        Ok(purge::sent_mails(&self.lock(), limit))
+    }
+
+    async fn delete_sent_mails(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        Ok(purge::delete_sent_mails(&mut self.lock(), before))
+    }
+
+    async fn delete_expired_codes(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
+        Ok(purge::delete_expired_codes(&mut self.lock(), now))
+    }
+
+    async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        Ok(purge::delete_stale_counters(&mut self.lock(), before))
     }
 }
 

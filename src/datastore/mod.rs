@@ -272,7 +272,9 @@ pub trait UserDatastore: Send + Sync + 'static {
         Ok(true)
     }
 
-    /// Marks a mail delivered.
+    /// Marks a mail delivered and clears its text and HTML bodies in the same write: a
+    /// delivered mail may hold a live reset or confirmation link or a sign-in code, which the
+    /// store must not keep.
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()>;
 
     /// Records a failed attempt and when to try again.
@@ -316,4 +318,21 @@ pub trait UserDatastore: Send + Sync + 'static {
 
     /// Clears the counter under `key`.
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()>;
+
+    // ----- purging (run on a schedule, see `Security::purge_expired`) -----
+
+    /// Delivered mails still kept (bodies cleared), newest first, at most `limit`: for
+    /// operators and tests.
+    async fn sent_mails(&self, limit: i64) -> DatastoreResult<Vec<OutboxMail>>;
+
+    /// Deletes delivered mails whose `sent_at` is before `before`. Returns how many.
+    async fn delete_sent_mails(&self, before: NaiveDateTime) -> DatastoreResult<u64>;
+
+    /// Deletes one-time codes whose `expires_at` is before `now`. Returns how many.
+    async fn delete_expired_codes(&self, now: NaiveDateTime) -> DatastoreResult<u64>;
+
+    /// Deletes counters whose window opened before `before`. Returns how many. With `before`
+    /// at least the longest window in use before now, this only forgets counters that the next
+    /// hit would start over anyway.
+    async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64>;
 }

@@ -9,6 +9,7 @@ use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{DatastoreError, User, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::mail::Notice;
 use crate::token::{get_token_status, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {
@@ -165,6 +166,10 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
         Err(e) => return Err(e.into()),
     };
+    let notice = Notice::EmailChanged {
+        old_email: &old_email,
+    };
+    sec.notify(&changed, notice).await;
     sec.emit(SecurityEvent::ChangeEmailConfirmed {
         user: changed,
         old_email,

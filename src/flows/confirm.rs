@@ -9,6 +9,7 @@ use crate::datastore::{User, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
+use crate::mail::MailKind;
 use crate::session::login_user_via;
 use crate::token::{get_token_status, TokenPurpose};
 
@@ -73,7 +74,9 @@ async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .find_user(UserQuery::Email(&email))
         .await?;
     // Only an existing, unconfirmed account gets mail; the answer is the same for everyone.
-    if let Some(user) = user.filter(|u| !u.is_confirmed()) {
+    let user = user.filter(|u| !u.is_confirmed());
+    let user = ctx.sec.mail_recipient(MailKind::Confirm, user).await?;
+    if let Some(user) = user {
         let token = confirmation_token(ctx.sec, &user);
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

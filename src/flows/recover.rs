@@ -11,6 +11,7 @@ use crate::datastore::{User, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
+use crate::mail::MailKind;
 use crate::session::login_user_via;
 use crate::token::{constant_time_eq, get_token_status, TokenPurpose};
 
@@ -101,7 +102,9 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         None => None,
     };
     let eligible = |u: &User| u.active && (!config.confirmable || u.is_confirmed());
-    if let Some(user) = user.filter(eligible) {
+    let user = user.filter(eligible);
+    let user = ctx.sec.mail_recipient(MailKind::Reset, user).await?;
+    if let Some(user) = user {
         let token = reset_token(ctx.sec, &user);
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

@@ -11,6 +11,7 @@ use serde_json::{json, Map};
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::User;
 use crate::error::Error;
+use crate::mail::Notice;
 use crate::session::SessionCell;
 use crate::token::constant_time_eq;
 
@@ -88,6 +89,9 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut changed = user.clone();
     changed.mf_recovery_codes = seal_codes(&ctx, &codes);
     let changed = ctx.sec.datastore().update_user(&changed).await?;
+    ctx.sec
+        .notify(&changed, Notice::RecoveryCodesGenerated)
+        .await;
     SessionCell::lock(ctx.req).await?.refresh_user(changed);
     if ctx.json {
         let mut response = Map::new();

@@ -9,6 +9,7 @@ use crate::config::SecurityConfig;
 use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
+use crate::mail::MailKind;
 use crate::password::validate_password_length;
 use crate::session::login_user_via;
 
@@ -185,6 +186,13 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
 /// A registration for an address that has an account: the owner is told, with a link to reset
 /// the password (and to confirm, if still unconfirmed). Nothing changes in the account.
 async fn someone_tried_to_register(ctx: &Ctx<'_>, owner: &User) -> Result<(), Error> {
+    if !ctx
+        .sec
+        .mail_allowed(MailKind::RegisterExisting, &owner.email)
+        .await?
+    {
+        return Ok(());
+    }
     let config = ctx.config();
     let mut context = Context::new();
     context.insert("user", &json!({"email": owner.email}));

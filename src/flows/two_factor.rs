@@ -14,6 +14,7 @@ use crate::datastore::{OneTimeCode, User, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
+use crate::mail::{MailKind, Notice};
 use crate::session::{login_user_via, SessionCell};
 use crate::token::TokenPurpose;
 use crate::totp;
@@ -457,6 +458,14 @@ async fn rescue(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut form = FormState::new("two_factor_rescue_form", config.route_path("/tf-rescue"));
     let mut flash = None;
     match choice.as_str() {
+        "email"
+            if !ctx
+                .sec
+                .mail_allowed(MailKind::TwoFactorRescue, &user.email)
+                .await? =>
+        {
+            flash = Some("A one-time code was sent to your e-mail address.".to_owned());
+        }
         "email" => {
             let code =
                 issue_code(ctx.sec, &user, "tf-rescue", config.two_factor_mail_validity).await?;
@@ -661,6 +670,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         SessionCell::lock(ctx.req)
             .await?
             .refresh_user(changed.clone());
+        sec.notify(&changed, Notice::TwoFactorDisabled).await;
         sec.emit(SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
             method: None,
@@ -794,6 +804,9 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         session.data.extra.remove(PENDING_SETUP);
         session.touch();
         session.refresh_user(changed.clone());
+    }
+    if user.tf_primary_method.is_some() {
+        sec.notify(&changed, Notice::TwoFactorReplaced).await;
     }
     sec.emit(SecurityEvent::TwoFactorMethodChanged {
         user: changed.clone(),

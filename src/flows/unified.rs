@@ -11,6 +11,7 @@ use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState,
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
+use crate::mail::{MailKind, Notice};
 use crate::session::{login_user_via, SessionCell};
 use crate::token::TokenPurpose;
 use crate::totp;
@@ -292,7 +293,9 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         None => None,
     };
     // Only a set-up, active identity gets a mail; the answer is the same for everyone.
-    if let Some(user) = user.filter(|u| u.active && email_set_up(u)) {
+    let user = user.filter(|u| u.active && email_set_up(u));
+    let user = ctx.sec.mail_recipient(MailKind::SigninCode, user).await?;
+    if let Some(user) = user {
         send_code(&ctx, &user, true).await?;
     }
     if ctx.json {
@@ -440,6 +443,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         if !form.has_errors() {
             let user = save_methods(&ctx, &user, methods).await?;
+            sec.notify(&user, Notice::removed_methods(&delete)).await;
             if ctx.json {
                 return ctx.ok(setup_json(&ctx, &user)).await;
             }
@@ -593,6 +597,8 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let mut methods = methods_of(&user);
     methods.insert(pending.method.clone(), stored);
     let user = save_methods(&ctx, &user, methods).await?;
+    sec.notify(&user, Notice::added_method(&pending.method))
+        .await;
     {
         let mut session = SessionCell::lock(ctx.req).await?;
         session.data.extra.remove(PENDING_US_SETUP);

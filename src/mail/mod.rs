@@ -18,7 +18,9 @@
 
 mod capture;
 mod file;
+mod limit;
 mod log;
+mod notice;
 mod outbox;
 mod render;
 mod smtp;
@@ -33,7 +35,9 @@ use lettre::Message;
 
 pub use self::capture::CapturingMailer;
 pub use self::file::FileMailer;
+pub(crate) use self::limit::{within_mail_limit, MailKind};
 pub use self::log::LogMailer;
+pub(crate) use self::notice::Notice;
 pub use self::outbox::Outbox;
 pub use self::render::render_mail;
 pub use self::smtp::SmtpMailer;

@@ -78,7 +78,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 20, "{names:?}");
+        assert_eq!(names.len(), 30, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
@@ -166,6 +166,37 @@ mod tests {
                 vec!["ada@example.com".into()],
                 context(&[]),
             ),
+            (
+                "change_email_notice",
+                vec!["old@example.com".into(), "new@example.com".into()],
+                context(&[
+                    ("old_email", "old@example.com".into()),
+                    ("new_email", "new@example.com".into()),
+                ]),
+            ),
+            (
+                "two_factor_disabled_notice",
+                vec!["ada@example.com".into(), "turned off".into()],
+                context(&[]),
+            ),
+            (
+                "two_factor_changed_notice",
+                vec!["ada@example.com".into(), "new authenticator".into()],
+                context(&[]),
+            ),
+            (
+                "recovery_codes_notice",
+                vec!["ada@example.com".into(), "recovery codes".into()],
+                context(&[]),
+            ),
+            (
+                "us_setup_notice",
+                vec!["added: email".into(), "removed: authenticator".into()],
+                context(&[
+                    ("added", serde_json::json!(["email"])),
+                    ("removed", serde_json::json!(["authenticator"])),
+                ]),
+            ),
         ]
     }
 
@@ -226,11 +257,20 @@ mod tests {
             &serde_json::json!({ "email": "<b>x</b>@example.com" }),
         );
         context.insert("new_email", "<b>y</b>@example.com");
+        context.insert("old_email", "<b>z</b>@example.com");
+        context.insert("added", &["<b>m</b>"]);
+        context.insert("removed", &["<b>n</b>"]);
         context.insert("link", "http://h/change-email/t\"><script>");
         let mut autoescaping = templates();
         autoescaping.autoescape_on(vec![".html"]);
         for tera in [templates(), autoescaping] {
-            for template in ["two_factor_rescue", "change_email_instructions"] {
+            for template in [
+                "two_factor_rescue",
+                "change_email_instructions",
+                "change_email_notice",
+                "two_factor_disabled_notice",
+                "us_setup_notice",
+            ] {
                 let (_, html) = render_mail(&tera, template, &context).unwrap();
                 assert!(!html.contains("<b>"), "{template}: {html}");
                 assert!(!html.contains("<script>"), "{template}: {html}");

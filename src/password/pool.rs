@@ -3,7 +3,9 @@
 //! Argon2 with OWASP parameters takes tens of milliseconds and 19 MiB per hash. Run on Tokio's
 //! blocking pool, every concurrent login gets its own thread and buffer (measured: 8.4 GiB
 //! resident under 32 concurrent logins). Here a fixed set of threads each keeps one buffer for
-//! its whole life, and callers that find the queue full wait asynchronously for room.
+//! its whole life, fed through a queue of fixed length. A caller that finds the queue full is
+//! refused at once with [`PasswordError::Busy`] (a 503 with `Retry-After`): waiting callers
+//! would be a second, unbounded queue, each holding a request and its password.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -111,10 +113,10 @@ impl Pool {
     async fn submit<T>(&self, job: impl FnOnce(Reply<T>) -> Job) -> Result<T, PasswordError> {
         let jobs = self.jobs.as_ref().ok_or(PasswordError::PoolClosed)?;
         let (reply, answer) = oneshot::channel();
-        // Waits here, without holding memory beyond the job itself, while the queue is full.
-        jobs.send(job(reply))
-            .await
-            .map_err(|_| PasswordError::PoolClosed)?;
+        jobs.try_send(job(reply)).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => PasswordError::Busy,
+            mpsc::error::TrySendError::Closed(_) => PasswordError::PoolClosed,
+        })?;
         match answer.await {
             Ok(result) => result,
             // The worker dropped the job unanswered: it panicked, or the pool is shutting down.

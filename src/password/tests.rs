@@ -345,31 +345,54 @@ async fn dummy_verify_spends_a_verification() {
     assert_eq!(hasher.dummy_hash.get(), Some(&dummy));
 }
 
-#[rocket::async_test]
-async fn many_concurrent_verifies_share_two_threads() {
+/// 32 concurrent verifies on `workers` threads with room for `queue` waiting jobs: each
+/// returns the right answer or `Busy`; none hangs. Returns how many were refused.
+async fn concurrent_verifies(workers: usize, queue: usize) -> usize {
     let hasher = Arc::new(
         Argon2Hasher::builder()
             .settings(FAST)
             .pepper("pepper")
-            .workers(2)
-            .queue(4)
+            .workers(workers)
+            .queue(queue)
             .build()
             .unwrap(),
     );
-    assert_eq!(hasher.workers(), 2);
+    assert_eq!(hasher.workers(), workers);
     let hash = hasher.hash("password123").await.unwrap();
     let checks = (0..32).map(|i| {
         let hasher = hasher.clone();
         let hash = hash.clone();
         tokio::spawn(async move {
             let password = if i % 2 == 0 { "password123" } else { "wrong" };
-            hasher.verify(password, &hash).await.unwrap() == (i % 2 == 0)
+            match hasher.verify(password, &hash).await {
+                Ok(matched) => {
+                    assert_eq!(matched, i % 2 == 0);
+                    false
+                }
+                Err(PasswordError::Busy) => true,
+                Err(e) => panic!("{e}"),
+            }
         })
     });
     let results = tokio::time::timeout(Duration::from_secs(60), join_all(checks))
         .await
         .expect("32 verifies finish");
-    assert!(results.into_iter().all(|r| r.unwrap()));
+    results.into_iter().filter(|r| *r.as_ref().unwrap()).count()
+}
+
+#[rocket::async_test]
+async fn many_concurrent_verifies_share_two_threads() {
+    assert_eq!(concurrent_verifies(2, 32).await, 0, "all 32 fit the queue");
+}
+
+#[rocket::async_test]
+async fn a_full_queue_refuses_at_once_instead_of_waiting() {
+    let refused = concurrent_verifies(1, 1).await;
+    assert!(
+        refused > 0,
+        "one thread and one queued job cannot take 32 at once"
+    );
+    assert!(refused < 32, "the first job is always taken");
 }
 
 #[test]

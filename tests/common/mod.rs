@@ -17,6 +17,7 @@ pub mod mariadb_server;
 pub mod pg_server;
 pub mod process;
 pub mod smtp_sink;
+pub mod totp;
 
 use std::sync::Arc;
 

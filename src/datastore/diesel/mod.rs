@@ -57,6 +57,7 @@ mod codes;
 mod counters;
 mod outbox;
 mod pool;
+mod purge;
 mod roles;
 mod rows;
 mod schema;

@@ -112,7 +112,7 @@ pub(super) async fn claim(
     Ok(claimed == 1)
 }
 
-/// Marks a mail delivered.
+/// Marks a mail delivered and clears its bodies, which may hold live links or codes.
 pub(super) async fn mark_sent(
     store: &DieselDatastore,
     id: i64,
@@ -122,7 +122,11 @@ pub(super) async fn mark_sent(
     let mut conn = store.conn().await?;
     with_conn!(&mut conn, |c| {
         diesel::update(mail_outbox::table.find(id))
-            .set(mail_outbox::sent_at.eq(at))
+            .set((
+                mail_outbox::sent_at.eq(at),
+                mail_outbox::body_text.eq(""),
+                mail_outbox::body_html.eq(""),
+            ))
             .execute(c)
             .await
     })

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::{codes, counters, outbox, roles, sessions, users, DieselDatastore};
+use super::{codes, counters, outbox, purge, roles, sessions, users, DieselDatastore};
 use crate::datastore::{
     DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
     UserDatastore, UserQuery,
@@ -151,5 +151,21 @@ impl UserDatastore for DieselDatastore {
 
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()> {
         counters::reset(self, key).await
+    }
+
+    async fn sent_mails(&self, limit: i64) -> DatastoreResult<Vec<OutboxMail>> {
+        purge::sent_mails(self, limit).await
+    }
+
+    async fn delete_sent_mails(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        purge::delete_sent_mails(self, before).await
+    }
+
+    async fn delete_expired_codes(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
+        purge::delete_expired_codes(self, now).await
+    }
+
+    async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        purge::delete_stale_counters(self, before).await
     }
 }

@@ -1,0 +1,95 @@
+//! Security notices: what the owner of an account is told by mail when something that protects
+//! it changes, so a change they did not make does not go unnoticed.
+//!
+//! The password change and reset notices (`change_notice`, `reset_notice`) are sent by their
+//! flows; [`Notice`] covers the rest.
+
+use rocket_dyn_templates::tera::Context;
+use serde_json::json;
+
+use crate::config::SecurityConfig;
+use crate::datastore::User;
+
+/// A change to an account that its owner is told about.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Notice<'a> {
+    /// The e-mail address changed; the user has the new one. Both addresses are told.
+    EmailChanged {
+        /// The address before the change.
+        old_email: &'a str,
+    },
+    /// Two-factor authentication was turned off.
+    TwoFactorDisabled,
+    /// A new authenticator replaced the one set up before.
+    TwoFactorReplaced,
+    /// Recovery codes were generated (any earlier ones stop working).
+    RecoveryCodesGenerated,
+    /// Unified sign-in methods were added or removed (`/us-setup`).
+    SigninMethodsChanged {
+        /// The method set up, if any.
+        added: Option<&'a str>,
+        /// The methods removed.
+        removed: &'a [String],
+    },
+}
+
+impl<'a> Notice<'a> {
+    /// The notice of a unified sign-in method set up.
+    pub(crate) fn added_method(method: &'a str) -> Self {
+        Notice::SigninMethodsChanged {
+            added: Some(method),
+            removed: &[],
+        }
+    }
+
+    /// The notice of unified sign-in methods removed.
+    pub(crate) fn removed_methods(methods: &'a [String]) -> Self {
+        Notice::SigninMethodsChanged {
+            added: None,
+            removed: methods,
+        }
+    }
+
+    /// The mail template pair, `security/email/<name>.{txt,html}.tera`.
+    pub(crate) fn template(&self) -> &'static str {
+        match self {
+            Notice::EmailChanged { .. } => "change_email_notice",
+            Notice::TwoFactorDisabled => "two_factor_disabled_notice",
+            Notice::TwoFactorReplaced => "two_factor_changed_notice",
+            Notice::RecoveryCodesGenerated => "recovery_codes_notice",
+            Notice::SigninMethodsChanged { .. } => "us_setup_notice",
+        }
+    }
+
+    /// The subject, from its `email_subject_*` setting.
+    pub(crate) fn subject<'c>(&self, config: &'c SecurityConfig) -> &'c str {
+        match self {
+            Notice::EmailChanged { .. } => &config.email_subject_change_email_notice,
+            Notice::TwoFactorDisabled => &config.email_subject_two_factor_disabled_notice,
+            Notice::TwoFactorReplaced => &config.email_subject_two_factor_changed_notice,
+            Notice::RecoveryCodesGenerated => &config.email_subject_recovery_codes_notice,
+            Notice::SigninMethodsChanged { .. } => &config.email_subject_us_setup_notice,
+        }
+    }
+
+    /// Who is told (for a changed address, the old one and the new one) and the template
+    /// context. Everything comes from the stored account, nothing from the request.
+    pub(crate) fn recipients_and_context(&self, user: &'a User) -> (Vec<&'a str>, Context) {
+        let mut context = Context::new();
+        context.insert("user", &json!({"email": user.email}));
+        let mut recipients = vec![user.email.as_str()];
+        match *self {
+            Notice::EmailChanged { old_email } => {
+                context.insert("old_email", old_email);
+                context.insert("new_email", &user.email);
+                recipients.insert(0, old_email);
+            }
+            Notice::SigninMethodsChanged { added, removed } => {
+                context.insert("added", &Vec::from_iter(added));
+                context.insert("removed", removed);
+            }
+            _ => {}
+        }
+        (recipients, context)
+    }
+}
