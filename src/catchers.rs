@@ -23,6 +23,7 @@ pub(crate) fn catchers() -> Vec<Catcher> {
         payload_too_large,
         unsupported,
         unprocessable,
+        too_many_requests,
         internal,
         unavailable
     ]
@@ -212,6 +213,34 @@ fn unprocessable(request: &Request<'_>) -> Plain {
     let message = early_message(request)
         .unwrap_or_else(|| "The request was well-formed but its values are not valid.".into());
     Plain(Status::UnprocessableEntity, message)
+}
+
+/// Response of the 429 catcher: the refusal with the `Retry-After` a guard recorded.
+struct TooMany(Option<u64>);
+
+impl<'r> Responder<'r, 'static> for TooMany {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let message = crate::error::Error::TooManyRequests {
+            retry_after: self.0.unwrap_or(0),
+        }
+        .to_string();
+        let mut response = Plain(Status::TooManyRequests, message).respond_to(request)?;
+        if let Some(seconds) = self.0 {
+            response.set_header(Header::new("Retry-After", seconds.to_string()));
+        }
+        Ok(response)
+    }
+}
+
+#[catch(429)]
+fn too_many_requests(request: &Request<'_>) -> TooMany {
+    let retry_after = request
+        .local_cache(crate::flows::lockout::RetryAfter::default)
+        .0
+        .lock()
+        .ok()
+        .and_then(|slot| *slot);
+    TooMany(retry_after)
 }
 
 #[catch(500)]

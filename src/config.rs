@@ -346,6 +346,9 @@ pub struct SecurityConfig {
     pub email_subject_two_factor: String,
     /// Subject of the unified sign-in code mail. Default: `"Verification Code"`.
     pub us_email_subject: String,
+    /// Subject of the mail telling an owner their account was locked.
+    /// Default: `"Your account was locked"`.
+    pub email_subject_account_locked: String,
     /// Outgoing mail transport.
     pub mail: MailConfig,
 
@@ -383,8 +386,25 @@ pub struct SecurityConfig {
     /// Wrong codes allowed per user in `code_attempts_window` before codes are refused.
     /// Default: `10`.
     pub code_attempts_max: i64,
-    /// Window of `code_attempts_max`. Default: `"15 minutes"`.
+    /// Window of `code_attempts_max`. Never longer than `lockout_duration`: a longer window
+    /// is cut to it, so nobody can block an owner's codes for longer. Default: `"15 minutes"`.
     pub code_attempts_window: WithinDelta,
+
+    // ----- limits -----
+    /// Wrong passwords for one account (or unknown address) within `lockout_within` that lock
+    /// every password sign-in to it for `lockout_duration`; `0` turns the lockout off.
+    /// Default: `10`.
+    pub lockout_failures: i64,
+    /// Window in which `lockout_failures` wrong passwords lock the account.
+    /// Default: `"15 minutes"`.
+    pub lockout_within: WithinDelta,
+    /// How long a locked account refuses every password. Default: `"15 minutes"`.
+    pub lockout_duration: WithinDelta,
+    /// Failed sign-ins from one client address within `ip_failures_within` after which the
+    /// address gets `429 Too Many Requests`; `0` turns the limit off. Default: `100`.
+    pub ip_failures: i64,
+    /// Window of `ip_failures`. Default: `"15 minutes"`.
+    pub ip_failures_within: WithinDelta,
 
     // ----- datastore -----
     /// Run the embedded migrations at launch. Default: `true`.
@@ -460,6 +480,7 @@ impl Default for SecurityConfig {
             email_subject_change_email_instructions: "Confirm your new email address".into(),
             email_subject_two_factor: "Two-Factor Login".into(),
             us_email_subject: "Verification Code".into(),
+            email_subject_account_locked: "Your account was locked".into(),
             mail: MailConfig::default(),
             totp_issuer: None,
             totp_secrets: Default::default(),
@@ -476,6 +497,11 @@ impl Default for SecurityConfig {
             us_token_validity: 120,
             code_attempts_max: 10,
             code_attempts_window: WithinDelta::new("15 minutes"),
+            lockout_failures: 10,
+            lockout_within: WithinDelta::new("15 minutes"),
+            lockout_duration: WithinDelta::new("15 minutes"),
+            ip_failures: 100,
+            ip_failures_within: WithinDelta::new("15 minutes"),
             auto_migrate: true,
         }
     }
@@ -570,6 +596,9 @@ impl SecurityConfig {
             "remember_cookie_duration" => &self.remember_cookie_duration,
             "two_factor_login_validity" => &self.two_factor_login_validity,
             "code_attempts_window" => &self.code_attempts_window,
+            "lockout_within" => &self.lockout_within,
+            "lockout_duration" => &self.lockout_duration,
+            "ip_failures_within" => &self.ip_failures_within,
             _ => return None,
         })
     }

@@ -48,6 +48,13 @@ pub enum Error {
     /// Signed in without the required role or permission. 403.
     #[error("{}", msg::FORBIDDEN)]
     Forbidden,
+    /// Too many failed sign-ins from this client; try again in `retry_after` seconds. 429 with
+    /// `Retry-After`.
+    #[error("Too many failed attempts from your address. Try again later.")]
+    TooManyRequests {
+        /// Seconds until the client's window ends.
+        retry_after: u64,
+    },
     /// The body is larger than allowed. 413.
     #[error("The request body is too large.")]
     PayloadTooLarge,
@@ -73,6 +80,7 @@ impl Error {
             Error::Unauthenticated => Status::Unauthorized,
             Error::Forbidden => Status::Forbidden,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
+            Error::TooManyRequests { .. } => Status::TooManyRequests,
             Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
                 Status::InternalServerError
             }
@@ -137,9 +145,14 @@ impl<'r> Responder<'r, 'static> for Error {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
         let message = self.public_message();
-        if wants_json(request) {
-            return Ok(json_response(status, &error_envelope(status, &message)));
+        let mut response = if wants_json(request) {
+            json_response(status, &error_envelope(status, &message))
+        } else {
+            crate::templates::error_page(request, status, &message)?
+        };
+        if let Error::TooManyRequests { retry_after } = self {
+            response.set_header(Header::new("Retry-After", retry_after.to_string()));
         }
-        crate::templates::error_page(request, status, &message)
+        Ok(response)
     }
 }

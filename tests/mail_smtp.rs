@@ -204,6 +204,9 @@ impl UserDatastore for OutboxStore {
     async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
         not_in_double()
     }
+    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        not_in_double()
+    }
 }
 
 /// An outbox over a fresh [`OutboxStore`] with millisecond backoff and polling.
@@ -590,6 +593,9 @@ impl UserDatastore for BrokenStore {
         not_in_double()
     }
     async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
+        not_in_double()
+    }
+    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
         not_in_double()
     }
 }

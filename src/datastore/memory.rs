@@ -544,6 +544,14 @@ impl UserDatastore for MemoryDatastore {
         self.lock().counters.remove(key);
         Ok(())
     }
+
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        Ok(self
+            .lock()
+            .counters
+            .get(key)
+            .map(|c| (c.count, c.window_start)))
+    }
 }
 
 #[cfg(test)]

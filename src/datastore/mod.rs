@@ -232,4 +232,8 @@ pub trait UserDatastore: Send + Sync + 'static {
 
     /// Clears the counter under `key`.
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()>;
+
+    /// Reads the counter under `key` without counting: its count and the start of its window,
+    /// or `None` when there is none. Whether the window is over is the caller's to decide.
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>>;
 }

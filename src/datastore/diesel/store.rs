@@ -143,4 +143,8 @@ impl UserDatastore for DieselDatastore {
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()> {
         counters::reset(self, key).await
     }
+
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        counters::read(self, key).await
+    }
 }
