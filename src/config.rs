@@ -288,8 +288,9 @@ pub struct SecurityConfig {
     /// Public base URL for links in mail, for example `"https://app.example.com"`. When unset,
     /// links are built from the request's own `Host`. Default: `None`.
     pub server_name: Option<String>,
-    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links (only behind a proxy
-    /// that sets them). Default: `false`.
+    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links, and Rocket's
+    /// `ip_header` (default `X-Real-IP`) as the client's address for the per-client limit and
+    /// trackable logins (only behind a proxy that sets them). Default: `false`.
     pub trust_forwarded_headers: bool,
 
     // ----- cookies -----

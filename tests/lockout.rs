@@ -408,6 +408,34 @@ async fn too_many_failures_from_one_address_answer_429(store: Arc<dyn UserDatast
     assert_eq!(status, Status::Ok);
 }
 
+/// Behind a trusted proxy (`trust_forwarded_headers`), the proxy's `X-Real-IP` names the client.
+async fn a_trusted_proxy_header_names_the_client(store: Arc<dyn UserDatastore>) {
+    let extra = json!({"ip_failures": 2, "trust_forwarded_headers": true});
+    let app = new_app(store, extra).await;
+    let attempt = |client_ip: &'static str, password: &'static str| {
+        let client = &app.client;
+        async move {
+            let (_, body) = get_json_with(client, "/login").await;
+            let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+            client
+                .post("/login")
+                .remote(from("10.0.0.9"))
+                .header(ContentType::JSON)
+                .header(Accept::JSON)
+                .header(Header::new("X-CSRF-Token", csrf))
+                .header(Header::new("X-Real-IP", client_ip))
+                .body(json!({"email": JOE, "password": password}).to_string())
+                .dispatch()
+                .await
+                .status()
+        }
+    };
+    assert_eq!(attempt("192.0.2.1", WRONG).await, Status::BadRequest);
+    assert_eq!(attempt("192.0.2.1", WRONG).await, Status::BadRequest);
+    assert_eq!(attempt("192.0.2.1", RIGHT).await, Status::TooManyRequests);
+    assert_eq!(attempt("192.0.2.2", RIGHT).await, Status::Ok);
+}
+
 // ----- item 3: codes -----
 
 /// A stranger with a user's id guessing magic-link codes: past the limit even the right link is
@@ -514,6 +542,7 @@ backend_tests!(
     every_password_path_counts_and_obeys,
     a_password_reset_ends_the_lock,
     too_many_failures_from_one_address_answer_429,
+    a_trusted_proxy_header_names_the_client,
     magic_link_codes_are_counted,
     basic_never_skips_a_second_factor,
 );
