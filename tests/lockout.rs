@@ -483,6 +483,15 @@ async fn magic_link_codes_are_counted(store: Arc<dyn UserDatastore>) {
         get_json_with(&owner, "/api/me").await.0,
         Status::Unauthorized
     );
+    // The same count holds the code branch of /us-signin.
+    let (status, _) = app
+        .post("/us-signin", json!({"identity": JOE, "passcode": code}))
+        .await;
+    assert_eq!(
+        status,
+        Status::BadRequest,
+        "one counter for every code path"
+    );
 
     app.clock.advance(chrono::Duration::seconds(61));
     let response = owner.get(path).dispatch().await;

@@ -590,6 +590,8 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let passcode = input.text("passcode").unwrap_or_default();
     let throttled = super::two_factor::throttled(sec, &user).await?;
     let (valid, stored) = match &pending.sealed_secret {
+        // Past the limit the code is neither checked nor used up.
+        _ if throttled => (false, Value::Null),
         Some(sealed) => {
             let secret = sec.secret_box().open(sealed).unwrap_or_default();
             let ok =
