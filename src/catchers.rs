@@ -29,6 +29,7 @@ pub(crate) fn catchers() -> Vec<Catcher> {
         payload_too_large,
         unsupported,
         unprocessable,
+        too_many_requests,
         internal,
         unavailable
     ]
@@ -61,6 +62,7 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
         404 => not_found().respond_to(request),
         413 => payload_too_large().respond_to(request),
         422 => unprocessable(request).respond_to(request),
+        429 => too_many_requests(request).respond_to(request),
         503 => Plain(status, msg::UNAVAILABLE.into()).respond_to(request),
         _ => Plain(status, status.reason_lossy().to_owned()).respond_to(request),
     };
@@ -257,6 +259,28 @@ fn unprocessable(request: &Request<'_>) -> Plain {
     let message = early_message(request)
         .unwrap_or_else(|| "The request was well-formed but its values are not valid.".into());
     Plain(Status::UnprocessableEntity, message)
+}
+
+/// Response of the 429 catcher: the refusal with the `Retry-After` a guard recorded.
+struct TooMany(Option<u64>);
+
+impl<'r> Responder<'r, 'static> for TooMany {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let message = crate::error::Error::TooManyRequests {
+            retry_after: self.0.unwrap_or(0),
+        }
+        .to_string();
+        let mut response = Plain(Status::TooManyRequests, message).respond_to(request)?;
+        if let Some(seconds) = self.0 {
+            response.set_header(Header::new("Retry-After", seconds.to_string()));
+        }
+        Ok(response)
+    }
+}
+
+#[catch(429)]
+fn too_many_requests(request: &Request<'_>) -> TooMany {
+    TooMany(crate::error::Failure::retry_after(request))
 }
 
 #[catch(500)]

@@ -289,8 +289,9 @@ pub struct SecurityConfig {
     /// Public base URL for links in mail, for example `"https://app.example.com"`. When unset,
     /// links are built from the request's own `Host`. Default: `None`.
     pub server_name: Option<String>,
-    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links (only behind a proxy
-    /// that sets them). Default: `false`.
+    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links, and Rocket's
+    /// `ip_header` (default `X-Real-IP`) as the client's address for the per-client limit and
+    /// trackable logins (only behind a proxy that sets them). Default: `false`.
     pub trust_forwarded_headers: bool,
 
     // ----- cookies -----
@@ -362,6 +363,9 @@ pub struct SecurityConfig {
     /// Subject of the notice sent when a sign-in method is added or removed (`/us-setup`).
     /// Default: `"Your sign-in methods have changed"`.
     pub email_subject_us_setup_notice: String,
+    /// Subject of the mail telling an owner their account was locked.
+    /// Default: `"Your account was locked"`.
+    pub email_subject_account_locked: String,
     /// Outgoing mail transport.
     pub mail: MailConfig,
 
@@ -399,7 +403,8 @@ pub struct SecurityConfig {
     /// Wrong codes allowed per user in `code_attempts_window` before codes are refused.
     /// Default: `10`.
     pub code_attempts_max: i64,
-    /// Window of `code_attempts_max`. Default: `"15 minutes"`.
+    /// Window of `code_attempts_max`. Never longer than `lockout_duration`: a longer window
+    /// is cut to it, so nobody can block an owner's codes for longer. Default: `"15 minutes"`.
     pub code_attempts_window: WithinDelta,
     /// Mails of one kind (reset, confirmation, registration of a taken address, sign-in code,
     /// two-factor rescue code) sent to one address in `mail_limit_within`; further requests
@@ -407,6 +412,22 @@ pub struct SecurityConfig {
     pub mail_limit: i64,
     /// Window of `mail_limit`. Default: `"15 minutes"`.
     pub mail_limit_within: WithinDelta,
+
+    // ----- limits -----
+    /// Wrong passwords for one account (or unknown address) within `lockout_within` that lock
+    /// every password sign-in to it for `lockout_duration`; `0` turns the lockout off.
+    /// Default: `10`.
+    pub lockout_failures: i64,
+    /// Window in which `lockout_failures` wrong passwords lock the account.
+    /// Default: `"15 minutes"`.
+    pub lockout_within: WithinDelta,
+    /// How long a locked account refuses every password. Default: `"15 minutes"`.
+    pub lockout_duration: WithinDelta,
+    /// Failed sign-ins from one client address within `ip_failures_within` after which the
+    /// address gets `429 Too Many Requests`; `0` turns the limit off. Default: `100`.
+    pub ip_failures: i64,
+    /// Window of `ip_failures`. Default: `"15 minutes"`.
+    pub ip_failures_within: WithinDelta,
 
     // ----- datastore -----
     /// Run the embedded migrations at launch. Default: `true`.
@@ -489,6 +510,7 @@ impl Default for SecurityConfig {
                 "Your two-factor authenticator has been replaced".into(),
             email_subject_recovery_codes_notice: "New recovery codes have been generated".into(),
             email_subject_us_setup_notice: "Your sign-in methods have changed".into(),
+            email_subject_account_locked: "Your account was locked".into(),
             mail: MailConfig::default(),
             totp_issuer: None,
             totp_secrets: Default::default(),
@@ -507,6 +529,11 @@ impl Default for SecurityConfig {
             code_attempts_window: WithinDelta::new("15 minutes"),
             mail_limit: 3,
             mail_limit_within: WithinDelta::new("15 minutes"),
+            lockout_failures: 10,
+            lockout_within: WithinDelta::new("15 minutes"),
+            lockout_duration: WithinDelta::new("15 minutes"),
+            ip_failures: 100,
+            ip_failures_within: WithinDelta::new("15 minutes"),
             auto_migrate: true,
         }
     }
@@ -602,6 +629,9 @@ impl SecurityConfig {
             "two_factor_login_validity" => &self.two_factor_login_validity,
             "code_attempts_window" => &self.code_attempts_window,
             "mail_limit_within" => &self.mail_limit_within,
+            "lockout_within" => &self.lockout_within,
+            "lockout_duration" => &self.lockout_duration,
+            "ip_failures_within" => &self.ip_failures_within,
             _ => return None,
         })
     }

@@ -49,6 +49,13 @@ pub enum Error {
     /// Signed in without the required role or permission. 403.
     #[error("{}", msg::FORBIDDEN)]
     Forbidden,
+    /// Too many failed sign-ins from this client; try again in `retry_after` seconds. 429 with
+    /// `Retry-After`.
+    #[error("Too many failed attempts from your address. Try again later.")]
+    TooManyRequests {
+        /// Seconds until the client's window ends.
+        retry_after: u64,
+    },
     /// The body is larger than allowed. 413.
     #[error("The request body is too large.")]
     PayloadTooLarge,
@@ -76,6 +83,7 @@ impl Error {
             Error::PayloadTooLarge => Status::PayloadTooLarge,
             Error::Datastore(e) if e.is_unavailable() => Status::ServiceUnavailable,
             Error::Password(crate::password::PasswordError::Busy) => Status::ServiceUnavailable,
+            Error::TooManyRequests { .. } => Status::TooManyRequests,
             Error::Datastore(_) | Error::Password(_) | Error::Template(_) | Error::Mail(_) => {
                 Status::InternalServerError
             }
@@ -95,6 +103,7 @@ impl Error {
     /// pass by themselves.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
+            Error::TooManyRequests { retry_after } => Some(*retry_after),
             Error::Password(crate::password::PasswordError::Busy) => Some(RETRY_AFTER_BUSY_SECS),
             _ if self.status() == Status::ServiceUnavailable => Some(RETRY_AFTER_SECS),
             _ => None,

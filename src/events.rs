@@ -71,6 +71,25 @@ pub enum SecurityEvent {
         /// The identity given.
         identity: String,
     },
+    /// A password check failed and was counted against the account and the client address
+    /// (every path that checks a password: login, verify, unified sign-in, change, HTTP Basic).
+    LoginFailed {
+        /// The user the attempt named, if any.
+        user: Option<User>,
+        /// The identity given.
+        identity: String,
+        /// Whether the account was locked at the time (the password was not even considered).
+        locked: bool,
+    },
+    /// Too many wrong passwords locked an account (or an unknown address) until `until`.
+    AccountLocked {
+        /// The user, if the address belongs to one.
+        user: Option<User>,
+        /// The identity given.
+        identity: String,
+        /// When the lock ends (UTC).
+        until: chrono::NaiveDateTime,
+    },
     /// A change of e-mail address was confirmed (`change_email_confirmed`).
     ChangeEmailConfirmed {
         /// The user, with the new address.

@@ -51,7 +51,6 @@ struct Inner {
     clock: Arc<dyn Clock>,
     payload: PayloadFn,
     form_fields: Vec<(FormKind, FormField)>,
-    trust_ip_header: bool,
 }
 
 impl fmt::Debug for Security {
@@ -350,10 +349,11 @@ impl Security {
         Some(url)
     }
 
-    /// The client's address: the socket peer, or Rocket's `ip_header` when the application
-    /// configured one explicitly.
+    /// The client's address: the socket peer, or Rocket's `ip_header` (default `X-Real-IP`)
+    /// only when `trust_forwarded_headers` is set — otherwise any client could pick its own
+    /// address and escape the per-client limit.
     pub fn client_ip(&self, request: &Request<'_>) -> Option<String> {
-        let ip = if self.inner.trust_ip_header {
+        let ip = if self.config().trust_forwarded_headers {
             request.client_ip()
         } else {
             request.remote().map(|r| r.ip())
@@ -752,7 +752,6 @@ impl SecurityBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 payload: self.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
                 form_fields: self.form_fields,
-                trust_ip_header: figment.find_value("ip_header").is_ok(),
                 config,
             }),
         };

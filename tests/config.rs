@@ -118,6 +118,12 @@ fn every_default_is_the_documented_value() {
         "code_attempts_window": "15 minutes",
         "mail_limit": 3,
         "mail_limit_within": "15 minutes",
+        "lockout_failures": 10,
+        "lockout_within": "15 minutes",
+        "lockout_duration": "15 minutes",
+        "ip_failures": 100,
+        "ip_failures_within": "15 minutes",
+        "email_subject_account_locked": "Your account was locked",
         "auto_migrate": true,
     });
     let (Value::Object(defaults), Value::Object(expected)) = (&defaults, &expected) else {
@@ -134,6 +140,32 @@ fn every_default_is_the_documented_value() {
         unlisted.is_empty(),
         "settings without a checked default: {unlisted:?}"
     );
+}
+
+/// The lockout and per-client limits read from `Rocket.toml`, and refused when malformed.
+#[test]
+fn lockout_and_client_limits_parse() {
+    let figment = from_toml(
+        "[security]\nlockout_failures = 3\nlockout_within = \"2 minutes\"\n\
+         lockout_duration = \"1 hours\"\nip_failures = 100000\nip_failures_within = \"1 days\"",
+    );
+    let (config, unknown) = SecurityConfig::from_figment(&figment).unwrap();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(config.lockout_failures, 3);
+    assert_eq!(config.lockout_within.as_secs(), 120);
+    assert_eq!(config.lockout_duration.as_secs(), 3600);
+    assert_eq!(config.ip_failures, 100_000);
+    assert_eq!(config.ip_failures_within.as_secs(), 86_400);
+    let defaults = SecurityConfig::default();
+    assert_eq!(defaults.lockout_failures, 10);
+    assert_eq!(defaults.lockout_duration.as_secs(), 900);
+    assert_eq!(defaults.ip_failures, 100);
+    let bad = from_toml("[security]\nlockout_duration = \"forever\"");
+    let error = SecurityConfig::from_figment(&bad).unwrap_err().to_string();
+    assert!(error.contains("lockout_duration"), "{error}");
+    let bad = from_toml("[security]\nip_failures = \"many\"");
+    let error = SecurityConfig::from_figment(&bad).unwrap_err().to_string();
+    assert!(error.contains("ip_failures"), "{error}");
 }
 
 /// The values CONTRACT C1 and C8 rely on, through the typed fields.
@@ -502,6 +534,9 @@ fn get_within_delta_finds_lifetimes_by_name() {
     assert_eq!(secs("two_factor_login_validity"), Some(30 * 86_400));
     assert_eq!(secs("code_attempts_window"), Some(900));
     assert_eq!(secs("mail_limit_within"), Some(900));
+    assert_eq!(secs("lockout_within"), Some(900));
+    assert_eq!(secs("lockout_duration"), Some(900));
+    assert_eq!(secs("ip_failures_within"), Some(900));
     assert_eq!(
         config
             .get_within_delta("confirm_email_within")

@@ -216,6 +216,9 @@ impl UserDatastore for OutboxStore {
     async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
         not_in_double()
     }
+    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        not_in_double()
+    }
 }
 
 /// An outbox over a fresh [`OutboxStore`] with millisecond backoff and polling.
@@ -614,6 +617,9 @@ impl UserDatastore for BrokenStore {
         not_in_double()
     }
     async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
+        not_in_double()
+    }
+    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
         not_in_double()
     }
 }

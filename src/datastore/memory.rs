@@ -580,6 +580,14 @@ impl UserDatastore for MemoryDatastore {
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         Ok(purge::delete_stale_counters(&mut self.lock(), before))
     }
+
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        Ok(self
+            .lock()
+            .counters
+            .get(key)
+            .map(|c| (c.count, c.window_start)))
+    }
 }
 
 #[cfg(test)]

@@ -335,4 +335,8 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// at least the longest window in use before now, this only forgets counters that the next
     /// hit would start over anyway.
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64>;
+
+    /// Reads the counter under `key` without counting: its count and the start of its window,
+    /// or `None` when there is none. Whether the window is over is the caller's to decide.
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>>;
 }

@@ -53,7 +53,7 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         "new_password_confirm",
     );
     form.check_extra_fields(sec, &input);
-    let current = super::check_current_password(sec, &user, &input, &mut form).await?;
+    let current = super::check_current_password(&ctx, &user, &input, &mut form).await?;
     if current.is_some() && current == new_password {
         form.error(
             "password",

@@ -9,7 +9,6 @@ use crate::config::SecurityConfig;
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
 use crate::session::logout_user;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
@@ -77,7 +76,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
-    let Some(user) = authenticate_password(ctx.sec, &email, &password).await? else {
+    let Some(user) = authenticate_password(&ctx, &email, &password).await? else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
         return ctx.invalid("login_user.html", &form).await;
     };
@@ -86,24 +85,21 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
 }
 
 /// Checks an e-mail address and password. Every failure — unknown address, wrong password,
-/// deactivated or unconfirmed account — returns `None` after the same work (one password
-/// verification), so neither the answer nor its timing tells which accounts exist.
+/// locked, deactivated or unconfirmed account — returns `None` after the same work (one
+/// password verification), so neither the answer nor its timing tells which accounts exist or
+/// are locked. Wrong passwords are counted towards the lockout and the client's limit; a
+/// client over its limit gets [`Error::TooManyRequests`].
 pub(crate) async fn authenticate_password(
-    sec: &Security,
+    ctx: &Ctx<'_>,
     email: &str,
     password: &str,
 ) -> Result<Option<User>, Error> {
+    let sec = ctx.sec;
     let user = match crate::flows::validate_email(email) {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
         None => None,
     };
-    let mut verified = match user.as_ref().and_then(|u| u.password.as_deref()) {
-        Some(hash) => sec.hasher().verify(password, hash).await?,
-        None => {
-            sec.hasher().dummy_verify(password).await?;
-            false
-        }
-    };
+    let mut verified = super::lockout::check_password(ctx, email, user.as_ref(), password).await?;
     let config = sec.config();
     if let Some(user) = &user {
         let unconfirmed =

@@ -4,6 +4,7 @@
 mod change;
 mod change_email;
 mod confirm;
+pub(crate) mod lockout;
 pub(crate) mod login;
 mod recover;
 mod recovery_codes;
@@ -751,9 +752,10 @@ pub(crate) async fn cancel_pending_login(ctx: &Ctx<'_>) -> Result<(), Error> {
 
 /// Checks the signed-in user's current password in the `password` field, recording
 /// `Password not provided` or `Invalid password`. A user without a password still costs one
-/// verification. Returns the password when it is right.
+/// verification; a wrong password counts towards the lockout, and a locked account's right
+/// password is refused like a wrong one. Returns the password when it is right.
 pub(crate) async fn check_current_password(
-    sec: &Security,
+    ctx: &Ctx<'_>,
     user: &User,
     input: &Input,
     form: &mut FormState,
@@ -762,13 +764,7 @@ pub(crate) async fn check_current_password(
         form.error("password", msg::PASSWORD_NOT_PROVIDED);
         return Ok(None);
     };
-    let right = match user.password.as_deref() {
-        Some(hash) => sec.hasher().verify(given, hash).await?,
-        None => {
-            sec.hasher().dummy_verify(given).await?;
-            false
-        }
-    };
+    let right = lockout::check_password(ctx, &user.email, Some(user), given).await?;
     if !right {
         form.error("password", "Invalid password");
         return Ok(None);

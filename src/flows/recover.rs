@@ -224,6 +224,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         .sec
         .set_password(&user, &password.unwrap_or_default(), &[])
         .await?;
+    super::lockout::unlock(ctx.sec, &user.email).await?;
     if config.send_password_reset_notice_email {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

@@ -9,6 +9,7 @@ use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::lockout::CounterKey;
 use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::{OneTimeCode, User, UserQuery};
 use crate::error::{envelope, msg, Error};
@@ -255,7 +256,7 @@ pub(crate) async fn check_authenticator_code(
     let uses = sec
         .datastore()
         .hit_counter(
-            &format!("totp-step:{}:{step}", user.id),
+            &CounterKey::TotpStep(user.id, step).to_string(),
             now.naive_utc(),
             window,
         )
@@ -264,21 +265,27 @@ pub(crate) async fn check_authenticator_code(
         return Ok(false);
     }
     sec.datastore()
-        .reset_counter(&format!("code-attempts:{}", user.id))
+        .reset_counter(&CounterKey::CodeAttempts(user.id).to_string())
         .await?;
     Ok(true)
 }
 
 /// Counts a code attempt; `true` when the user made more than `code_attempts_max` in
 /// `code_attempts_window` (every code, right or wrong, is then refused until the window ends).
+/// The window is never longer than `lockout_duration`, so a stranger who only knows an address
+/// cannot block the owner's codes for longer.
 pub(crate) async fn throttled(sec: &Security, user: &User) -> Result<bool, Error> {
     let config = sec.config();
+    let window = config
+        .code_attempts_window
+        .to_chrono()
+        .min(config.lockout_duration.to_chrono());
     let attempts = sec
         .datastore()
         .hit_counter(
-            &format!("code-attempts:{}", user.id),
+            &CounterKey::CodeAttempts(user.id).to_string(),
             sec.now().naive_utc(),
-            config.code_attempts_window.to_chrono(),
+            window,
         )
         .await?;
     Ok(attempts > config.code_attempts_max)
@@ -326,7 +333,7 @@ pub(crate) async fn take_code(
         .await?;
     if taken {
         sec.datastore()
-            .reset_counter(&format!("code-attempts:{}", user.id))
+            .reset_counter(&CounterKey::CodeAttempts(user.id).to_string())
             .await?;
     }
     Ok(taken)

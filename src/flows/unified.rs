@@ -85,27 +85,52 @@ fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
     methods
 }
 
-/// Checks a passcode — the password or a code of a set-up method. Returns the method that
-/// matched.
+/// Checks a passcode for `identity` (whose user, if any, is `user`) — the password or a code
+/// of a set-up method — and counts a failure towards the lockout and the client's limit (a
+/// client over its limit gets [`Error::TooManyRequests`]). A locked account's password is
+/// refused like a wrong one; its codes still work. Returns the method that matched.
 pub(crate) async fn check_passcode(
+    ctx: &Ctx<'_>,
+    identity: &str,
+    user: Option<&User>,
+    passcode: &str,
+) -> Result<Option<&'static str>, Error> {
+    if passcode.is_empty() {
+        return Ok(None);
+    }
+    let attempt = super::lockout::Attempt::open(ctx, identity).await?;
+    let password_enabled = ctx
+        .config()
+        .us_enabled_methods
+        .iter()
+        .any(|m| m == "password");
+    let hash = user
+        .and_then(|u| u.password.as_deref())
+        .filter(|_| password_enabled);
+    if attempt.verify(ctx.sec, hash, passcode).await? {
+        attempt.succeeded(ctx.sec).await?;
+        return Ok(Some("password"));
+    }
+    let method = match user {
+        Some(user) => check_code(ctx, user, passcode).await?,
+        None => None,
+    };
+    if method.is_none() {
+        attempt.failed(ctx, user).await?;
+    }
+    Ok(method)
+}
+
+/// Checks a sign-in code of a set-up method (counted by [`two_factor::throttled`]).
+///
+/// [`two_factor::throttled`]: super::two_factor::throttled
+async fn check_code(
     ctx: &Ctx<'_>,
     user: &User,
     passcode: &str,
 ) -> Result<Option<&'static str>, Error> {
     let sec = ctx.sec;
     let enabled = |m: &str| ctx.config().us_enabled_methods.iter().any(|e| e == m);
-    if passcode.is_empty() {
-        return Ok(None);
-    }
-    if enabled("password") {
-        if let Some(hash) = user.password.as_deref() {
-            if sec.hasher().verify(passcode, hash).await? {
-                return Ok(Some("password"));
-            }
-        } else {
-            sec.hasher().dummy_verify(passcode).await?;
-        }
-    }
     let looks_like_code =
         passcode.trim().len() == 6 && passcode.trim().bytes().all(|b| b.is_ascii_digit());
     if !looks_like_code || super::two_factor::throttled(sec, user).await? {
@@ -232,13 +257,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
         None => None,
     };
-    let method = match &user {
-        Some(user) => check_passcode(&ctx, user, &passcode).await?,
-        None => {
-            sec.hasher().dummy_verify(&passcode).await?;
-            None
-        }
-    };
+    let method = check_passcode(&ctx, &identity, user.as_ref(), &passcode).await?;
     let allowed = |u: &User| {
         u.active && (!config.confirmable || config.login_without_confirmation || u.is_confirmed())
     };
@@ -323,8 +342,12 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
                 .find_user(UserQuery::Uniquifier(id))
                 .await?;
             match user.filter(|u| u.active && email_set_up(u)) {
+                // Counted like the codes of `/us-signin`: past the limit even the right code
+                // is refused until the window ends.
                 Some(user)
-                    if super::two_factor::take_code(ctx.sec, &user, SIGNIN_CODE, code).await? =>
+                    if !super::two_factor::throttled(ctx.sec, &user).await?
+                        && super::two_factor::take_code(ctx.sec, &user, SIGNIN_CODE, code)
+                            .await? =>
                 {
                     Some(user)
                 }
@@ -571,6 +594,8 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let passcode = input.text("passcode").unwrap_or_default();
     let throttled = super::two_factor::throttled(sec, &user).await?;
     let (valid, stored) = match &pending.sealed_secret {
+        // Past the limit the code is neither checked nor used up.
+        _ if throttled => (false, Value::Null),
         Some(sealed) => {
             let secret = sec.secret_box().open(sealed).unwrap_or_default();
             let ok =

@@ -157,7 +157,7 @@ async fn verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
-    super::check_current_password(ctx.sec, &user, &input, &mut form).await?;
+    super::check_current_password(&ctx, &user, &input, &mut form).await?;
     if form.has_errors() {
         return ctx.invalid("verify.html", &form).await;
     }
@@ -197,7 +197,7 @@ async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut form = us_verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
     let passcode = input.text("passcode").unwrap_or_default();
-    if super::unified::check_passcode(&ctx, &user, &passcode)
+    if super::unified::check_passcode(&ctx, &user.email, Some(&user), &passcode)
         .await?
         .is_none()
     {

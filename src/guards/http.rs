@@ -13,6 +13,7 @@ use crate::datastore::User;
 use crate::error::Error;
 use crate::fairing::{missing_fairing, Security};
 use crate::flows::login::authenticate_password;
+use crate::flows::Ctx;
 use crate::guards::exempt;
 use crate::session::{authenticate, AuthMethod};
 
@@ -56,6 +57,12 @@ macro_rules! realm {
 /// Failure answers 401 with `WWW-Authenticate: Basic realm="<realm>"`, never a redirect.
 /// Deactivated and unconfirmed accounts are refused. No session is created and the request does
 /// not count as a login.
+///
+/// HTTP Basic never skips a second factor: a user with two-factor authentication set up (or
+/// required of everyone by `two_factor_required`) is refused with exactly the answer a wrong
+/// password gets. Wrong passwords count towards the account lockout (a locked account's right
+/// password is refused the same way) and the client's limit (`429 Too Many Requests` with
+/// `Retry-After`), as on `/login`.
 ///
 /// ```no_run
 /// # use rocket::get;
@@ -111,12 +118,22 @@ fn basic_credentials(request: &Request<'_>) -> Option<(String, String)> {
     Some((email.to_owned(), password.to_owned()))
 }
 
-/// Checks Basic credentials; `None` when absent or wrong.
+/// Checks Basic credentials; `None` when absent or wrong, and for a user who has (or must set
+/// up) a second factor, which HTTP Basic cannot ask for.
 async fn basic_user(request: &Request<'_>) -> Result<Option<User>, Error> {
     let Some((email, password)) = basic_credentials(request) else {
         return Ok(None);
     };
-    authenticate_password(Security::of(request), &email, &password).await
+    let Outcome::Success(ctx) = Ctx::from_request(request).await else {
+        return Ok(None);
+    };
+    let user = authenticate_password(&ctx, &email, &password).await?;
+    let config = ctx.config();
+    Ok(user.filter(|user| {
+        let has_factor = user.tf_primary_method.is_some() || user.tf_totp_secret.is_some();
+        let required = config.two_factor && config.two_factor_required;
+        !has_factor && !required
+    }))
 }
 
 fn refuse<T>(request: &Request<'_>, realm: String) -> Outcome<T, Error> {
@@ -234,6 +251,10 @@ use mechanism::Mechanisms;
 ///
 /// Failure is a 401 (browsers are redirected to the login page unless `Basic` is listed, in
 /// which case the 401 carries `WWW-Authenticate`).
+///
+/// With `Basic` listed, the credentials are checked as by [`BasicAuth`]: a user with a second
+/// factor set up (or required by `two_factor_required`) is refused exactly as for a wrong
+/// password, and wrong passwords count towards the lockout and the client's limit.
 pub struct AuthRequired<M: Mechanisms> {
     user: User,
     method: AuthMethod,

@@ -78,7 +78,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 30, "{names:?}");
+        assert_eq!(names.len(), 32, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
@@ -133,6 +133,14 @@ mod tests {
                 context(&[("reset_link", reset.clone().into())]),
             ),
             ("reset_notice", vec![], context(&[])),
+            (
+                "account_locked",
+                vec![link("/reset"), "2030-01-01 12:15 UTC".into()],
+                context(&[
+                    ("reset_link", link("/reset").into()),
+                    ("until", "2030-01-01 12:15 UTC".into()),
+                ]),
+            ),
             (
                 "change_notice",
                 vec![link("/reset")],

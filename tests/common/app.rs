@@ -9,7 +9,7 @@ use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use rocket::serde::json::Json;
 use rocket::{get, routes};
-use rocket_security::mechanism::{Session, Token};
+use rocket_security::mechanism::{Basic, Session, Token};
 use rocket_security::{
     realm, role, AnyRole, Argon2Hasher, Argon2Settings, AuthRequired, AuthUser, BasicAuth,
     CapturingMailer, Mail, ManualClock, NewUser, Roles, Security, SecurityBuilder, TokenAuth, User,
@@ -54,6 +54,12 @@ fn api_basic(user: BasicAuth) -> Json<Value> {
 #[get("/api/realm")]
 fn api_realm(user: BasicAuth<ApiRealm>) -> Json<Value> {
     Json(json!({"email": user.email, "via": "basic"}))
+}
+
+/// Any mechanism, HTTP Basic included.
+#[get("/api/report")]
+fn api_report(user: AuthRequired<(Session, Token, Basic)>) -> Json<Value> {
+    Json(json!({"email": user.email, "via": format!("{:?}", user.method())}))
 }
 
 #[get("/api/me")]
@@ -211,7 +217,7 @@ async fn client(
         .mount("/", Security::health())
         .mount(
             "/",
-            routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me],
+            routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me, api_report],
         );
     Client::tracked(rocket)
         .await

@@ -79,3 +79,20 @@ pub(super) async fn reset(store: &DieselDatastore, key: &str) -> DatastoreResult
     .map_err(backend)?;
     Ok(())
 }
+
+/// Reads a counter without counting.
+pub(super) async fn read(
+    store: &DieselDatastore,
+    key: &str,
+) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+    let mut conn = store.conn().await?;
+    with_conn!(&mut conn, |c| {
+        counters::table
+            .find(key)
+            .select((counters::count, counters::window_start))
+            .first::<(i64, NaiveDateTime)>(c)
+            .await
+            .optional()
+    })
+    .map_err(backend)
+}

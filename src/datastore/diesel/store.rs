@@ -168,4 +168,8 @@ impl UserDatastore for DieselDatastore {
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         purge::delete_stale_counters(self, before).await
     }
+
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        counters::read(self, key).await
+    }
 }
