@@ -52,6 +52,7 @@ struct Inner {
     payload: PayloadFn,
     form_fields: Vec<(FormKind, FormField)>,
     trust_ip_header: bool,
+    site_url: String,
 }
 
 impl fmt::Debug for Security {
@@ -87,6 +88,19 @@ impl Security {
     /// The configuration in force.
     pub fn config(&self) -> &SecurityConfig {
         &self.inner.config
+    }
+
+    /// The public base URL of the site, without a trailing `/`: `server_name`, or in debug
+    /// builds `http://<address>:<port>` of Rocket's configuration. Every mailed link starts
+    /// with it; it never comes from a request.
+    pub fn site_url(&self) -> &str {
+        &self.inner.site_url
+    }
+
+    /// Whether cookies set in answer to `request` carry `Secure` (see `cookie_secure`).
+    pub(crate) fn cookies_secure(&self, request: &Request<'_>) -> bool {
+        let config = self.config();
+        config.cookie_secure(crate::hardening::is_https(config, request))
     }
 
     /// The datastore.
@@ -253,7 +267,8 @@ impl Security {
     ///
     /// `values` become the query string, except `token` (the path parameter of
     /// `confirm_email`, `reset_password` and `change_email_confirm`), `_anchor` (the fragment)
-    /// and `_external` (any value: an absolute URL, from `server_name` or the request's host).
+    /// and `_external` (any value: an absolute URL on [`Security::site_url`]; `request` is not
+    /// used for it).
     ///
     /// ```no_run
     /// # fn demo(security: &rocket_security::Security) {
@@ -307,13 +322,9 @@ impl Security {
         if let Some((_, anchor)) = values.iter().find(|(k, _)| *k == "_anchor") {
             url = format!("{url}#{anchor}");
         }
+        let _ = request;
         if values.iter().any(|(k, _)| *k == "_external") {
-            let base = match (&self.config().server_name, request) {
-                (Some(server), _) => server.trim_end_matches('/').to_owned(),
-                (None, Some(request)) => crate::flows::request_base_url(self, request),
-                (None, None) => return None,
-            };
-            url = format!("{base}{url}");
+            url = format!("{}{url}", self.site_url());
         }
         Some(url)
     }
@@ -484,7 +495,7 @@ impl Fairing for SecurityFairing {
     fn info(&self) -> Info {
         Info {
             name: "rocket_security",
-            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Singleton,
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Request | Kind::Response | Kind::Singleton,
         }
     }
 
@@ -526,13 +537,21 @@ impl Fairing for SecurityFairing {
         });
     }
 
-    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        if request.rocket().state::<Security>().is_none() {
+    async fn on_request(&self, request: &mut Request<'_>, data: &mut rocket::Data<'_>) {
+        let Some(security) = request.rocket().state::<Security>().cloned() else {
             return;
-        }
+        };
+        crate::hardening::on_request(security.config(), request, data).await;
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        let Some(security) = request.rocket().state::<Security>() else {
+            return;
+        };
         if let Err(e) = SessionCell::persist(request, response).await {
             tracing::error!("could not save the session: {e}");
         }
+        crate::hardening::add_hsts(security.config(), request, response);
     }
 }
 
@@ -560,6 +579,7 @@ async fn ignite(builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteResult
     let routes = flows::routes(security.config());
     Ok(rocket
         .mount(base, routes)
+        .mount("/", rocket::routes![crate::hardening::refused])
         .register("/", crate::catchers::catchers())
         .manage(security))
 }
@@ -623,6 +643,7 @@ impl SecurityBuilder {
             (key, salt) => dev_secrets(db_url.as_deref(), key, salt)?,
         };
         config.password_salt = Some(salt.clone());
+        let site_url = site_url(figment, &mut config)?;
 
         let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
             Some(store) => (store, None),
@@ -699,6 +720,7 @@ impl SecurityBuilder {
                 payload: self.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
                 form_fields: self.form_fields,
                 trust_ip_header: figment.find_value("ip_header").is_ok(),
+                site_url,
                 config,
             }),
         };
@@ -708,6 +730,41 @@ impl SecurityBuilder {
             generated_secret_key: generate.then_some(secret_key),
         })
     }
+}
+
+/// The site's base URL: `server_name` (required in release, where it also makes cookies
+/// `Secure` by default when it is `https://`), else `http://<address>:<port>` of Rocket's
+/// configuration.
+fn site_url(figment: &Figment, config: &mut SecurityConfig) -> Result<String, String> {
+    if let Some(server) = &config.server_name {
+        let server = server.trim_end_matches('/').to_owned();
+        if is_release(figment)
+            && config.cookie_secure.is_none()
+            && config.session_cookie_secure.is_none()
+        {
+            config.cookie_secure = Some(server.starts_with("https://"));
+        }
+        return Ok(server);
+    }
+    if is_release(figment) {
+        return Err(
+            "`security.server_name` must be set in release: the public base URL of the \
+                    site, for example \"https://app.example.com\"; mailed links are built \
+                    from it"
+                .into(),
+        );
+    }
+    let defaults = rocket::Config::default();
+    let address: std::net::IpAddr = figment
+        .extract_inner(rocket::Config::ADDRESS)
+        .unwrap_or(defaults.address);
+    let port: u16 = figment
+        .extract_inner(rocket::Config::PORT)
+        .unwrap_or(defaults.port);
+    Ok(match address {
+        std::net::IpAddr::V6(address) => format!("http://[{address}]:{port}"),
+        address => format!("http://{address}:{port}"),
+    })
 }
 
 /// The application's template folder: Rocket's `template_dir`, default `templates`.

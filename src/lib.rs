@@ -125,6 +125,7 @@ mod events;
 mod fairing;
 mod flows;
 mod guards;
+mod hardening;
 mod mail;
 mod mixins;
 mod password;
