@@ -121,15 +121,19 @@ fn refusal(config: &SecurityConfig, request: &Request<'_>) -> Option<Refusal> {
 }
 
 fn host_trusted(config: &SecurityConfig, request: &Request<'_>) -> bool {
-    let headers = request.headers();
-    let mut hosts = vec![headers.get_one("Host")];
+    // HTTP/2's `:authority` (Rocket's `host()`), else the `Host` header.
+    let host = request
+        .host()
+        .map(|host| host.to_string())
+        .or_else(|| request.headers().get_one("Host").map(str::to_owned));
+    let mut hosts = vec![host];
     if config.trust_forwarded_headers {
-        if let Some(forwarded) = headers.get_one("X-Forwarded-Host") {
-            hosts.push(Some(forwarded));
+        if let Some(forwarded) = request.headers().get_one("X-Forwarded-Host") {
+            hosts.push(Some(forwarded.to_owned()));
         }
     }
     hosts.into_iter().all(|host| {
-        let Some(host) = host.map(str::trim).filter(|h| !h.is_empty()) else {
+        let Some(host) = host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
             return false;
         };
         let name = strip_port(host);

@@ -2,11 +2,11 @@
 //! in.
 //!
 //! The cookies carry random 256-bit secrets; the datastore keeps only their SHA-256. A session
-//! row is written only when there is something to keep beyond a CSRF secret (a flash, flow
+//! row is written only when there is something to keep beyond a CSRF secret and flashes (flow
 //! state, a login), and changes are saved once, when the response leaves (see
-//! [`SessionCell::persist`]). An anonymous visitor whose session holds nothing but a CSRF secret
-//! costs no row: the secret travels in the `session` cookie itself, signed (see
-//! [`anonymous_cookie`]), until the first request that needs a stored session.
+//! [`SessionCell::persist`]). An anonymous visitor costs no row: the CSRF secret and flashes
+//! travel in the `session` cookie itself, signed (see [`anonymous_cookie`]), until the first
+//! request that needs a stored session.
 //!
 //! A request authenticated by an auth token never reads or writes the cookie session: its
 //! session is a detached, empty one that is not saved.
@@ -112,9 +112,22 @@ fn cookie_secret<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
-fn anonymous_signature(security: &Security, secret: &str) -> String {
+/// What an anonymous visitor's `session` cookie carries instead of a row.
+#[derive(Serialize, Deserialize)]
+struct AnonymousState {
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    csrf_secret: Option<String>,
+    #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
+    flashes: Vec<Flash>,
+}
+
+/// Longest anonymous `session` cookie value: browsers keep cookies up to 4 KiB. Older flashes
+/// are dropped to stay below it.
+const ANONYMOUS_COOKIE_MAX: usize = 3800;
+
+fn anonymous_signature(security: &Security, payload: &str) -> String {
     use base64::Engine;
-    let data = format!("anonymous-session|{secret}");
+    let data = format!("anonymous-session|{payload}");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
         security
             .keys()
@@ -122,20 +135,46 @@ fn anonymous_signature(security: &Security, secret: &str) -> String {
     )
 }
 
-/// The `session` cookie value of an anonymous visitor: `a.<csrf secret>.<signature>`.
-pub(crate) fn anonymous_cookie(security: &Security, csrf_secret: &str) -> String {
-    format!(
-        "{ANONYMOUS_PREFIX}{csrf_secret}.{}",
-        anonymous_signature(security, csrf_secret)
-    )
+/// The signed `session` cookie value of an anonymous visitor: `a.<payload>.<signature>`, the
+/// payload being base64url JSON of the CSRF secret and the waiting flashes.
+fn anonymous_cookie(security: &Security, data: &SessionData) -> Option<String> {
+    use base64::Engine;
+    let mut state = AnonymousState {
+        csrf_secret: data.csrf_secret.clone(),
+        flashes: data.flashes.clone(),
+    };
+    loop {
+        if state.csrf_secret.is_none() && state.flashes.is_empty() {
+            return None;
+        }
+        let json = serde_json::to_vec(&state).ok()?;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let value = format!(
+            "{ANONYMOUS_PREFIX}{payload}.{}",
+            anonymous_signature(security, &payload)
+        );
+        if value.len() <= ANONYMOUS_COOKIE_MAX || state.flashes.is_empty() {
+            return Some(value);
+        }
+        state.flashes.remove(0);
+    }
 }
 
-/// The CSRF secret of an anonymous `session` cookie, when its signature is right.
-fn anonymous_secret(security: &Security, value: &str) -> Option<String> {
-    let (secret, signature) = value.strip_prefix(ANONYMOUS_PREFIX)?.split_once('.')?;
-    let expected = anonymous_signature(security, secret);
-    (!secret.is_empty() && crate::token::constant_time_eq(&expected, signature))
-        .then(|| secret.to_owned())
+/// The state of an anonymous `session` cookie, when its signature is right.
+fn anonymous_state(security: &Security, value: &str) -> Option<AnonymousState> {
+    use base64::Engine;
+    if value.len() > ANONYMOUS_COOKIE_MAX {
+        return None;
+    }
+    let (payload, signature) = value.strip_prefix(ANONYMOUS_PREFIX)?.split_once('.')?;
+    let expected = anonymous_signature(security, payload);
+    if !crate::token::constant_time_eq(&expected, signature) {
+        return None;
+    }
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
 }
 
 impl SessionCell {
@@ -202,8 +241,7 @@ impl SessionCell {
                 }
             }
             None if user_row.is_none() && live.dirty && live.data.is_anonymous() => {
-                if let Some(csrf_secret) = &live.data.csrf_secret {
-                    let value = anonymous_cookie(security, csrf_secret);
+                if let Some(value) = anonymous_cookie(security, &live.data) {
                     response.adjoin_header(session_cookie(value));
                     live.anonymous = true;
                     cookie_set = true;
@@ -236,7 +274,8 @@ impl SessionCell {
             }
             None => {}
         }
-        let anonymous_left = live.anonymous && live.data.csrf_secret.is_none();
+        let anonymous_left =
+            live.anonymous && live.data.csrf_secret.is_none() && live.data.flashes.is_empty();
         if !cookie_set
             && live.record.is_none()
             && (live.destroy || live.clear_cookie || anonymous_left)
@@ -305,9 +344,10 @@ pub(crate) struct SessionGuard<'r> {
 }
 
 impl SessionData {
-    /// Whether nothing but a CSRF secret is kept: an anonymous visitor needs no row.
+    /// Whether nothing but a CSRF secret and flashes is kept: an anonymous visitor's cookie
+    /// carries those, no row is needed.
     fn is_anonymous(&self) -> bool {
-        self.flashes.is_empty() && self.extra.is_empty()
+        self.extra.is_empty()
     }
 }
 
@@ -343,12 +383,15 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
             return Ok(live);
         }
     }
-    if let Some(value) = cookie_secret(request, &config.session_cookie_name)
+    let cookie = request.cookies().get(&config.session_cookie_name);
+    if let Some(value) = cookie
+        .map(|c| c.value())
         .filter(|v| v.starts_with(ANONYMOUS_PREFIX))
     {
-        match anonymous_secret(security, value) {
-            Some(secret) => {
-                live.data.csrf_secret = Some(secret);
+        match anonymous_state(security, value) {
+            Some(state) => {
+                live.data.csrf_secret = state.csrf_secret;
+                live.data.flashes = state.flashes;
                 live.anonymous = true;
             }
             None => live.clear_cookie = true,
