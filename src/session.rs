@@ -377,6 +377,12 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
     // freshness, flashes and CSRF secret) is neither read nor written.
     if let Some(token) = auth_token_of(request) {
         if let Some(user) = security.user_for_auth_token(&token).await? {
+            // CSRF tokens of token clients (when `csrf_protect_mechanisms` lists "token") are
+            // bound to the token's user instead of a stored session.
+            live.data.csrf_secret = Some(sha256_hex(&format!(
+                "token-csrf|{}",
+                user.fs_token_uniquifier
+            )));
             live.user = Some((user, AuthMethod::Token));
             live.auth_resolved = true;
             live.detached = true;
