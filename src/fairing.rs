@@ -643,7 +643,7 @@ impl SecurityBuilder {
             (key, salt) => dev_secrets(db_url.as_deref(), key, salt)?,
         };
         config.password_salt = Some(salt.clone());
-        let site_url = site_url(figment, &mut config)?;
+        let site_url = crate::hardening::site_url(figment, &mut config)?;
 
         let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
             Some(store) => (store, None),
@@ -730,41 +730,6 @@ impl SecurityBuilder {
             generated_secret_key: generate.then_some(secret_key),
         })
     }
-}
-
-/// The site's base URL: `server_name` (required in release, where it also makes cookies
-/// `Secure` by default when it is `https://`), else `http://<address>:<port>` of Rocket's
-/// configuration.
-fn site_url(figment: &Figment, config: &mut SecurityConfig) -> Result<String, String> {
-    if let Some(server) = &config.server_name {
-        let server = server.trim_end_matches('/').to_owned();
-        if is_release(figment)
-            && config.cookie_secure.is_none()
-            && config.session_cookie_secure.is_none()
-        {
-            config.cookie_secure = Some(server.starts_with("https://"));
-        }
-        return Ok(server);
-    }
-    if is_release(figment) {
-        return Err(
-            "`security.server_name` must be set in release: the public base URL of the \
-                    site, for example \"https://app.example.com\"; mailed links are built \
-                    from it"
-                .into(),
-        );
-    }
-    let defaults = rocket::Config::default();
-    let address: std::net::IpAddr = figment
-        .extract_inner(rocket::Config::ADDRESS)
-        .unwrap_or(defaults.address);
-    let port: u16 = figment
-        .extract_inner(rocket::Config::PORT)
-        .unwrap_or(defaults.port);
-    Ok(match address {
-        std::net::IpAddr::V6(address) => format!("http://[{address}]:{port}"),
-        address => format!("http://{address}:{port}"),
-    })
 }
 
 /// The application's template folder: Rocket's `template_dir`, default `templates`.

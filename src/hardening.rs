@@ -12,8 +12,7 @@ use rocket::http::{Header, Method};
 use rocket::request::Request;
 use rocket::Response;
 
-use crate::config::SecurityConfig;
-use crate::error::Error;
+use crate::config::{is_release, SecurityConfig};
 
 /// Path the refused requests are re-routed to.
 const REFUSED_PATH: &str = "/__rocket_security/refused";
@@ -91,10 +90,12 @@ impl<'r> rocket::request::FromRequest<'r> for RefusalOf {
     }
 }
 
-/// Answers a request refused before routing.
+/// Answers a request refused before routing: 400, through the catcher (JSON envelope or
+/// error page).
 #[rocket::get("/__rocket_security/refused")]
-pub(crate) fn refused(refusal: RefusalOf) -> Error {
-    Error::BadRequest(refusal.0.message().into())
+pub(crate) fn refused(refusal: RefusalOf) -> rocket::http::Status {
+    tracing::info!("request refused: {}", refusal.0.message());
+    rocket::http::Status::BadRequest
 }
 
 fn refusal(config: &SecurityConfig, request: &Request<'_>) -> Option<Refusal> {
@@ -278,6 +279,44 @@ impl Scanner<'_> {
             self.at += 1;
         }
     }
+}
+
+/// The site's base URL: `server_name` (required in release, where it also makes cookies
+/// `Secure` by default when it is `https://`), else `http://<address>:<port>` of Rocket's
+/// configuration.
+pub(crate) fn site_url(
+    figment: &rocket::figment::Figment,
+    config: &mut SecurityConfig,
+) -> Result<String, String> {
+    if let Some(server) = &config.server_name {
+        let server = server.trim_end_matches('/').to_owned();
+        if is_release(figment)
+            && config.cookie_secure.is_none()
+            && config.session_cookie_secure.is_none()
+        {
+            config.cookie_secure = Some(server.starts_with("https://"));
+        }
+        return Ok(server);
+    }
+    if is_release(figment) {
+        return Err(
+            "`security.server_name` must be set in release: the public base URL of the \
+                    site, for example \"https://app.example.com\"; mailed links are built \
+                    from it"
+                .into(),
+        );
+    }
+    let defaults = rocket::Config::default();
+    let address: std::net::IpAddr = figment
+        .extract_inner(rocket::Config::ADDRESS)
+        .unwrap_or(defaults.address);
+    let port: u16 = figment
+        .extract_inner(rocket::Config::PORT)
+        .unwrap_or(defaults.port);
+    Ok(match address {
+        std::net::IpAddr::V6(address) => format!("http://[{address}]:{port}"),
+        address => format!("http://{address}:{port}"),
+    })
 }
 
 #[cfg(test)]

@@ -114,6 +114,7 @@
 //! [Rocket]: https://rocket.rs
 #![warn(missing_docs)]
 
+mod anonymous;
 mod catchers;
 pub mod cli;
 mod clock;

@@ -5,7 +5,7 @@
 //! row is written only when there is something to keep beyond a CSRF secret and flashes (flow
 //! state, a login), and changes are saved once, when the response leaves (see
 //! [`SessionCell::persist`]). An anonymous visitor costs no row: the CSRF secret and flashes
-//! travel in the `session` cookie itself, signed (see [`anonymous_cookie`]), until the first
+//! travel in the `session` cookie itself, signed (see [`crate::anonymous`]), until the first
 //! request that needs a stored session.
 //!
 //! A request authenticated by an auth token never reads or writes the cookie session: its
@@ -19,6 +19,7 @@ use rocket::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::anonymous::{self, AnonymousState};
 use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
 use crate::error::Error;
 use crate::fairing::Security;
@@ -63,10 +64,6 @@ pub enum AuthMethod {
 /// Flashes kept per session; older ones are dropped.
 const MAX_FLASHES: usize = 10;
 
-/// Prefix of a `session` cookie that carries an anonymous visitor's CSRF secret instead of
-/// the id of a stored session (random ids are base64url and never contain a dot).
-const ANONYMOUS_PREFIX: &str = "a.";
-
 enum RememberChange {
     Keep,
     /// Issue a token for the user with this id and `fs_uniquifier`.
@@ -110,71 +107,6 @@ fn cookie_secret<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
         .get(name)
         .map(|c| c.value())
         .filter(|v| !v.is_empty() && v.len() <= 128)
-}
-
-/// What an anonymous visitor's `session` cookie carries instead of a row.
-#[derive(Serialize, Deserialize)]
-struct AnonymousState {
-    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
-    csrf_secret: Option<String>,
-    #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
-    flashes: Vec<Flash>,
-}
-
-/// Longest anonymous `session` cookie value: browsers keep cookies up to 4 KiB. Older flashes
-/// are dropped to stay below it.
-const ANONYMOUS_COOKIE_MAX: usize = 3800;
-
-fn anonymous_signature(security: &Security, payload: &str) -> String {
-    use base64::Engine;
-    let data = format!("anonymous-session|{payload}");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        security
-            .keys()
-            .sign_bytes(crate::token::TokenPurpose::Csrf, data.as_bytes()),
-    )
-}
-
-/// The signed `session` cookie value of an anonymous visitor: `a.<payload>.<signature>`, the
-/// payload being base64url JSON of the CSRF secret and the waiting flashes.
-fn anonymous_cookie(security: &Security, data: &SessionData) -> Option<String> {
-    use base64::Engine;
-    let mut state = AnonymousState {
-        csrf_secret: data.csrf_secret.clone(),
-        flashes: data.flashes.clone(),
-    };
-    loop {
-        if state.csrf_secret.is_none() && state.flashes.is_empty() {
-            return None;
-        }
-        let json = serde_json::to_vec(&state).ok()?;
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-        let value = format!(
-            "{ANONYMOUS_PREFIX}{payload}.{}",
-            anonymous_signature(security, &payload)
-        );
-        if value.len() <= ANONYMOUS_COOKIE_MAX || state.flashes.is_empty() {
-            return Some(value);
-        }
-        state.flashes.remove(0);
-    }
-}
-
-/// The state of an anonymous `session` cookie, when its signature is right.
-fn anonymous_state(security: &Security, value: &str) -> Option<AnonymousState> {
-    use base64::Engine;
-    if value.len() > ANONYMOUS_COOKIE_MAX {
-        return None;
-    }
-    let (payload, signature) = value.strip_prefix(ANONYMOUS_PREFIX)?.split_once('.')?;
-    let expected = anonymous_signature(security, payload);
-    if !crate::token::constant_time_eq(&expected, signature) {
-        return None;
-    }
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    serde_json::from_slice(&json).ok()
 }
 
 impl SessionCell {
@@ -241,7 +173,11 @@ impl SessionCell {
                 }
             }
             None if user_row.is_none() && live.dirty && live.data.is_anonymous() => {
-                if let Some(value) = anonymous_cookie(security, &live.data) {
+                let state = AnonymousState {
+                    csrf_secret: live.data.csrf_secret.clone(),
+                    flashes: live.data.flashes.clone(),
+                };
+                if let Some(value) = anonymous::encode(security.keys(), state) {
                     response.adjoin_header(session_cookie(value));
                     live.anonymous = true;
                     cookie_set = true;
@@ -392,9 +328,9 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
     let cookie = request.cookies().get(&config.session_cookie_name);
     if let Some(value) = cookie
         .map(|c| c.value())
-        .filter(|v| v.starts_with(ANONYMOUS_PREFIX))
+        .filter(|v| v.starts_with(anonymous::PREFIX))
     {
-        match anonymous_state(security, value) {
+        match anonymous::decode::<Flash>(security.keys(), value) {
             Some(state) => {
                 live.data.csrf_secret = state.csrf_secret;
                 live.data.flashes = state.flashes;
