@@ -286,20 +286,35 @@ pub struct SecurityConfig {
     pub post_register_view: Option<String>,
     /// Methods accepted by logout. Only `POST` is safe; `GET` may be added. Default: `["POST"]`.
     pub logout_methods: Vec<String>,
-    /// Public base URL for links in mail, for example `"https://app.example.com"`. When unset,
-    /// links are built from the request's own `Host`. Default: `None`.
+    /// Public base URL of the site, for example `"https://app.example.com"`: every mailed link
+    /// (reset, confirm, change of e-mail, welcome, magic sign-in) and the same-origin check of
+    /// `next` use it, never the request's `Host`. Required in release builds; in debug builds
+    /// it defaults to `http://<address>:<port>` of Rocket's configuration. Default: `None`.
     pub server_name: Option<String>,
-    /// Trust `X-Forwarded-Host` / `X-Forwarded-Proto` when building links, and Rocket's
-    /// `ip_header` (default `X-Real-IP`) as the client's address for the per-client limit and
-    /// trackable logins (only behind a proxy that sets them). Default: `false`.
+    /// Host names (optionally `host:port`) the site answers to. A request whose `Host` header
+    /// is not one of them gets 400. Empty: any host. Default: `[]`.
+    pub trusted_hosts: Vec<String>,
+    /// Trust `X-Forwarded-Proto` (the site is served over HTTPS by a TLS-terminating proxy),
+    /// `X-Forwarded-Host` (checked against `trusted_hosts`), and Rocket's `ip_header` (default
+    /// `X-Real-IP`) as the client's address for the per-client limit and trackable logins.
+    /// Only behind a proxy that sets them. Default: `false`.
     pub trust_forwarded_headers: bool,
 
     // ----- cookies -----
     /// Name of the session cookie. Default: `"session"`.
     pub session_cookie_name: String,
-    /// Force the `Secure` flag on cookies; `None` sets it whenever Rocket serves TLS.
+    /// Put the `Secure` flag on every cookie the security layer sets (session, remember-me,
+    /// two-factor browser validity). `None` sets it on requests served over HTTPS (Rocket's
+    /// TLS, or `X-Forwarded-Proto: https` when `trust_forwarded_headers`); release builds
+    /// default to `true` when `server_name` is an `https://` URL. Default: `None`.
+    pub cookie_secure: Option<bool>,
+    /// Older name of `cookie_secure`, still read; `cookie_secure` wins when both are set.
     /// Default: `None`.
     pub session_cookie_secure: Option<bool>,
+    /// Value of the `Strict-Transport-Security` header added to every response served over
+    /// HTTPS, for example `"max-age=31536000; includeSubDomains"`. `None`: no header.
+    /// Default: `None`.
+    pub hsts: Option<String>,
     /// Name of the remember-me cookie. Default: `"remember_token"`.
     pub remember_cookie_name: String,
     /// How long a remember-me cookie lasts. Default: `"365 days"`.
@@ -480,9 +495,12 @@ impl Default for SecurityConfig {
             post_register_view: None,
             logout_methods: strings(&["POST"]),
             server_name: None,
+            trusted_hosts: Vec::new(),
             trust_forwarded_headers: false,
             session_cookie_name: "session".into(),
+            cookie_secure: None,
             session_cookie_secure: None,
+            hsts: None,
             remember_cookie_name: "remember_token".into(),
             remember_cookie_duration: WithinDelta::new("365 days"),
             csrf_protect: true,
@@ -636,9 +654,12 @@ impl SecurityConfig {
         })
     }
 
-    /// Whether cookies get the `Secure` flag, given whether Rocket serves TLS.
-    pub fn cookie_secure(&self, tls: bool) -> bool {
-        self.session_cookie_secure.unwrap_or(tls)
+    /// Whether cookies get the `Secure` flag, given whether the request came over HTTPS:
+    /// `cookie_secure`, else its older name `session_cookie_secure`, else `https`.
+    pub fn cookie_secure(&self, https: bool) -> bool {
+        self.cookie_secure
+            .or(self.session_cookie_secure)
+            .unwrap_or(https)
     }
 
     /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
@@ -682,6 +703,22 @@ impl SecurityConfig {
                 key: "mail_limit",
                 reason: "at least one mail of each kind must be allowed".into(),
             });
+        }
+        if let Some(server) = &self.server_name {
+            let valid = url::Url::parse(server).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host_str().is_some()
+                    && url.query().is_none()
+                    && url.username().is_empty()
+            });
+            if !valid {
+                return Err(ConfigError::Unsupported {
+                    key: "server_name",
+                    reason: format!(
+                        "{server:?}; write the site's URL, e.g. \"https://app.example.com\""
+                    ),
+                });
+            }
         }
         if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
             return Err(ConfigError::Unsupported {

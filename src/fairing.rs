@@ -51,6 +51,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     payload: PayloadFn,
     form_fields: Vec<(FormKind, FormField)>,
+    site_url: String,
 }
 
 impl fmt::Debug for Security {
@@ -118,6 +119,19 @@ impl Security {
     /// The configuration in force.
     pub fn config(&self) -> &SecurityConfig {
         &self.inner.config
+    }
+
+    /// The public base URL of the site, without a trailing `/`: `server_name`, or in debug
+    /// builds `http://<address>:<port>` of Rocket's configuration. Every mailed link starts
+    /// with it; it never comes from a request.
+    pub fn site_url(&self) -> &str {
+        &self.inner.site_url
+    }
+
+    /// Whether cookies set in answer to `request` carry `Secure` (see `cookie_secure`).
+    pub(crate) fn cookies_secure(&self, request: &Request<'_>) -> bool {
+        let config = self.config();
+        config.cookie_secure(crate::hardening::is_https(config, request))
     }
 
     /// The datastore.
@@ -284,7 +298,8 @@ impl Security {
     ///
     /// `values` become the query string, except `token` (the path parameter of
     /// `confirm_email`, `reset_password` and `change_email_confirm`), `_anchor` (the fragment)
-    /// and `_external` (any value: an absolute URL, from `server_name` or the request's host).
+    /// and `_external` (any value: an absolute URL on [`Security::site_url`]; `request` is not
+    /// used for it).
     ///
     /// ```no_run
     /// # fn demo(security: &rocket_security::Security) {
@@ -338,13 +353,9 @@ impl Security {
         if let Some((_, anchor)) = values.iter().find(|(k, _)| *k == "_anchor") {
             url = format!("{url}#{anchor}");
         }
+        let _ = request;
         if values.iter().any(|(k, _)| *k == "_external") {
-            let base = match (&self.config().server_name, request) {
-                (Some(server), _) => server.trim_end_matches('/').to_owned(),
-                (None, Some(request)) => crate::flows::request_base_url(self, request),
-                (None, None) => return None,
-            };
-            url = format!("{base}{url}");
+            url = format!("{}{url}", self.site_url());
         }
         Some(url)
     }
@@ -526,7 +537,12 @@ impl Fairing for SecurityFairing {
     fn info(&self) -> Info {
         Info {
             name: "rocket_security",
-            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Shutdown | Kind::Singleton,
+            kind: Kind::Ignite
+                | Kind::Liftoff
+                | Kind::Request
+                | Kind::Response
+                | Kind::Shutdown
+                | Kind::Singleton,
         }
     }
 
@@ -577,6 +593,13 @@ impl Fairing for SecurityFairing {
         });
     }
 
+    async fn on_request(&self, request: &mut Request<'_>, data: &mut rocket::Data<'_>) {
+        let Some(security) = request.rocket().state::<Security>().cloned() else {
+            return;
+        };
+        crate::hardening::on_request(security.config(), request, data).await;
+    }
+
     /// Lets the outbox finish the mail it is sending (within the shutdown grace period).
     async fn on_shutdown(&self, rocket: &Rocket<Orbit>) {
         if let Some(security) = rocket.state::<Security>() {
@@ -588,9 +611,9 @@ impl Fairing for SecurityFairing {
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        if request.rocket().state::<Security>().is_none() {
+        let Some(security) = request.rocket().state::<Security>() else {
             return;
-        }
+        };
         if let Some(status) = crate::error::Failure::of(request) {
             if response.status() == status && crate::catchers::answers_itself(request, status) {
                 *response = crate::catchers::answer(request, status).await;
@@ -599,6 +622,7 @@ impl Fairing for SecurityFairing {
         if let Err(e) = SessionCell::persist(request, response).await {
             tracing::error!("could not save the session: {e}");
         }
+        crate::hardening::add_hsts(security.config(), request, response);
     }
 }
 
@@ -629,7 +653,9 @@ async fn ignite(mut builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteRe
         security.config().url_prefix.clone()
     };
     let routes = flows::routes(security.config());
-    let mut rocket = rocket.mount(base.as_str(), routes);
+    let mut rocket = rocket
+        .mount(base.as_str(), routes)
+        .mount("/", rocket::routes![crate::hardening::refused]);
     if catchers_under_prefix {
         rocket = rocket.register(base.as_str(), crate::catchers::catchers());
     }
@@ -695,6 +721,7 @@ impl SecurityBuilder {
             (key, salt) => dev_secrets(db_url.as_deref(), key, salt)?,
         };
         config.password_salt = Some(salt.clone());
+        let site_url = crate::hardening::site_url(figment, &mut config)?;
 
         let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
             Some(store) => (store, None),
@@ -752,6 +779,7 @@ impl SecurityBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 payload: self.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),
                 form_fields: self.form_fields,
+                site_url,
                 config,
             }),
         };

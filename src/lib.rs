@@ -114,6 +114,7 @@
 //! [Rocket]: https://rocket.rs
 #![warn(missing_docs)]
 
+mod anonymous;
 mod catchers;
 pub mod cli;
 mod clock;
@@ -126,6 +127,7 @@ mod fairing;
 mod flows;
 mod guards;
 mod health;
+mod hardening;
 mod mail;
 mod mixins;
 mod notices;

@@ -2,8 +2,14 @@
 //! in.
 //!
 //! The cookies carry random 256-bit secrets; the datastore keeps only their SHA-256. A session
-//! row is written only when there is something to keep (a CSRF secret, a flash, a login), and
-//! changes are saved once, when the response leaves (see [`SessionCell::persist`]).
+//! row is written only when there is something to keep beyond a CSRF secret and flashes (flow
+//! state, a login), and changes are saved once, when the response leaves (see
+//! [`SessionCell::persist`]). An anonymous visitor costs no row: the CSRF secret and flashes
+//! travel in the `session` cookie itself, signed (see [`crate::anonymous`]), until the first
+//! request that needs a stored session.
+//!
+//! A request authenticated by an auth token never reads or writes the cookie session: its
+//! session is a detached, empty one that is not saved.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rocket::http::{Cookie, SameSite};
@@ -13,6 +19,7 @@ use rocket::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::anonymous::{self, AnonymousState};
 use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
 use crate::error::Error;
 use crate::fairing::Security;
@@ -54,6 +61,9 @@ pub enum AuthMethod {
     Basic,
 }
 
+/// Flashes kept per session; older ones are dropped.
+const MAX_FLASHES: usize = 10;
+
 enum RememberChange {
     Keep,
     /// Issue a token for the user with this id and `fs_uniquifier`.
@@ -75,6 +85,10 @@ pub(crate) struct LiveSession {
     clear_cookie: bool,
     remember_hash: Option<String>,
     remember: RememberChange,
+    /// Authenticated by an auth token: the cookie session is neither read nor written.
+    detached: bool,
+    /// The `session` cookie of the request carries anonymous state (no row).
+    anonymous: bool,
 }
 
 /// Request-local holder of the [`LiveSession`]; saved by the fairing when the response leaves.
@@ -118,11 +132,14 @@ impl SessionCell {
         let Some(live) = guard.as_mut() else {
             return Ok(());
         };
+        if live.detached {
+            return Ok(());
+        }
         let security = Security::of(request);
         let config = security.config();
         let store = security.datastore();
         let now = security.now();
-        let secure = config.cookie_secure(request.rocket().config().tls_enabled());
+        let secure = security.cookies_secure(request);
         let session_cookie = |value: String| {
             Cookie::build((config.session_cookie_name.clone(), value))
                 .http_only(true)
@@ -143,6 +160,7 @@ impl SessionCell {
             live.secret = None;
         }
         let user_row = live.user_id_for_row();
+        let mut cookie_set = false;
         match &mut live.record {
             Some(record) => {
                 let stale = naive(now) - record.last_seen_at > chrono::Duration::seconds(60);
@@ -152,6 +170,17 @@ impl SessionCell {
                     record.expires_at = expires(record.last_seen_at, record.created_at);
                     record.fresh_at = live.fresh_at;
                     store.update_session(record).await?;
+                }
+            }
+            None if user_row.is_none() && live.dirty && live.data.is_anonymous() => {
+                let state = AnonymousState {
+                    csrf_secret: live.data.csrf_secret.clone(),
+                    flashes: live.data.flashes.clone(),
+                };
+                if let Some(value) = anonymous::encode(security.keys(), state) {
+                    response.adjoin_header(session_cookie(value));
+                    live.anonymous = true;
+                    cookie_set = true;
                 }
             }
             None if live.dirty || (live.rotate && user_row.is_some()) => {
@@ -176,10 +205,17 @@ impl SessionCell {
                 response.adjoin_header(session_cookie(secret.clone()));
                 live.secret = Some(secret);
                 live.record = Some(record);
+                live.anonymous = false;
+                cookie_set = true;
             }
             None => {}
         }
-        if live.record.is_none() && (live.destroy || live.clear_cookie) {
+        let anonymous_left =
+            live.anonymous && live.data.csrf_secret.is_none() && live.data.flashes.is_empty();
+        if !cookie_set
+            && live.record.is_none()
+            && (live.destroy || live.clear_cookie || anonymous_left)
+        {
             let mut removal = session_cookie(String::new());
             removal.make_removal();
             response.adjoin_header(removal);
@@ -227,6 +263,7 @@ impl SessionCell {
                 }
                 let mut removal = Cookie::build((config.remember_cookie_name.clone(), ""))
                     .path("/")
+                    .secure(secure)
                     .build();
                 removal.make_removal();
                 removal.set_expires(rocket::time::OffsetDateTime::UNIX_EPOCH);
@@ -240,6 +277,14 @@ impl SessionCell {
 /// A locked session.
 pub(crate) struct SessionGuard<'r> {
     guard: MutexGuard<'r, Option<LiveSession>>,
+}
+
+impl SessionData {
+    /// Whether nothing but a CSRF secret and flashes is kept: an anonymous visitor's cookie
+    /// carries those, no row is needed.
+    fn is_anonymous(&self) -> bool {
+        self.extra.is_empty()
+    }
 }
 
 impl std::ops::Deref for SessionGuard<'_> {
@@ -263,21 +308,37 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
     let security = Security::of(request);
     let config = security.config();
     let now = naive(security.now());
-    let mut live = LiveSession {
-        secret: None,
-        record: None,
-        data: SessionData::default(),
-        user: None,
-        auth_resolved: false,
-        fresh_at: None,
-        dirty: false,
-        rotate: false,
-        destroy: false,
-        clear_cookie: false,
-        remember_hash: None,
-        remember: RememberChange::Keep,
-    };
-    if let Some(secret) = cookie_secret(request, &config.session_cookie_name) {
+    let mut live = LiveSession::blank();
+    // A request authenticated by a token is that token's user only: the cookie session (its
+    // freshness, flashes and CSRF secret) is neither read nor written.
+    if let Some(token) = auth_token_of(request) {
+        if let Some(user) = security.user_for_auth_token(&token).await? {
+            // CSRF tokens of token clients (when `csrf_protect_mechanisms` lists "token") are
+            // bound to the token's user instead of a stored session.
+            live.data.csrf_secret = Some(sha256_hex(&format!(
+                "token-csrf|{}",
+                user.fs_token_uniquifier
+            )));
+            live.user = Some((user, AuthMethod::Token));
+            live.auth_resolved = true;
+            live.detached = true;
+            return Ok(live);
+        }
+    }
+    let cookie = request.cookies().get(&config.session_cookie_name);
+    if let Some(value) = cookie
+        .map(|c| c.value())
+        .filter(|v| v.starts_with(anonymous::PREFIX))
+    {
+        match anonymous::decode::<Flash>(security.keys(), value) {
+            Some(state) => {
+                live.data.csrf_secret = state.csrf_secret;
+                live.data.flashes = state.flashes;
+                live.anonymous = true;
+            }
+            None => live.clear_cookie = true,
+        }
+    } else if let Some(secret) = cookie_secret(request, &config.session_cookie_name) {
         let hash = sha256_hex(secret);
         match security.datastore().find_session(&hash).await? {
             Some(record) if record.kind == SessionKind::Session && record.expires_at > now => {
@@ -302,6 +363,25 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
 }
 
 impl LiveSession {
+    fn blank() -> LiveSession {
+        LiveSession {
+            secret: None,
+            record: None,
+            data: SessionData::default(),
+            user: None,
+            auth_resolved: false,
+            fresh_at: None,
+            dirty: false,
+            rotate: false,
+            destroy: false,
+            clear_cookie: false,
+            remember_hash: None,
+            remember: RememberChange::Keep,
+            detached: false,
+            anonymous: false,
+        }
+    }
+
     fn user_id_for_row(&self) -> Option<(i64, String)> {
         match &self.user {
             Some((user, AuthMethod::Session | AuthMethod::Remember)) => {
@@ -332,6 +412,8 @@ impl LiveSession {
             category: category.into(),
             message: message.into(),
         });
+        let excess = self.data.flashes.len().saturating_sub(MAX_FLASHES);
+        self.data.flashes.drain(..excess);
         self.dirty = true;
     }
 
@@ -411,13 +493,6 @@ pub(crate) async fn authenticate(
     let store = security.datastore();
     let now = security.now();
 
-    if let Some(token) = auth_token_of(request) {
-        if let Some(user) = security.user_for_auth_token(&token).await? {
-            session.user = Some((user, AuthMethod::Token));
-            return Ok(session.user.clone());
-        }
-    }
-
     if let Some(record) = &session.record {
         if let Some(user_id) = record.user_id {
             let user = store.find_user(UserQuery::Id(user_id)).await?;
@@ -453,6 +528,8 @@ pub(crate) async fn authenticate(
                 if user.active && r.fs_uniquifier.as_ref() == Some(&user.fs_uniquifier) =>
             {
                 session.user = Some((user, AuthMethod::Remember));
+                // Restored from a remember-me cookie: signed in, but not fresh.
+                session.fresh_at = None;
                 session.rotate = true;
                 session.dirty = true;
                 return Ok(session.user.clone());
@@ -465,25 +542,8 @@ pub(crate) async fn authenticate(
     Ok(None)
 }
 
-/// Authenticates the request by an auth token found in a JSON body (`auth_token` key), when
-/// nothing else authenticated it. Returns the user.
-pub(crate) async fn authenticate_body_token(
-    request: &Request<'_>,
-    token: &str,
-) -> Result<Option<User>, Error> {
-    if let Some((user, _)) = authenticate(request).await? {
-        return Ok(Some(user));
-    }
-    let security = Security::of(request);
-    let Some(user) = security.user_for_auth_token(token).await? else {
-        return Ok(None);
-    };
-    SessionCell::lock(request).await?.user = Some((user.clone(), AuthMethod::Token));
-    Ok(Some(user))
-}
-
-/// The auth token of a request: the configured header, else the configured query parameter.
-/// (A JSON body key is read by the flows that parse the body.)
+/// The auth token of a request: the configured header, else the configured query parameter,
+/// else the same key in a JSON body (read by the fairing before routing).
 fn auth_token_of(request: &Request<'_>) -> Option<String> {
     let config = Security::of(request).config();
     if let Some(value) = request
@@ -497,6 +557,7 @@ fn auth_token_of(request: &Request<'_>) -> Option<String> {
         .query_value::<String>(key)
         .and_then(Result::ok)
         .filter(|v| !v.is_empty())
+        .or_else(|| crate::hardening::body_token(request))
 }
 
 /// Signs `user` in for the rest of this request and in a new session: the session id is

@@ -72,9 +72,12 @@ fn every_default_is_the_documented_value() {
         "post_register_view": null,
         "logout_methods": ["POST"],
         "server_name": null,
+        "trusted_hosts": [],
         "trust_forwarded_headers": false,
         "session_cookie_name": "session",
+        "cookie_secure": null,
         "session_cookie_secure": null,
+        "hsts": null,
         "remember_cookie_name": "remember_token",
         "remember_cookie_duration": "365 days",
         "csrf_protect": true,
@@ -688,8 +691,80 @@ async fn release_needs_the_pepper() {
         .merge(("secret_key", SECRET_KEY))
         .select("release");
     assert_fairing_failed(ignite(figment.clone()).await);
-    let figment = figment.merge(("security.password_salt", "pepper"));
+    let figment = figment
+        .merge(("security.password_salt", "pepper"))
+        .merge(("security.server_name", "https://app.example.com"));
     ignite(figment).await.expect("launches with both secrets");
+}
+
+#[rocket::async_test]
+async fn release_needs_the_server_name() {
+    let figment = rocket_figment()
+        .merge(("secret_key", SECRET_KEY))
+        .merge(("security.password_salt", "pepper"))
+        .select("release");
+    assert_fairing_failed(ignite(figment.clone()).await);
+    let rocket = ignite(figment.merge(("security.server_name", "https://app.example.com/")))
+        .await
+        .expect("launches with server_name");
+    let security = rocket.state::<Security>().unwrap();
+    assert_eq!(security.site_url(), "https://app.example.com");
+    assert_eq!(
+        security.config().cookie_secure,
+        Some(true),
+        "an https site gets Secure cookies by default in release"
+    );
+}
+
+#[rocket::async_test]
+async fn debug_links_use_rockets_address_and_port() {
+    let figment = valid_figment()
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", 8123));
+    let rocket = ignite(figment).await.expect("launches");
+    let security = rocket.state::<Security>().unwrap();
+    assert_eq!(security.site_url(), "http://127.0.0.1:8123");
+    assert_eq!(security.config().cookie_secure, None);
+}
+
+#[test]
+fn site_settings_parse_and_check() {
+    let figment = from_toml(
+        r#"
+        [security]
+        server_name = "https://app.example.com"
+        trusted_hosts = ["app.example.com", "www.example.com:8443"]
+        trust_forwarded_headers = true
+        cookie_secure = true
+        hsts = "max-age=31536000; includeSubDomains"
+        "#,
+    );
+    let (config, unknown) = SecurityConfig::from_figment(&figment).unwrap();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(
+        config.trusted_hosts,
+        ["app.example.com", "www.example.com:8443"]
+    );
+    assert_eq!(config.cookie_secure, Some(true));
+    assert_eq!(
+        config.hsts.as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    assert!(config.cookie_secure(false));
+    // The older name still works; the new one wins.
+    let old = from_toml("[security]\nsession_cookie_secure = true");
+    let (config, _) = SecurityConfig::from_figment(&old).unwrap();
+    assert!(config.cookie_secure(false));
+    let both = from_toml("[security]\nsession_cookie_secure = true\ncookie_secure = false");
+    let (config, _) = SecurityConfig::from_figment(&both).unwrap();
+    assert!(!config.cookie_secure(true));
+    assert!(SecurityConfig::default().cookie_secure(true));
+    assert!(!SecurityConfig::default().cookie_secure(false));
+    for bad in ["app.example.com", "ftp://app.example.com", "https://"] {
+        let figment = from_toml(&format!("[security]\nserver_name = {bad:?}"));
+        let error = SecurityConfig::from_figment(&figment).unwrap_err();
+        assert!(error.to_string().contains("server_name"), "{error}");
+    }
 }
 
 #[get("/protected")]

@@ -331,7 +331,7 @@ async fn next_must_stay_on_this_site(store: Arc<dyn UserDatastore>) {
     for next in [
         "/protected",
         "/editor?x=1",
-        "http://localhost:8000/protected",
+        "http://127.0.0.1:8000/protected",
     ] {
         let csrf = app.csrf().await;
         let response = app

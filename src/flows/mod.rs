@@ -121,21 +121,11 @@ impl<'r> Ctx<'r> {
         Ok(self.auth().await?.map(|(user, _)| user))
     }
 
-    /// The signed-in user, also accepting an auth token in the JSON body; else
-    /// [`Error::Unauthenticated`] (login redirect or 401).
-    pub async fn require_user(&self, input: Option<&Input>) -> Result<User, Error> {
+    /// The signed-in user (an auth token in a JSON body counts too: the fairing reads it
+    /// before routing); else [`Error::Unauthenticated`] (login redirect or 401).
+    pub async fn require_user(&self, _input: Option<&Input>) -> Result<User, Error> {
         if let Some(user) = self.current_user().await? {
             return Ok(user);
-        }
-        let key = self.config().token_authentication_key.as_deref();
-        if let (Some(input), Some(key), true) = (input, key, self.json) {
-            if let Some(token) = input.text(key) {
-                if let Some(user) =
-                    crate::session::authenticate_body_token(self.req, &token).await?
-                {
-                    return Ok(user);
-                }
-            }
         }
         if self.config().login_disabled {
             return Ok(User::anonymous());
@@ -272,47 +262,11 @@ impl<'r> Ctx<'r> {
         Ok(Reply::Html(Status::Ok, body))
     }
 
-    /// The absolute base URL for links in mail: `server_name` when set, else the request's
-    /// own host (forwarded headers only when trusted).
+    /// The absolute base URL for links in mail: [`Security::site_url`], from configuration
+    /// only (never the request's `Host` or forwarded headers).
     pub fn base_url(&self) -> String {
-        match &self.config().server_name {
-            Some(server) => server.trim_end_matches('/').to_owned(),
-            None => request_base_url(self.sec, self.req),
-        }
+        self.sec.site_url().to_owned()
     }
-}
-
-/// `scheme://host[:port]` of a request: its `Host` header (or `X-Forwarded-Host` /
-/// `X-Forwarded-Proto` when `trust_forwarded_headers` is set), else Rocket's address and port.
-pub(crate) fn request_base_url(sec: &Security, req: &Request<'_>) -> String {
-    let config = sec.config();
-    let headers = req.headers();
-    let forwarded = |name| {
-        config
-            .trust_forwarded_headers
-            .then(|| headers.get_one(name))
-            .flatten()
-    };
-    let tls = req.rocket().config().tls_enabled();
-    let scheme = forwarded("X-Forwarded-Proto").unwrap_or(if tls { "https" } else { "http" });
-    let host = forwarded("X-Forwarded-Host")
-        .or_else(|| headers.get_one("Host"))
-        .filter(|h| valid_host(h))
-        .map(str::to_owned)
-        .unwrap_or_else(|| {
-            let c = req.rocket().config();
-            format!("{}:{}", c.address, c.port)
-        });
-    format!("{scheme}://{host}")
-}
-
-/// A `Host` value made only of host name / address / port characters.
-fn valid_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
 }
 
 // ----- replies -----
@@ -359,6 +313,10 @@ pub(crate) struct Input {
 
 /// Largest body a security endpoint reads.
 const BODY_LIMIT: u64 = 64 * 1024;
+
+/// Longest value of one field, in characters: longer text is refused before it can reach the
+/// datastore (or a password hash, or a mail).
+const FIELD_LIMIT: usize = 4096;
 
 impl Input {
     /// The first value of a field.
@@ -428,6 +386,24 @@ impl Input {
         Ok(Input { fields })
     }
 
+    /// Refuses text the datastore cannot hold: NUL characters (PostgreSQL rejects them) and
+    /// values longer than [`FIELD_LIMIT`].
+    fn check_storable(&self) -> Result<(), String> {
+        for (name, values) in &self.fields {
+            if name.contains('\u{0}') || values.iter().any(|v| v.contains('\u{0}')) {
+                return Err("The request contains a NUL character, which is not allowed.".into());
+            }
+            if name.chars().count() > FIELD_LIMIT
+                || values.iter().any(|v| v.chars().count() > FIELD_LIMIT)
+            {
+                return Err(format!(
+                    "A field of the request is longer than {FIELD_LIMIT} characters."
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn from_form(body: &str) -> Input {
         let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, value) in url::form_urlencoded::parse(body.as_bytes()) {
@@ -471,9 +447,13 @@ impl<'r> FromData<'r> for Input {
             }
         };
         let content_type = req.content_type();
+        let storable = |input: Input| match input.check_storable() {
+            Ok(()) => rocket::data::Outcome::Success(input),
+            Err(message) => early_error(req, Error::BadRequest(message)),
+        };
         if content_type.is_some_and(|ct| ct.is_json()) {
             return match Input::from_json(&body) {
-                Ok(input) => rocket::data::Outcome::Success(input),
+                Ok(input) => storable(input),
                 Err(message) => early_error(req, Error::BadRequest(message)),
             };
         }
@@ -486,7 +466,7 @@ impl<'r> FromData<'r> for Input {
                 ),
             );
         }
-        rocket::data::Outcome::Success(Input::from_form(&body))
+        storable(Input::from_form(&body))
     }
 }
 
@@ -844,7 +824,7 @@ pub(crate) fn validate_email(email: &str) -> Option<String> {
 }
 
 /// Whether `next` may be redirected to: a path on this site, or an absolute http(s) URL with
-/// this request's scheme, host and port. Backslashes, `//host` and other schemes are refused.
+/// the configured site's scheme, host and port ([`Security::site_url`]). Backslashes, `//host` and other schemes are refused.
 pub(crate) fn safe_next(ctx: &Ctx<'_>, next: &str) -> bool {
     if next.chars().any(|c| c.is_control() || c == '\\') {
         return false;

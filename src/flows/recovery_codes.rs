@@ -154,12 +154,8 @@ async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let changed = ctx.sec.datastore().update_user(&changed).await?;
     let mut reply = super::two_factor::complete(&ctx, &pending, &changed, "recovery_code").await?;
     if !ctx.json {
-        reply = Reply::redirect(
-            pending
-                .next
-                .clone()
-                .unwrap_or_else(|| ctx.config().post_login_view.clone()),
-        );
+        // As Flask-Security-Too: a recovered sign-in goes to `post_login_view`.
+        reply = Reply::redirect(ctx.config().post_login_view.clone());
     }
     Ok(reply)
 }

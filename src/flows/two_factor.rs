@@ -209,7 +209,7 @@ pub(crate) async fn complete(
             &user.fs_uniquifier,
             ctx.sec.now(),
         );
-        let secure = config.cookie_secure(ctx.req.rocket().config().tls_enabled());
+        let secure = ctx.sec.cookies_secure(ctx.req);
         let max_age =
             rocket::time::Duration::seconds(config.two_factor_login_validity.as_secs() as i64);
         ctx.req.cookies().add(
