@@ -139,7 +139,7 @@ pub use csrf::CsrfToken;
 pub use datastore::{
     DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
     MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SecurityDb, SessionKind,
-    SessionRecord, User, UserDatastore, UserQuery,
+    SessionRecord, User, UserChange, UserDatastore, UserQuery,
 };
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};

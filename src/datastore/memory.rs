@@ -9,8 +9,10 @@ use subtle::ConstantTimeEq;
 
 use super::{
     micros, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
-    SessionRecord, User, UserDatastore, UserQuery,
+    SessionRecord, User, UserChange, UserDatastore, UserQuery,
 };
+
+mod change;
 
 /// Keeps everything in process memory; nothing survives a restart.
 ///
@@ -292,6 +294,16 @@ impl UserDatastore for MemoryDatastore {
         stored.update_datetime = now();
         let stored = stored.clone();
         Ok(inner.with_roles(&stored))
+    }
+
+    async fn change_user(
+        &self,
+        user_id: i64,
+        change: UserChange<'_>,
+    ) -> DatastoreResult<Option<User>> {
+        let mut inner = self.lock();
+        let changed = change::apply(&mut inner, user_id, change)?;
+        Ok(changed.map(|user| inner.with_roles(&user)))
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {

@@ -5,10 +5,12 @@
 //! PostgreSQL and MySQL through one code path, chosen by the scheme of
 //! `databases.security.url`).
 
+mod change;
 mod diesel;
 mod memory;
 mod models;
 
+pub use self::change::UserChange;
 pub use self::diesel::{DbConnection, DbPool, DbPoolError, DieselDatastore, SecurityDb};
 pub use self::memory::MemoryDatastore;
 pub use self::models::{
@@ -85,7 +87,20 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// Writes every stored field of `user` (not its roles, not its trackable counters) and bumps
     /// `update_datetime`. Fails with [`DatastoreError::DuplicateUser`] when a changed e-mail
     /// address is taken.
+    ///
+    /// This overwrites whatever another request changed since `user` was read; the security
+    /// flows use [`change_user`](Self::change_user) instead.
     async fn update_user(&self, user: &User) -> DatastoreResult<User>;
+
+    /// Applies one targeted change in one conditional write (see [`UserChange`]) and bumps
+    /// `update_datetime`. Returns the updated user, or `None` when the user is gone or the
+    /// change's condition no longer held (then nothing was written): of concurrent callers
+    /// making the same single-use change, exactly one gets `Some`.
+    async fn change_user(
+        &self,
+        user_id: i64,
+        change: UserChange<'_>,
+    ) -> DatastoreResult<Option<User>>;
 
     /// Deletes the user, their role grants, sessions and codes.
     async fn delete_user(&self, user: &User) -> DatastoreResult<()>;

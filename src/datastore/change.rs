@@ -1,0 +1,117 @@
+//! Targeted, conditional changes of one user: each is one conditional write that touches only
+//! the fields it names, so a concurrent change of any other field is never undone, and a
+//! single-use thing (a recovery code, a reset link, a confirmation link) is used at most once.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+
+/// One targeted change of a user, applied by [`UserDatastore::change_user`] in one conditional
+/// write. Each change says what it expects to find; when that no longer holds (the thing was used
+/// or changed concurrently), nothing is written.
+///
+/// `Debug` never prints hashes, secrets or session ids.
+///
+/// [`UserDatastore::change_user`]: crate::UserDatastore::change_user
+#[derive(Clone, Copy)]
+pub enum UserChange<'a> {
+    /// Replaces the password hash by a re-hash of the same password (stronger settings), if the
+    /// stored hash still is `old`. Nothing else changes: no session or token is revoked.
+    Rehash {
+        /// The hash the new one replaces.
+        old: &'a str,
+        /// The new hash.
+        new: &'a str,
+    },
+    /// Sets a new password, if the stored hash still is `old` (`None`: the user has none): the
+    /// hash becomes `new`, `fs_uniquifier` and `fs_token_uniquifier` get fresh values (every
+    /// session, remember-me token, auth token and mailed link issued before is void), and every
+    /// session and remember-me token of the user is deleted except those whose id hashes are in
+    /// `keep`, which are bound to the new `fs_uniquifier`.
+    Password {
+        /// The hash the new one replaces.
+        old: Option<&'a str>,
+        /// The new hash.
+        new: &'a str,
+        /// Id hashes of the sessions and remember-me tokens that stay signed in.
+        keep: &'a [&'a str],
+        /// Also removes everything the account could have been set up with by someone else: the
+        /// unified sign-in methods, the second factor, the phone numbers, the recovery codes and
+        /// any outstanding one-time codes.
+        wipe: bool,
+    },
+    /// Marks the address confirmed at `at`, if the user is not confirmed yet and their address
+    /// still is `email` (compared case-insensitively).
+    Confirm {
+        /// The address the confirmation link was mailed to.
+        email: &'a str,
+        /// When it was confirmed (UTC).
+        at: NaiveDateTime,
+    },
+    /// Changes the address from `old` (case-insensitively) to `new` and marks it confirmed at
+    /// `at`, if the address still is `old`. Fails with
+    /// [`DatastoreError::DuplicateUser`](crate::DatastoreError::DuplicateUser) when `new` is taken.
+    Email {
+        /// The address being replaced.
+        old: &'a str,
+        /// The new, proven address.
+        new: &'a str,
+        /// When it was proven (UTC).
+        at: NaiveDateTime,
+    },
+    /// Replaces the (encrypted) recovery codes, if they still are `old` and the user's
+    /// `fs_uniquifier` still is `uniquifier`.
+    RecoveryCodes {
+        /// The `fs_uniquifier` the request was authenticated with.
+        uniquifier: &'a str,
+        /// The stored value being replaced.
+        old: Option<&'a str>,
+        /// The new value (`None`: no codes left).
+        new: Option<&'a str>,
+    },
+    /// Replaces the unified sign-in methods (`us_totp_secrets`), if they still are `old` and the
+    /// user's `fs_uniquifier` still is `uniquifier`.
+    UsMethods {
+        /// The `fs_uniquifier` the request was authenticated with.
+        uniquifier: &'a str,
+        /// The stored value being replaced.
+        old: Option<&'a str>,
+        /// The new value (`None`: no methods).
+        new: Option<&'a str>,
+    },
+    /// Sets the second factor (`tf_primary_method` and `tf_totp_secret`), if the user's
+    /// `fs_uniquifier` still is `uniquifier`.
+    TwoFactor {
+        /// The `fs_uniquifier` the request was authenticated with.
+        uniquifier: &'a str,
+        /// The method (`None`: two-factor sign-in disabled).
+        method: Option<&'a str>,
+        /// The encrypted authenticator secret.
+        secret: Option<&'a str>,
+    },
+}
+
+impl fmt::Debug for UserChange<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            UserChange::Rehash { .. } => "Rehash",
+            UserChange::Password { wipe, .. } => {
+                return f
+                    .debug_struct("Password")
+                    .field("wipe", wipe)
+                    .finish_non_exhaustive()
+            }
+            UserChange::Confirm { .. } => "Confirm",
+            UserChange::Email { .. } => "Email",
+            UserChange::RecoveryCodes { .. } => "RecoveryCodes",
+            UserChange::UsMethods { .. } => "UsMethods",
+            UserChange::TwoFactor { method, .. } => {
+                return f
+                    .debug_struct("TwoFactor")
+                    .field("method", method)
+                    .finish_non_exhaustive()
+            }
+        };
+        f.debug_struct(name).finish_non_exhaustive()
+    }
+}
