@@ -6,6 +6,8 @@ use std::fmt;
 
 use chrono::NaiveDateTime;
 
+use super::{micros, User};
+
 /// One targeted change of a user, applied by [`UserDatastore::change_user`] in one conditional
 /// write. Each change says what it expects to find; when that no longer holds (the thing was used
 /// or changed concurrently), nothing is written.
@@ -113,5 +115,74 @@ impl fmt::Debug for UserChange<'_> {
             }
         };
         f.debug_struct(name).finish_non_exhaustive()
+    }
+}
+
+/// 128 random bits as 32 lower-case hex digits, as every store makes uniquifiers.
+pub(super) fn random_uniquifier() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+fn same_address(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+impl UserChange<'_> {
+    /// Checks the change's condition on `user` and, when it holds, applies the change to it
+    /// (without `update_datetime`). A new password takes its uniquifiers from
+    /// `new_uniquifier`. Returns whether the condition held; `user` is untouched when not.
+    pub(crate) fn apply_to(
+        &self,
+        user: &mut User,
+        mut new_uniquifier: impl FnMut() -> String,
+    ) -> bool {
+        let holds = match *self {
+            UserChange::Rehash { old, .. } => user.password.as_deref() == Some(old),
+            UserChange::Password { old, .. } => user.password.as_deref() == old,
+            UserChange::Confirm { email, .. } => {
+                user.confirmed_at.is_none() && same_address(&user.email, email)
+            }
+            UserChange::Email { old, .. } => same_address(&user.email, old),
+            UserChange::RecoveryCodes {
+                uniquifier, old, ..
+            } => user.fs_uniquifier == uniquifier && user.mf_recovery_codes.as_deref() == old,
+            UserChange::UsMethods {
+                uniquifier, old, ..
+            } => user.fs_uniquifier == uniquifier && user.us_totp_secrets.as_deref() == old,
+            UserChange::TwoFactor { uniquifier, .. } => user.fs_uniquifier == uniquifier,
+        };
+        if !holds {
+            return false;
+        }
+        match *self {
+            UserChange::Rehash { new, .. } => user.password = Some(new.to_owned()),
+            UserChange::Password { new, wipe, .. } => {
+                user.password = Some(new.to_owned());
+                user.fs_uniquifier = new_uniquifier();
+                user.fs_token_uniquifier = new_uniquifier();
+                if wipe {
+                    user.tf_primary_method = None;
+                    user.tf_totp_secret = None;
+                    user.tf_phone_number = None;
+                    user.us_totp_secrets = None;
+                    user.us_phone_number = None;
+                    user.mf_recovery_codes = None;
+                }
+            }
+            UserChange::Confirm { at, .. } => user.confirmed_at = Some(micros(at)),
+            UserChange::Email { new, at, .. } => {
+                user.email = new.to_owned();
+                user.confirmed_at = Some(micros(at));
+            }
+            UserChange::RecoveryCodes { new, .. } => {
+                user.mf_recovery_codes = new.map(str::to_owned);
+            }
+            UserChange::UsMethods { new, .. } => user.us_totp_secrets = new.map(str::to_owned),
+            UserChange::TwoFactor { method, secret, .. } => {
+                user.tf_primary_method = method.map(str::to_owned);
+                user.tf_totp_secret = secret.map(str::to_owned);
+            }
+        }
+        true
     }
 }

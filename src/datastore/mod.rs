@@ -96,11 +96,34 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// `update_datetime`. Returns the updated user, or `None` when the user is gone or the
     /// change's condition no longer held (then nothing was written): of concurrent callers
     /// making the same single-use change, exactly one gets `Some`.
+    ///
+    /// The shipped stores do this atomically. The default, for stores written before this
+    /// method existed, reads the user, checks and applies the change and writes the whole user
+    /// back with [`update_user`](Self::update_user): correct for one caller at a time only, so
+    /// a store shared by concurrent requests should override it.
     async fn change_user(
         &self,
         user_id: i64,
         change: UserChange<'_>,
-    ) -> DatastoreResult<Option<User>>;
+    ) -> DatastoreResult<Option<User>> {
+        let Some(mut user) = self.find_user(UserQuery::Id(user_id)).await? else {
+            return Ok(None);
+        };
+        if !change.apply_to(&mut user, change::random_uniquifier) {
+            return Ok(None);
+        }
+        let user = self.update_user(&user).await?;
+        if let UserChange::Password { keep, .. } = change {
+            self.delete_user_sessions(user_id, keep).await?;
+            for id_hash in keep {
+                if let Some(mut session) = self.find_session(id_hash).await? {
+                    session.fs_uniquifier = Some(user.fs_uniquifier.clone());
+                    self.update_session(&session).await?;
+                }
+            }
+        }
+        Ok(Some(user))
+    }
 
     /// Deletes the user, their role grants, sessions and codes.
     async fn delete_user(&self, user: &User) -> DatastoreResult<()>;

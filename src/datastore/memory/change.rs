@@ -2,7 +2,7 @@
 //! each is as atomic as the conditional `UPDATE` of the Diesel store.
 
 use super::{eq_ignore_case, new_uniquifier, now, Inner};
-use crate::datastore::{micros, DatastoreResult, User, UserChange};
+use crate::datastore::{DatastoreResult, User, UserChange};
 
 /// Applies `change` to user `user_id` when its condition holds; the stored user (without
 /// roles) afterwards, or `None` when nothing was written.
@@ -23,83 +23,7 @@ pub(super) fn apply(
     let Some(user) = inner.users.get_mut(&user_id) else {
         return Ok(None);
     };
-    let applied = match change {
-        UserChange::Rehash { old, new } => {
-            let holds = user.password.as_deref() == Some(old);
-            if holds {
-                user.password = Some(new.to_owned());
-            }
-            holds
-        }
-        UserChange::Password { old, new, wipe, .. } => {
-            let holds = user.password.as_deref() == old;
-            if holds {
-                user.password = Some(new.to_owned());
-                user.fs_uniquifier = new_uniquifier();
-                user.fs_token_uniquifier = new_uniquifier();
-                if wipe {
-                    user.tf_primary_method = None;
-                    user.tf_totp_secret = None;
-                    user.tf_phone_number = None;
-                    user.us_totp_secrets = None;
-                    user.us_phone_number = None;
-                    user.mf_recovery_codes = None;
-                }
-            }
-            holds
-        }
-        UserChange::Confirm { email, at } => {
-            let holds = user.confirmed_at.is_none() && eq_ignore_case(&user.email, email);
-            if holds {
-                user.confirmed_at = Some(micros(at));
-            }
-            holds
-        }
-        UserChange::Email { old, new, at } => {
-            let holds = eq_ignore_case(&user.email, old);
-            if holds {
-                user.email = new.to_owned();
-                user.confirmed_at = Some(micros(at));
-            }
-            holds
-        }
-        UserChange::RecoveryCodes {
-            uniquifier,
-            old,
-            new,
-        } => {
-            let holds =
-                user.fs_uniquifier == uniquifier && user.mf_recovery_codes.as_deref() == old;
-            if holds {
-                user.mf_recovery_codes = new.map(str::to_owned);
-            }
-            holds
-        }
-        UserChange::UsMethods {
-            uniquifier,
-            old,
-            new,
-        } => {
-            let holds = user.fs_uniquifier == uniquifier && user.us_totp_secrets.as_deref() == old;
-            if holds {
-                user.us_totp_secrets = new.map(str::to_owned);
-            }
-            holds
-        }
-        UserChange::TwoFactor {
-            uniquifier,
-            method,
-            secret,
-        } => {
-            let holds = user.fs_uniquifier == uniquifier;
-            if holds {
-                user.tf_primary_method = method.map(str::to_owned);
-                user.tf_totp_secret = secret.map(str::to_owned);
-            }
-            holds
-        }
-    };
-    if !applied {
+    if !change.apply_to(user, new_uniquifier) {
         return Ok(None);
     }
     user.update_datetime = now();
