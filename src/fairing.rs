@@ -231,8 +231,8 @@ impl Security {
     /// Sets a new password for `user`: hashes it, revokes every auth token and mailed link
     /// issued before (new `fs_token_uniquifier` and `fs_uniquifier`), and ends every session
     /// and remember-me token of the user except those whose hashes are in `keep` (the session
-    /// doing the change stays signed in). One conditional write: it fails, changing nothing,
-    /// when the stored password is no longer the one `user` was read with.
+    /// doing the change stays signed in). One conditional write: it fails with a 400 (changing
+    /// nothing) when the stored password is no longer the one `user` was read with.
     pub async fn set_password(
         &self,
         user: &User,
@@ -247,7 +247,7 @@ impl Security {
             wipe: false,
         };
         let changed = self.datastore().change_user(user.id, change).await?;
-        Ok(changed.ok_or(crate::datastore::DatastoreError::UserNotFound)?)
+        changed.ok_or_else(|| Error::BadRequest(crate::error::msg::ACCOUNT_CHANGED.into()))
     }
 
     /// The URL of a security endpoint, by Flask-Security-Too's endpoint names (`login`,

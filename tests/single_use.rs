@@ -1,6 +1,7 @@
 //! Single use under concurrency and no lost updates (issue #10, item 4): recovery codes, reset,
 //! confirmation and change-of-address links and mailed codes work once when ten browsers use
-//! them at the same moment, and a write made for one purpose never undoes a concurrent change.
+//! them at the same moment, and a write made for one purpose never undoes a concurrent change;
+//! `UserDatastore::change_user`, which the flows build on, checked directly on every backend.
 
 #[macro_use]
 mod common;
@@ -13,13 +14,18 @@ use std::time::Duration;
 use common::app::{app_with, contract_settings, get_json_with, post_json_with, TestApp};
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
-use rocket_security::{SecurityEvent, UserDatastore, UserQuery};
+use rocket_security::{
+    NewUser, OneTimeCode, SecurityEvent, SessionKind, SessionRecord, User, UserChange,
+    UserDatastore, UserQuery,
+};
 use serde_json::{json, Value};
 
 const JOE: &str = "joe@example.com";
 const PASSWORD: &str = "password123";
 const WAIT: Duration = Duration::from_secs(5);
 const RACERS: usize = 10;
+
+type Store = Arc<dyn UserDatastore>;
 
 backend_tests!(
     recovery_code_signs_in_once_under_concurrency,
@@ -29,6 +35,10 @@ backend_tests!(
     mailed_code_signs_in_once_under_concurrency,
     login_rehash_does_not_undo_a_concurrent_deactivation,
     login_rehash_does_not_undo_a_concurrent_reset,
+    concurrent_password_changes_apply_once,
+    changes_write_only_their_own_fields,
+    changes_check_their_condition,
+    password_change_keeps_listed_sessions_and_wipes_on_request,
 );
 
 fn with(extra: Value) -> Value {
@@ -309,4 +319,188 @@ async fn login_rehash_does_not_undo_a_concurrent_reset(store: Arc<dyn UserDatast
     assert_ne!(old["meta"]["code"], 200, "the old password is gone: {old}");
     let new = common::app::login_with_status(&app.browser().await, JOE, "brand-new-secret").await;
     assert_eq!(new["meta"]["code"], 200, "{new}");
+}
+
+// ----- the datastore's conditional writes, directly -----
+
+async fn new_joe(store: &Store) -> User {
+    store
+        .create_user(NewUser {
+            email: "joe@example.com".into(),
+            password: Some("hash-0".into()),
+            active: true,
+            ..NewUser::default()
+        })
+        .await
+        .unwrap()
+}
+
+async fn reload(store: &Store, user: &User) -> User {
+    store
+        .find_user(UserQuery::Id(user.id))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn session(id: &str, user: &User) -> SessionRecord {
+    let now = chrono::Utc::now().naive_utc();
+    SessionRecord {
+        id_hash: id.into(),
+        kind: SessionKind::Session,
+        user_id: Some(user.id),
+        fs_uniquifier: Some(user.fs_uniquifier.clone()),
+        data: "{}".into(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + chrono::Duration::hours(1),
+        fresh_at: None,
+        ip: None,
+        user_agent: None,
+    }
+}
+
+async fn concurrent_password_changes_apply_once(store: Store) {
+    let user = new_joe(&store).await;
+    let tasks: Vec<_> = (1..=10)
+        .map(|i| {
+            let store = store.clone();
+            rocket::tokio::spawn(async move {
+                let new = format!("hash-{i}");
+                let change = UserChange::Password {
+                    old: Some("hash-0"),
+                    new: &new,
+                    keep: &[],
+                    wipe: false,
+                };
+                store.change_user(user.id, change).await.unwrap().is_some()
+            })
+        })
+        .collect();
+    let mut applied = 0;
+    for task in tasks {
+        applied += usize::from(task.await.unwrap());
+    }
+    assert_eq!(applied, 1);
+    let after = reload(&store, &user).await;
+    assert_ne!(after.password.as_deref(), Some("hash-0"));
+    assert_ne!(after.fs_uniquifier, user.fs_uniquifier);
+    assert_ne!(after.fs_token_uniquifier, user.fs_token_uniquifier);
+}
+
+async fn changes_write_only_their_own_fields(store: Store) {
+    let user = new_joe(&store).await;
+    // Read before the deactivation; the later writes must not undo it.
+    assert!(store.deactivate_user(&user).await.unwrap());
+    let codes = UserChange::RecoveryCodes {
+        uniquifier: &user.fs_uniquifier,
+        old: None,
+        new: Some("sealed-codes"),
+    };
+    let changed = store.change_user(user.id, codes).await.unwrap().unwrap();
+    assert_eq!(changed.mf_recovery_codes.as_deref(), Some("sealed-codes"));
+    let rehash = UserChange::Rehash {
+        old: "hash-0",
+        new: "hash-0-stronger",
+    };
+    let changed = store.change_user(user.id, rehash).await.unwrap().unwrap();
+    assert_eq!(changed.password.as_deref(), Some("hash-0-stronger"));
+    assert_eq!(
+        changed.fs_uniquifier, user.fs_uniquifier,
+        "a re-hash revokes nothing"
+    );
+    let after = reload(&store, &user).await;
+    assert!(!after.active, "the deactivation stands");
+    assert_eq!(after.mf_recovery_codes.as_deref(), Some("sealed-codes"));
+}
+
+async fn changes_check_their_condition(store: Store) {
+    let user = new_joe(&store).await;
+    let at = chrono::Utc::now().naive_utc();
+    let confirm = UserChange::Confirm {
+        email: "JOE@example.com",
+        at,
+    };
+    assert!(store.change_user(user.id, confirm).await.unwrap().is_some());
+    assert!(store.change_user(user.id, confirm).await.unwrap().is_none());
+    let rehash = UserChange::Rehash {
+        old: "not-the-hash",
+        new: "x",
+    };
+    assert!(store.change_user(user.id, rehash).await.unwrap().is_none());
+    let email = UserChange::Email {
+        old: "joe@example.com",
+        new: "joseph@example.com",
+        at,
+    };
+    let moved = store.change_user(user.id, email).await.unwrap().unwrap();
+    assert_eq!(moved.email, "joseph@example.com");
+    assert!(store.change_user(user.id, email).await.unwrap().is_none());
+    let taken = store
+        .create_user(NewUser {
+            email: "ann@example.com".into(),
+            active: true,
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    let steal = UserChange::Email {
+        old: "ann@example.com",
+        new: "joseph@example.com",
+        at,
+    };
+    assert!(store.change_user(taken.id, steal).await.is_err());
+    let stale = UserChange::TwoFactor {
+        uniquifier: "not-the-uniquifier",
+        method: Some("authenticator"),
+        secret: Some("sealed"),
+    };
+    assert!(store.change_user(user.id, stale).await.unwrap().is_none());
+    let gone = UserChange::Confirm { email: "x@y.z", at };
+    assert!(store
+        .change_user(user.id + 1000, gone)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn password_change_keeps_listed_sessions_and_wipes_on_request(store: Store) {
+    let mut user = new_joe(&store).await;
+    user.tf_primary_method = Some("authenticator".into());
+    user.tf_totp_secret = Some("sealed".into());
+    user.us_totp_secrets = Some(r#"{"email":true}"#.into());
+    user.mf_recovery_codes = Some("sealed-codes".into());
+    let user = store.update_user(&user).await.unwrap();
+    store.create_session(&session("kept", &user)).await.unwrap();
+    store
+        .create_session(&session("other", &user))
+        .await
+        .unwrap();
+    let expires_at = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(5);
+    let code = OneTimeCode {
+        user_id: user.id,
+        purpose: "us-email".into(),
+        code_hash: "code-hash".into(),
+        expires_at,
+    };
+    store.put_code(&code).await.unwrap();
+    let change = UserChange::Password {
+        old: Some("hash-0"),
+        new: "hash-1",
+        keep: &["kept"],
+        wipe: true,
+    };
+    let changed = store.change_user(user.id, change).await.unwrap().unwrap();
+    assert_eq!(store.find_session("other").await.unwrap(), None);
+    let kept = store.find_session("kept").await.unwrap().unwrap();
+    assert_eq!(kept.fs_uniquifier, Some(changed.fs_uniquifier.clone()));
+    let after = reload(&store, &user).await;
+    assert_eq!(after.fs_uniquifier, changed.fs_uniquifier);
+    assert_eq!(after.tf_primary_method, None);
+    assert_eq!(after.tf_totp_secret, None);
+    assert_eq!(after.us_totp_secrets, None);
+    assert_eq!(after.mf_recovery_codes, None);
+    let now = chrono::Utc::now().naive_utc();
+    let taken = store.take_code(user.id, "us-email", "code-hash", now).await;
+    assert!(!taken.unwrap(), "outstanding codes are gone");
 }

@@ -21,7 +21,8 @@ mod change;
 ///
 /// Timestamps the store sets itself (`create_datetime`, `update_datetime` and a role's
 /// `update_datetime`) come from the UTC clock. `update_datetime` moves when a stored field of
-/// the account changes ([`update_user`](UserDatastore::update_user), activation); neither
+/// the account changes ([`update_user`](UserDatastore::update_user),
+/// [`change_user`](UserDatastore::change_user), activation); neither
 /// [`record_login`](UserDatastore::record_login) nor a role grant moves it.
 ///
 /// # Example

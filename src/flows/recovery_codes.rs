@@ -162,12 +162,13 @@ async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     };
     codes.remove(position);
     // Of concurrent uses of one code, only the first write of the rest succeeds.
-    let Some(changed) = replace_codes(&ctx, &user, &codes).await? else {
+    if replace_codes(&ctx, &user, &codes).await?.is_none() {
         let mut form = recovery_form(&ctx);
         form.error("code", INVALID);
         return ctx.invalid("mf_recovery.html", &form).await;
-    };
-    let mut reply = super::two_factor::complete(&ctx, &pending, &changed, "recovery_code").await?;
+    }
+    // The sign-in stays bound to the account as the pending login checked it.
+    let mut reply = super::two_factor::complete(&ctx, &pending, &user, "recovery_code").await?;
     if !ctx.json {
         reply = Reply::redirect(
             pending
