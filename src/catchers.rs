@@ -68,8 +68,8 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
     };
     let mut answer = answer.unwrap_or_else(|status| Response::build().status(status).finalize());
     if status == Status::ServiceUnavailable {
-        let seconds = crate::error::Failure::retry_after(request)
-            .unwrap_or(crate::error::RETRY_AFTER_SECS);
+        let seconds =
+            crate::error::Failure::retry_after(request).unwrap_or(crate::error::RETRY_AFTER_SECS);
         answer.set_header(crate::error::retry_after_header(seconds));
     }
     answer

@@ -25,6 +25,8 @@ pub(crate) mod msg {
     pub const CSRF_SESSION_MISSING: &str = "The CSRF session token is missing.";
     pub const NO_PERMISSION_PAGE: &str =
         "You currently do not have permissions to access this page";
+    pub const ACCOUNT_CHANGED: &str =
+        "Your account changed while this request was handled. Please try again.";
     pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
     pub const UNAVAILABLE: &str = "The service is busy. Please try again in a moment.";
 }

@@ -273,21 +273,26 @@ impl Security {
         Ok(())
     }
 
-    /// Sets a new password for `user`: hashes it, revokes every auth token issued before
-    /// (a new `fs_token_uniquifier`), and ends every session and remember-me token of the user
-    /// except those whose hashes are in `keep` (the session doing the change stays signed in).
+    /// Sets a new password for `user`: hashes it, revokes every auth token and mailed link
+    /// issued before (new `fs_token_uniquifier` and `fs_uniquifier`), and ends every session
+    /// and remember-me token of the user except those whose hashes are in `keep` (the session
+    /// doing the change stays signed in). One conditional write: it fails with a 400 (changing
+    /// nothing) when the stored password is no longer the one `user` was read with.
     pub async fn set_password(
         &self,
         user: &User,
         password: &str,
         keep: &[&str],
     ) -> Result<User, Error> {
-        let mut user = user.clone();
-        user.password = Some(self.hasher().hash(password).await?);
-        user.fs_token_uniquifier = crate::token::random_uniquifier();
-        let user = self.datastore().update_user(&user).await?;
-        self.datastore().delete_user_sessions(user.id, keep).await?;
-        Ok(user)
+        let hash = self.hasher().hash(password).await?;
+        let change = crate::datastore::UserChange::Password {
+            old: user.password.as_deref(),
+            new: &hash,
+            keep,
+            wipe: false,
+        };
+        let changed = self.datastore().change_user(user.id, change).await?;
+        changed.ok_or_else(|| Error::BadRequest(crate::error::msg::ACCOUNT_CHANGED.into()))
     }
 
     /// The URL of a security endpoint, by Flask-Security-Too's endpoint names (`login`,

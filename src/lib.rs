@@ -126,8 +126,8 @@ mod events;
 mod fairing;
 mod flows;
 mod guards;
-mod health;
 mod hardening;
+mod health;
 mod mail;
 mod mixins;
 mod notices;
@@ -144,7 +144,7 @@ pub use csrf::CsrfToken;
 pub use datastore::{
     DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
     MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,
-    SessionKind, SessionRecord, User, UserDatastore, UserQuery,
+    SessionKind, SessionRecord, User, UserChange, UserDatastore, UserQuery,
 };
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};

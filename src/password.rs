@@ -25,7 +25,7 @@ use sha2::Sha512;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::config::SecurityConfig;
-use crate::datastore::{DatastoreError, User, UserDatastore};
+use crate::datastore::{DatastoreError, User, UserChange, UserDatastore};
 
 use self::pool::Pool;
 
@@ -499,9 +499,15 @@ pub async fn verify_and_update_password(
         return Ok(false);
     }
     if hasher.needs_update(stored) {
-        let mut upgraded = user.clone();
-        upgraded.password = Some(hasher.hash(password).await?);
-        *user = datastore.update_user(&upgraded).await?;
+        let new = hasher.hash(password).await?;
+        // Only the hash, and only if it is still the one verified: nothing else is overwritten.
+        let change = UserChange::Rehash {
+            old: stored,
+            new: &new,
+        };
+        if datastore.change_user(user.id, change).await?.is_some() {
+            user.password = Some(new);
+        }
     }
     Ok(true)
 }

@@ -469,6 +469,18 @@ impl LiveSession {
         self.remember = RememberChange::Clear;
     }
 
+    /// After this session's user set a new password (which rotated `fs_uniquifier` and bound
+    /// the sessions it kept to the new value): replaces the cached user and binds this
+    /// session's row to the new uniquifier too, so saving it does not undo that.
+    pub fn password_changed(&mut self, user: User) {
+        if let Some(record) = self.record.as_mut() {
+            if record.user_id == Some(user.id) {
+                record.fs_uniquifier = Some(user.fs_uniquifier.clone());
+            }
+        }
+        self.refresh_user(user);
+    }
+
     /// Replaces the cached user (after the user changed in this request).
     pub fn refresh_user(&mut self, user: User) {
         if let Some((current, _)) = &mut self.user {
@@ -580,10 +592,15 @@ pub(crate) async fn login_user_via(
     let now = security.now();
     let user = if security.config().trackable {
         let ip = security.client_ip(request);
-        security
+        let mut tracked = security
             .datastore()
             .record_login(user.id, naive(now), ip.as_deref())
-            .await?
+            .await?;
+        // The session, remember-me token and auth token stay bound to the account as it was
+        // when the credentials were checked: a password change or reset in between ends them.
+        tracked.fs_uniquifier = user.fs_uniquifier.clone();
+        tracked.fs_token_uniquifier = user.fs_token_uniquifier.clone();
+        tracked
     } else {
         user.clone()
     };

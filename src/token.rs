@@ -254,6 +254,26 @@ pub async fn get_token_status<T: DeserializeOwned + TokenSubject>(
     })
 }
 
+/// A short keyed digest of the account state a mailed link is bound to: the e-mail address
+/// (lower-cased) and the stored password hash. A link carrying it stops working once the
+/// address or the password changes; the hash itself never leaves the server.
+pub(crate) fn state_fingerprint(keys: &TokenKeys, purpose: TokenPurpose, user: &User) -> String {
+    let mut data = user.email.to_lowercase().into_bytes();
+    data.push(0);
+    data.extend_from_slice(user.password.as_deref().unwrap_or("").as_bytes());
+    hex::encode(&keys.sign_bytes(purpose, &data)[..12])
+}
+
+/// Whether a link's fingerprint (see [`state_fingerprint`]) matches the user as they are now.
+pub(crate) fn fingerprint_matches(
+    keys: &TokenKeys,
+    purpose: TokenPurpose,
+    user: &User,
+    fingerprint: &str,
+) -> bool {
+    constant_time_eq(fingerprint, &state_fingerprint(keys, purpose, user))
+}
+
 /// Hex SHA-256 of a secret, as kept in the database for session and code lookups.
 pub(crate) fn sha256_hex(secret: &str) -> String {
     use sha2::Digest;
@@ -266,14 +286,6 @@ pub(crate) fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// A fresh uniquifier: 32 random hex characters.
-pub(crate) fn random_uniquifier() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// Constant-time equality of two strings.

@@ -11,8 +11,10 @@ use subtle::ConstantTimeEq;
 
 use super::{
     micros, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
-    SessionRecord, User, UserDatastore, UserQuery,
+    SessionRecord, User, UserChange, UserDatastore, UserQuery,
 };
+
+mod change;
 
 /// Keeps everything in process memory; nothing survives a restart.
 ///
@@ -21,7 +23,8 @@ use super::{
 ///
 /// Timestamps the store sets itself (`create_datetime`, `update_datetime` and a role's
 /// `update_datetime`) come from the UTC clock. `update_datetime` moves when a stored field of
-/// the account changes ([`update_user`](UserDatastore::update_user), activation); neither
+/// the account changes ([`update_user`](UserDatastore::update_user),
+/// [`change_user`](UserDatastore::change_user), activation); neither
 /// [`record_login`](UserDatastore::record_login) nor a role grant moves it.
 ///
 /// # Example
@@ -294,6 +297,16 @@ impl UserDatastore for MemoryDatastore {
         stored.update_datetime = now();
         let stored = stored.clone();
         Ok(inner.with_roles(&stored))
+    }
+
+    async fn change_user(
+        &self,
+        user_id: i64,
+        change: UserChange<'_>,
+    ) -> DatastoreResult<Option<User>> {
+        let mut inner = self.lock();
+        let changed = change::apply(&mut inner, user_id, change)?;
+        Ok(changed.map(|user| inner.with_roles(&user)))
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {

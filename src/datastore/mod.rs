@@ -5,10 +5,12 @@
 //! PostgreSQL and MySQL through one code path, chosen by the scheme of
 //! `databases.security.url`).
 
+mod change;
 mod diesel;
 mod memory;
 mod models;
 
+pub use self::change::UserChange;
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
 };
@@ -151,7 +153,43 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// Writes every stored field of `user` (not its roles, not its trackable counters) and bumps
     /// `update_datetime`. Fails with [`DatastoreError::DuplicateUser`] when a changed e-mail
     /// address is taken.
+    ///
+    /// This overwrites whatever another request changed since `user` was read; the security
+    /// flows use [`change_user`](Self::change_user) instead.
     async fn update_user(&self, user: &User) -> DatastoreResult<User>;
+
+    /// Applies one targeted change in one conditional write (see [`UserChange`]) and bumps
+    /// `update_datetime`. Returns the updated user, or `None` when the user is gone or the
+    /// change's condition no longer held (then nothing was written): of concurrent callers
+    /// making the same single-use change, exactly one gets `Some`.
+    ///
+    /// The shipped stores do this atomically. The default, for stores written before this
+    /// method existed, reads the user, checks and applies the change and writes the whole user
+    /// back with [`update_user`](Self::update_user): correct for one caller at a time only, so
+    /// a store shared by concurrent requests should override it.
+    async fn change_user(
+        &self,
+        user_id: i64,
+        change: UserChange<'_>,
+    ) -> DatastoreResult<Option<User>> {
+        let Some(mut user) = self.find_user(UserQuery::Id(user_id)).await? else {
+            return Ok(None);
+        };
+        if !change.apply_to(&mut user, change::random_uniquifier) {
+            return Ok(None);
+        }
+        let user = self.update_user(&user).await?;
+        if let UserChange::Password { keep, .. } = change {
+            self.delete_user_sessions(user_id, keep).await?;
+            for id_hash in keep {
+                if let Some(mut session) = self.find_session(id_hash).await? {
+                    session.fs_uniquifier = Some(user.fs_uniquifier.clone());
+                    self.update_session(&session).await?;
+                }
+            }
+        }
+        Ok(Some(user))
+    }
 
     /// Deletes the user, their role grants, sessions and codes.
     async fn delete_user(&self, user: &User) -> DatastoreResult<()>;

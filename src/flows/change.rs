@@ -78,7 +78,9 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = sec
         .set_password(&user, &new_password.unwrap_or_default(), &keep)
         .await?;
-    SessionCell::lock(ctx.req).await?.refresh_user(user.clone());
+    SessionCell::lock(ctx.req)
+        .await?
+        .password_changed(user.clone());
     if config.send_password_change_email {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

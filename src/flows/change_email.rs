@@ -6,11 +6,11 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
 use super::{Ctx, FormState, Input, Reply};
-use crate::datastore::{DatastoreError, User, UserQuery};
+use crate::datastore::{DatastoreError, User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::mail::Notice;
-use crate::token::{get_token_status, TokenPurpose};
+use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![change_email_page, change_email, confirm_change_email]
@@ -76,9 +76,10 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if !unchanged && !taken {
         let token = sec.keys().sign(
             TokenPurpose::ChangeEmail,
+            // Bound to the current address and password: a change of either voids the link.
             &(
                 user.fs_uniquifier.clone(),
-                user.email.to_lowercase(),
+                state_fingerprint(sec.keys(), TokenPurpose::ChangeEmail, &user),
                 new_email.clone(),
             ),
             sec.now(),
@@ -132,8 +133,14 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
     )
     .await?;
     let (user, new_email) = match (status.user, status.data) {
-        (Some(user), Some((_, old, new)))
-            if !status.expired && old == user.email.to_lowercase() =>
+        (Some(user), Some((_, fingerprint, new)))
+            if !status.expired
+                && fingerprint_matches(
+                    sec.keys(),
+                    TokenPurpose::ChangeEmail,
+                    &user,
+                    &fingerprint,
+                ) =>
         {
             (user, new)
         }
@@ -154,13 +161,16 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
     };
     let old_email = user.email.clone();
-    let mut changed = user.clone();
-    changed.email = new_email;
-    // Following the link proves the new address belongs to the user.
-    changed.confirmed_at = Some(sec.now().naive_utc());
-    let changed = match sec.datastore().update_user(&changed).await {
-        Ok(user) => user,
-        Err(DatastoreError::DuplicateUser) => {
+    // Following the link proves the new address belongs to the user. One conditional write:
+    // the address changes only if it still is the one the link was issued for.
+    let change = UserChange::Email {
+        old: &old_email,
+        new: &new_email,
+        at: sec.now().naive_utc(),
+    };
+    let changed = match sec.datastore().change_user(user.id, change).await {
+        Ok(Some(user)) => user,
+        Ok(None) | Err(DatastoreError::DuplicateUser) => {
             ctx.flash("error", "Invalid change email token.").await?;
             return Ok(Reply::redirect(retry));
         }

@@ -5,13 +5,13 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{Ctx, FormKind, FormState, Input, Reply};
-use crate::datastore::{User, UserQuery};
+use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
 use crate::mail::MailKind;
 use crate::session::login_user_via;
-use crate::token::{get_token_status, TokenPurpose};
+use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -22,12 +22,15 @@ pub(super) fn routes() -> Vec<Route> {
     ]
 }
 
-/// A confirmation token: the user's uniquifier and address, so it stops working when the
-/// address changes.
+/// A confirmation token: the user's uniquifier and a fingerprint of their address and password
+/// hash, so it stops working when either changes.
 pub(crate) fn confirmation_token(security: &Security, user: &User) -> String {
     security.keys().sign(
         TokenPurpose::Confirm,
-        &(user.fs_uniquifier.clone(), user.email.to_lowercase()),
+        &(
+            user.fs_uniquifier.clone(),
+            state_fingerprint(security.keys(), TokenPurpose::Confirm, user),
+        ),
         security.now(),
     )
 }
@@ -120,7 +123,11 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
     .await?;
     let retry = config.route_path("/confirm");
     let user = match (status.user, status.data) {
-        (Some(user), Some((_, email))) if email == user.email.to_lowercase() => user,
+        (Some(user), Some((_, fingerprint)))
+            if fingerprint_matches(sec.keys(), TokenPurpose::Confirm, &user, &fingerprint) =>
+        {
+            user
+        }
         _ => {
             ctx.flash("error", "Invalid confirmation token.").await?;
             return Ok(Reply::redirect(retry));
@@ -139,9 +146,16 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         .await?;
         return Ok(Reply::redirect(retry));
     }
-    let mut confirmed = user.clone();
-    confirmed.confirmed_at = Some(sec.now().naive_utc());
-    let confirmed = sec.datastore().update_user(&confirmed).await?;
+    // One conditional write: of concurrent uses of the link, one confirms.
+    let change = UserChange::Confirm {
+        email: &user.email,
+        at: sec.now().naive_utc(),
+    };
+    let Some(confirmed) = sec.datastore().change_user(user.id, change).await? else {
+        ctx.flash("info", "Your email has already been confirmed.")
+            .await?;
+        return Ok(Reply::redirect(retry));
+    };
     sec.emit(SecurityEvent::UserConfirmed {
         user: confirmed.clone(),
     });

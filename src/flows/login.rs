@@ -115,8 +115,20 @@ pub(crate) async fn authenticate_password(
                 .as_deref()
                 .is_some_and(|h| sec.hasher().needs_update(h))
             {
-                user.password = Some(sec.hasher().hash(password).await?);
-                user = sec.datastore().update_user(&user).await?;
+                let (old, new) = (user.password.clone(), sec.hasher().hash(password).await?);
+                let change = crate::datastore::UserChange::Rehash {
+                    old: old.as_deref().unwrap_or_default(),
+                    new: &new,
+                };
+                // Only the hash, only if unchanged: a concurrent reset or deactivation stays.
+                if sec
+                    .datastore()
+                    .change_user(user.id, change)
+                    .await?
+                    .is_some()
+                {
+                    user.password = Some(new);
+                }
             }
             Ok(Some(user))
         }

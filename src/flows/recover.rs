@@ -7,13 +7,13 @@ use serde_json::{json, Map};
 
 use super::register::check_new_password;
 use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
-use crate::datastore::{User, UserQuery};
+use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
 use crate::mail::MailKind;
 use crate::session::login_user_via;
-use crate::token::{constant_time_eq, get_token_status, TokenPurpose};
+use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
 const INVALID_TOKEN: &str = "Invalid reset password token.";
 
@@ -26,26 +26,16 @@ pub(super) fn routes() -> Vec<Route> {
     ]
 }
 
-/// A reset token bound to the current password hash: once the password changes (by this
+/// A reset token bound to the current address and password hash: once either changes (by this
 /// reset or otherwise), every earlier reset link stops working.
 pub(crate) fn reset_token(security: &Security, user: &User) -> String {
     security.keys().sign(
         TokenPurpose::Reset,
         &(
             user.fs_uniquifier.clone(),
-            password_fingerprint(security, user),
+            state_fingerprint(security.keys(), TokenPurpose::Reset, user),
         ),
         security.now(),
-    )
-}
-
-/// A short keyed digest of the stored password hash (the hash itself never leaves the server).
-pub(crate) fn password_fingerprint(security: &Security, user: &User) -> String {
-    let hash = user.password.as_deref().unwrap_or("");
-    hex::encode(
-        &security
-            .keys()
-            .sign_bytes(TokenPurpose::Reset, hash.as_bytes())[..12],
     )
 }
 
@@ -147,7 +137,7 @@ async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>,
     .await?;
     let user = match (status.user, status.data) {
         (Some(user), Some((_, fingerprint)))
-            if constant_time_eq(&fingerprint, &password_fingerprint(sec, &user)) =>
+            if fingerprint_matches(sec.keys(), TokenPurpose::Reset, &user, &fingerprint) =>
         {
             user
         }
@@ -194,25 +184,50 @@ async fn reset_password_page(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> 
     }
 }
 
+/// The answer to a reset with an unusable token.
+async fn refused(ctx: &Ctx<'_>, message: String) -> Result<Reply, Error> {
+    if ctx.json {
+        let mut response = Map::new();
+        response.insert("errors".into(), json!([message]));
+        response.insert("field_errors".into(), json!({"": [message]}));
+        return Ok(Reply::Json(
+            Status::BadRequest,
+            envelope(Status::BadRequest, response),
+        ));
+    }
+    ctx.flash("error", message).await?;
+    Ok(Reply::redirect(ctx.config().route_path("/reset")))
+}
+
+/// Sets the new password if the password is still the one the token was issued for: one
+/// conditional write, so of concurrent uses of one link exactly one succeeds (`None` for the
+/// others). Every session, remember-me token, auth token and mailed link of the user ends.
+///
+/// Following the link proves the address belongs to whoever reset. When the application let
+/// someone use the account without proving it (no confirmation required, or sign-in allowed
+/// before it, or never confirmed), whatever they may have set up goes too — sign-in methods,
+/// second factor, recovery codes, outstanding codes — so a pre-registered account cannot be
+/// hijacked.
+async fn use_token(ctx: &Ctx<'_>, user: &User, password: &str) -> Result<Option<User>, Error> {
+    let config = ctx.config();
+    let wipe = !config.confirmable || config.login_without_confirmation || !user.is_confirmed();
+    let hash = ctx.sec.hasher().hash(password).await?;
+    let change = UserChange::Password {
+        old: user.password.as_deref(),
+        new: &hash,
+        keep: &[],
+        wipe,
+    };
+    Ok(ctx.sec.datastore().change_user(user.id, change).await?)
+}
+
 #[post("/reset/<token>", data = "<input>")]
 async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let config = ctx.config();
     let user = match check_token(&ctx, token).await? {
         Ok(user) => user,
-        Err(message) => {
-            if ctx.json {
-                let mut response = Map::new();
-                response.insert("errors".into(), json!([message]));
-                response.insert("field_errors".into(), json!({"": [message]}));
-                return Ok(Reply::Json(
-                    Status::BadRequest,
-                    envelope(Status::BadRequest, response),
-                ));
-            }
-            ctx.flash("error", message).await?;
-            return Ok(Reply::redirect(config.route_path("/reset")));
-        }
+        Err(message) => return refused(&ctx, message).await,
     };
     let mut form = reset_form(&ctx, token);
     let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
@@ -220,10 +235,9 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     if form.has_errors() {
         return ctx.invalid("reset_password.html", &form).await;
     }
-    let user = ctx
-        .sec
-        .set_password(&user, &password.unwrap_or_default(), &[])
-        .await?;
+    let Some(user) = use_token(&ctx, &user, &password.unwrap_or_default()).await? else {
+        return refused(&ctx, INVALID_TOKEN.into()).await;
+    };
     super::lockout::unlock(ctx.sec, &user.email).await?;
     if config.send_password_reset_notice_email {
         let mut context = Context::new();

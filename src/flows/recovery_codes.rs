@@ -9,7 +9,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{Ctx, FormState, Input, Reply};
-use crate::datastore::User;
+use crate::datastore::{User, UserChange};
 use crate::error::Error;
 use crate::mail::Notice;
 use crate::session::SessionCell;
@@ -35,6 +35,22 @@ fn seal_codes(ctx: &Ctx<'_>, codes: &[String]) -> Option<String> {
             .secret_box()
             .seal(&serde_json::to_vec(codes).unwrap_or_default())
     })
+}
+
+/// Stores `codes` in place of the user's codes as read: one conditional write, `None` when
+/// they changed in between (a code was used or new ones made) or the account was reset.
+async fn replace_codes(
+    ctx: &Ctx<'_>,
+    user: &User,
+    codes: &[String],
+) -> Result<Option<User>, Error> {
+    let sealed = seal_codes(ctx, codes);
+    let change = UserChange::RecoveryCodes {
+        uniquifier: &user.fs_uniquifier,
+        old: user.mf_recovery_codes.as_deref(),
+        new: sealed.as_deref(),
+    };
+    Ok(ctx.sec.datastore().change_user(user.id, change).await?)
 }
 
 /// A code like `1a2b-3c4d-5e6f`.
@@ -86,9 +102,9 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let codes: Vec<String> = (0..ctx.config().multi_factor_recovery_codes_n)
         .map(|_| new_code())
         .collect();
-    let mut changed = user.clone();
-    changed.mf_recovery_codes = seal_codes(&ctx, &codes);
-    let changed = ctx.sec.datastore().update_user(&changed).await?;
+    let Some(changed) = replace_codes(&ctx, &user, &codes).await? else {
+        return Err(Error::BadRequest(crate::error::msg::ACCOUNT_CHANGED.into()));
+    };
     ctx.sec
         .notify(&changed, Notice::RecoveryCodesGenerated)
         .await;
@@ -149,10 +165,14 @@ async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("mf_recovery.html", &form).await;
     };
     codes.remove(position);
-    let mut changed = user.clone();
-    changed.mf_recovery_codes = seal_codes(&ctx, &codes);
-    let changed = ctx.sec.datastore().update_user(&changed).await?;
-    let mut reply = super::two_factor::complete(&ctx, &pending, &changed, "recovery_code").await?;
+    // Of concurrent uses of one code, only the first write of the rest succeeds.
+    if replace_codes(&ctx, &user, &codes).await?.is_none() {
+        let mut form = recovery_form(&ctx);
+        form.error("code", INVALID);
+        return ctx.invalid("mf_recovery.html", &form).await;
+    }
+    // The sign-in stays bound to the account as the pending login checked it.
+    let mut reply = super::two_factor::complete(&ctx, &pending, &user, "recovery_code").await?;
     if !ctx.json {
         // As Flask-Security-Too: a recovered sign-in goes to `post_login_view`.
         reply = Reply::redirect(ctx.config().post_login_view.clone());

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::lockout::CounterKey;
 use super::{Ctx, FormState, Input, Reply};
-use crate::datastore::{OneTimeCode, User, UserQuery};
+use crate::datastore::{OneTimeCode, User, UserChange, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
@@ -670,10 +670,14 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     form.value("setup", choice.clone());
     let sec = ctx.sec;
     if choice == "disable" && user.tf_primary_method.is_some() && pending.is_none() {
-        let mut changed = user.clone();
-        changed.tf_primary_method = None;
-        changed.tf_totp_secret = None;
-        let changed = sec.datastore().update_user(&changed).await?;
+        let (uniquifier, method, secret) = (&user.fs_uniquifier, None, None);
+        let change = UserChange::TwoFactor {
+            uniquifier,
+            method,
+            secret,
+        };
+        let changed = sec.datastore().change_user(user.id, change).await?;
+        let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
         SessionCell::lock(ctx.req)
             .await?
             .refresh_user(changed.clone());
@@ -802,10 +806,15 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         authr["action"] = json!(form.action.clone());
         return setup_form_page(&ctx, &user, &form, Some(authr)).await;
     }
-    let mut changed = user.clone();
-    changed.tf_primary_method = Some("authenticator".into());
-    changed.tf_totp_secret = Some(sec.secret_box().seal(&secret));
-    let changed = sec.datastore().update_user(&changed).await?;
+    let (uniquifier, sealed) = (&user.fs_uniquifier, sec.secret_box().seal(&secret));
+    let (method, secret) = (Some("authenticator"), Some(sealed.as_str()));
+    let change = UserChange::TwoFactor {
+        uniquifier,
+        method,
+        secret,
+    };
+    let changed = sec.datastore().change_user(user.id, change).await?;
+    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
     {
         let mut session = SessionCell::lock(ctx.req).await?;
         session.data.extra.remove(PENDING_SETUP);

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
-use crate::datastore::{User, UserQuery};
+use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::mail::{MailKind, Notice};
@@ -434,13 +434,14 @@ async fn save_methods(
     user: &User,
     methods: Map<String, Value>,
 ) -> Result<User, Error> {
-    let mut changed = user.clone();
-    changed.us_totp_secrets = if methods.is_empty() {
-        None
-    } else {
-        Some(Value::Object(methods).to_string())
+    let methods = (!methods.is_empty()).then(|| Value::Object(methods).to_string());
+    let change = UserChange::UsMethods {
+        uniquifier: &user.fs_uniquifier,
+        old: user.us_totp_secrets.as_deref(),
+        new: methods.as_deref(),
     };
-    let changed = ctx.sec.datastore().update_user(&changed).await?;
+    let changed = ctx.sec.datastore().change_user(user.id, change).await?;
+    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
     SessionCell::lock(ctx.req)
         .await?
         .refresh_user(changed.clone());

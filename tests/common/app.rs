@@ -217,7 +217,10 @@ async fn client(
         .mount("/", Security::health())
         .mount(
             "/",
-            routes![index, protected, admin, editor, api_token, api_basic, api_realm, api_me, api_report],
+            routes![
+                index, protected, admin, editor, api_token, api_basic, api_realm, api_me,
+                api_report
+            ],
         );
     Client::tracked(rocket)
         .await

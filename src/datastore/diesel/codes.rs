@@ -3,9 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use subtle::ConstantTimeEq;
 
-use super::rows::{micros, CodeRow};
+use super::rows::micros;
 use super::schema::one_time_codes;
 use super::{
     backend, contended, is_foreign_key_violation, is_unique_violation, DieselDatastore,
@@ -53,7 +52,11 @@ pub(super) async fn put(store: &DieselDatastore, code: &OneTimeCode) -> Datastor
     Err(contended("one-time code"))
 }
 
-/// Uses a code up if it matches and has not expired.
+/// Uses a code up if it matches and has not expired: one conditional `DELETE`, so of
+/// concurrent takers (or a taker racing a `put_code`) exactly one deletes the row and succeeds.
+///
+/// The database compares the stored hash with the submitted one; both are keyed HMACs, so the
+/// time that comparison takes tells nothing about the code.
 pub(super) async fn take(
     store: &DieselDatastore,
     user_id: i64,
@@ -63,34 +66,12 @@ pub(super) async fn take(
 ) -> DatastoreResult<bool> {
     let now = micros(now);
     let mut conn = store.conn().await?;
-    let stored = with_conn!(&mut conn, |c| {
-        one_time_codes::table
-            .find((user_id, purpose))
-            .select(CodeRow::as_select())
-            .first::<CodeRow>(c)
-            .await
-            .optional()
-    })
-    .map_err(backend)?;
-    let Some(stored) = stored else {
-        return Ok(false);
-    };
-    let matches: bool = stored
-        .code_hash
-        .as_bytes()
-        .ct_eq(code_hash.as_bytes())
-        .into();
-    if !matches || stored.expires_at < now {
-        return Ok(false);
-    }
-    // Delete exactly the row we compared: of two concurrent takers, or a taker racing a
-    // put_code, only one deletes it, and only that one succeeds.
     let deleted = with_conn!(&mut conn, |c| {
         diesel::delete(
             one_time_codes::table
                 .find((user_id, purpose))
-                .filter(one_time_codes::code_hash.eq(&stored.code_hash))
-                .filter(one_time_codes::expires_at.eq(stored.expires_at)),
+                .filter(one_time_codes::code_hash.eq(code_hash))
+                .filter(one_time_codes::expires_at.ge(now)),
         )
         .execute(c)
         .await

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{mail_outbox, one_time_codes, roles, sessions, users};
+use super::schema::{mail_outbox, roles, sessions, users};
 use crate::datastore::{
     DatastoreError, DatastoreResult, OutboxMail, Role, SessionKind, SessionRecord, User,
 };
@@ -344,14 +344,6 @@ impl<'a> From<&'a OutboxMail> for NewOutboxRow<'a> {
             sent_at: None,
         }
     }
-}
-
-/// A code's stored hash and expiry.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = one_time_codes)]
-pub(crate) struct CodeRow {
-    pub code_hash: String,
-    pub expires_at: NaiveDateTime,
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::{codes, counters, outbox, purge, roles, sessions, users, DieselDatastore};
+use super::{changes, codes, counters, outbox, purge, roles, sessions, users, DieselDatastore};
 use crate::datastore::{
     DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
-    UserDatastore, UserQuery,
+    UserChange, UserDatastore, UserQuery,
 };
 
 #[rocket::async_trait]
@@ -20,6 +20,14 @@ impl UserDatastore for DieselDatastore {
 
     async fn update_user(&self, user: &User) -> DatastoreResult<User> {
         users::update(self, user).await
+    }
+
+    async fn change_user(
+        &self,
+        user_id: i64,
+        change: UserChange<'_>,
+    ) -> DatastoreResult<Option<User>> {
+        changes::change(self, user_id, change).await
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
