@@ -62,13 +62,23 @@ async fn browser(app: &TestApp) -> (Client, String) {
     (browser, csrf)
 }
 
-/// The path of the first link to `route` in the `n`-th mail (from 1).
+/// The path of the link to `route` in the newest mail that has one, once at least `n` mails
+/// went out (security notices, which carry no link, may go out in between).
 async fn mailed_link(app: &TestApp, n: usize, route: &str) -> String {
-    let mails = app.mailer.wait_for(n, WAIT).await;
-    let text = &mails[n - 1].text;
-    let link = common::app::link(text, "http://").unwrap_or_else(|| panic!("no link in {text}"));
-    let at = link.find(route).unwrap_or_else(|| panic!("{link}"));
-    link[at..].to_owned()
+    let started = std::time::Instant::now();
+    loop {
+        let mails = app.mailer.wait_for(n, WAIT).await;
+        let link = mails.iter().rev().find_map(|mail| {
+            let link = common::app::link(&mail.text, "http://")?;
+            let at = link.find(route)?;
+            Some(link[at..].to_owned())
+        });
+        if let Some(link) = link {
+            return link;
+        }
+        assert!(started.elapsed() < WAIT, "no mail with a link to {route}");
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// Signs in on `client` with remember-me and an auth token; the remember-me cookie and token.

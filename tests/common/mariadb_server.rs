@@ -92,7 +92,6 @@ impl MariaDbServer {
                 "--bind-address=127.0.0.1",
                 "--user=mysql",
                 "--skip-grant-tables",
-                "--innodb-flush-log-at-trx-commit=0",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
