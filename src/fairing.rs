@@ -388,6 +388,7 @@ impl Security {
                 "mf_recovery_codes": p("/mf-recovery-codes"),
                 "mf_recovery": p("/mf-recovery"),
                 "verify": p("/verify"),
+                "sessions": p("/sessions"),
             }),
         );
         context.insert("password_length_min", &c.password_length_min);

@@ -119,6 +119,7 @@ pub mod cli;
 mod clock;
 mod config;
 mod csrf;
+mod devices;
 mod datastore;
 mod error;
 mod events;
@@ -133,6 +134,7 @@ mod session;
 mod templates;
 mod token;
 mod totp;
+mod user_agent;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};

@@ -136,6 +136,14 @@ impl SessionCell {
                 .min(created + config.session_absolute_timeout.to_chrono())
         };
 
+        // The session names the remember-me token issued with it, so that signing the device
+        // out (sessions page) ends both.
+        let remember_secret = matches!(live.remember, RememberChange::Set(..)).then(random_secret);
+        if let Some(secret) = &remember_secret {
+            let link = crate::devices::REMEMBER_LINK.to_owned();
+            live.data.extra.insert(link, sha256_hex(secret).into());
+            live.dirty = true;
+        }
         if live.destroy || live.rotate {
             if let Some(old) = live.record.take() {
                 store.delete_session(&old.id_hash).await?;
@@ -192,7 +200,7 @@ impl SessionCell {
         match std::mem::replace(&mut live.remember, RememberChange::Keep) {
             RememberChange::Keep => {}
             RememberChange::Set(user_id, uniquifier) => {
-                let secret = random_secret();
+                let secret = remember_secret.unwrap_or_else(random_secret);
                 let duration = config.remember_cookie_duration.to_chrono();
                 let record = SessionRecord {
                     id_hash: sha256_hex(&secret),
@@ -205,7 +213,10 @@ impl SessionCell {
                     expires_at: naive(now) + duration,
                     fresh_at: None,
                     ip: security.client_ip(request),
-                    user_agent: None,
+                    user_agent: request
+                        .headers()
+                        .get_one("User-Agent")
+                        .map(|ua| ua.chars().take(255).collect()),
                 };
                 store.create_session(&record).await?;
                 let expires_at =
@@ -370,6 +381,7 @@ impl LiveSession {
         self.fresh_at = Some(at);
         self.rotate = true;
         self.dirty = true;
+        self.data.extra.remove(crate::devices::REMEMBER_LINK);
         if remember {
             self.remember = RememberChange::Set(user.id, user.fs_uniquifier.clone());
         }
@@ -453,6 +465,8 @@ pub(crate) async fn authenticate(
                 if user.active && r.fs_uniquifier.as_ref() == Some(&user.fs_uniquifier) =>
             {
                 session.user = Some((user, AuthMethod::Remember));
+                let link = crate::devices::REMEMBER_LINK.to_owned();
+                session.data.extra.insert(link, hash.into());
                 session.rotate = true;
                 session.dirty = true;
                 return Ok(session.user.clone());

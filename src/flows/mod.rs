@@ -4,6 +4,7 @@
 mod change;
 mod change_email;
 mod confirm;
+mod devices;
 pub(crate) mod login;
 mod recover;
 mod recovery_codes;
@@ -59,6 +60,7 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
         routes.extend(unified::routes());
     }
     routes.extend(verify::routes());
+    routes.extend(devices::routes());
     routes
 }
 
