@@ -332,8 +332,8 @@ async fn list_sessions(security: &Security, email: &str) -> Result<String, Strin
                 &d.id[..12],
                 d.device,
                 d.ip.as_deref().unwrap_or("-"),
-                crate::devices::iso(d.created_at),
-                crate::devices::iso(d.last_seen_at),
+                crate::activity::iso(d.created_at),
+                crate::activity::iso(d.last_seen_at),
                 if d.remembered { "  remembered" } else { "" }
             )
         })

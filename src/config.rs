@@ -302,6 +302,9 @@ pub struct SecurityConfig {
     pub remember_cookie_name: String,
     /// How long a remember-me cookie lasts. Default: `"365 days"`.
     pub remember_cookie_duration: WithinDelta,
+    /// How long an account's security activity (`/activity`) is kept; older events are purged
+    /// on schedule. Default: `"365 days"`.
+    pub activity_keep: WithinDelta,
 
     // ----- CSRF -----
     /// Check CSRF tokens on every state-changing security endpoint. Default: `true`.
@@ -442,6 +445,7 @@ impl Default for SecurityConfig {
             session_cookie_secure: None,
             remember_cookie_name: "remember_token".into(),
             remember_cookie_duration: WithinDelta::new("365 days"),
+            activity_keep: WithinDelta::new("365 days"),
             csrf_protect: true,
             csrf_protect_mechanisms: strings(&["session", "basic"]),
             csrf_ignore_unauth_endpoints: false,
@@ -568,6 +572,7 @@ impl SecurityConfig {
             "session_idle_timeout" => &self.session_idle_timeout,
             "session_absolute_timeout" => &self.session_absolute_timeout,
             "remember_cookie_duration" => &self.remember_cookie_duration,
+            "activity_keep" => &self.activity_keep,
             "two_factor_login_validity" => &self.two_factor_login_validity,
             "code_attempts_window" => &self.code_attempts_window,
             _ => return None,

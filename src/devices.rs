@@ -9,7 +9,9 @@
 use chrono::NaiveDateTime;
 use serde_json::{json, Value};
 
+use crate::activity::iso;
 use crate::datastore::{DatastoreResult, SessionKind, SessionRecord, User};
+use crate::events::SecurityEvent;
 use crate::fairing::Security;
 use crate::token::{constant_time_eq, random_uniquifier, sha256_hex};
 
@@ -54,11 +56,6 @@ impl Device {
             "remembered": self.remembered,
         })
     }
-}
-
-/// A time as ISO-8601 without an offset (all times are UTC), as the other JSON answers give it.
-pub(crate) fn iso(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
 
 /// The public id of a stored session: SHA-256 of the stored hash under a label of its own.
@@ -163,8 +160,10 @@ pub(crate) async fn sign_out_others(
 pub(crate) async fn sign_out_everywhere(security: &Security, user: &User) -> DatastoreResult<u64> {
     let mut changed = user.clone();
     changed.fs_token_uniquifier = random_uniquifier();
-    security.datastore().update_user(&changed).await?;
-    security.datastore().delete_user_sessions(user.id, &[]).await
+    let user = security.datastore().update_user(&changed).await?;
+    let count = security.datastore().delete_user_sessions(user.id, &[]).await?;
+    security.emit(SecurityEvent::SessionsEnded { user, count });
+    Ok(count)
 }
 
 /// Flask-Security-Too's `reset_access`: removes two-factor authentication, every other sign-in
@@ -182,10 +181,22 @@ pub(crate) async fn reset_access(security: &Security, user: &User) -> DatastoreR
     changed.fs_uniquifier = random_uniquifier();
     changed.fs_token_uniquifier = random_uniquifier();
     let changed = security.datastore().update_user(&changed).await?;
-    security
+    let count = security
         .datastore()
         .delete_user_sessions(user.id, &[])
         .await?;
+    if user.tf_primary_method.is_some() {
+        let event = SecurityEvent::TwoFactorMethodChanged {
+            user: changed.clone(),
+            method: None,
+        };
+        security.emit(event);
+    }
+    let event = SecurityEvent::SessionsEnded {
+        user: changed.clone(),
+        count,
+    };
+    security.emit(event);
     Ok(changed)
 }
 

@@ -156,7 +156,28 @@ impl Security {
         self.inner.events.subscribe()
     }
 
+    /// Emits an event no request caused (command line, background work) and records it in the
+    /// account's security activity.
     pub(crate) fn emit(&self, event: SecurityEvent) {
+        self.emit_with(crate::activity::Origin::default(), event);
+    }
+
+    /// Emits an event caused by `request`; the security activity keeps the request's client
+    /// address and `User-Agent` with it.
+    pub(crate) fn emit_from(&self, request: &Request<'_>, event: SecurityEvent) {
+        let origin = crate::activity::Origin {
+            ip: self.client_ip(request),
+            user_agent: request
+                .headers()
+                .get_one("User-Agent")
+                .map(|ua| ua.chars().take(255).collect()),
+        };
+        self.emit_with(origin, event);
+    }
+
+    fn emit_with(&self, origin: crate::activity::Origin, event: SecurityEvent) {
+        let store = self.inner.datastore.clone();
+        crate::activity::record(store, self.now().naive_utc(), &event, origin);
         self.inner.events.emit(event);
     }
 
@@ -389,6 +410,7 @@ impl Security {
                 "mf_recovery": p("/mf-recovery"),
                 "verify": p("/verify"),
                 "sessions": p("/sessions"),
+                "activity": p("/activity"),
             }),
         );
         context.insert("password_length_min", &c.password_length_min);
@@ -570,6 +592,11 @@ impl Fairing for SecurityFairing {
                         let now = security.now().naive_utc();
                         if let Err(e) = security.datastore().delete_expired_sessions(now).await {
                             tracing::warn!("could not delete expired sessions: {e}");
+                        }
+                        let keep = security.config().activity_keep.to_chrono();
+                        let before = now.checked_sub_signed(keep).unwrap_or(chrono::NaiveDateTime::MIN);
+                        if let Err(e) = security.datastore().purge_activity(before).await {
+                            tracing::warn!("could not purge old security activity: {e}");
                         }
                     }
                     _ = &mut shutdown => break,

@@ -114,6 +114,7 @@
 //! [Rocket]: https://rocket.rs
 #![warn(missing_docs)]
 
+mod activity;
 mod catchers;
 pub mod cli;
 mod clock;
@@ -140,7 +141,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
 pub use datastore::{
-    DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
+    Activity, ActivityKind, DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
     MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,
     SessionKind, SessionRecord, User, UserDatastore, UserQuery,
 };

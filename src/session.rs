@@ -543,7 +543,7 @@ pub(crate) async fn login_user_via(
     SessionCell::lock(request)
         .await?
         .login(&user, remember, naive(now));
-    security.emit(crate::events::SecurityEvent::UserAuthenticated {
+    security.emit_from(request, crate::events::SecurityEvent::UserAuthenticated {
         user: user.clone(),
         method: method.to_owned(),
     });

@@ -77,6 +77,7 @@ fn every_default_is_the_documented_value() {
         "session_cookie_secure": null,
         "remember_cookie_name": "remember_token",
         "remember_cookie_duration": "365 days",
+        "activity_keep": "365 days",
         "csrf_protect": true,
         "csrf_protect_mechanisms": ["session", "basic"],
         "csrf_ignore_unauth_endpoints": false,
@@ -683,4 +684,19 @@ async fn a_guard_without_the_fairing_stops_the_launch() {
         .ignite()
         .await;
     assert!(rocket.is_ok());
+}
+
+#[test]
+fn activity_keep_defaults_to_a_year_and_parses() {
+    let (config, _) = SecurityConfig::from_figment(&from_toml("")).unwrap();
+    assert_eq!(config.activity_keep.as_secs(), 365 * 86_400);
+    let figment = from_toml("[security]\nactivity_keep = \"90 days\"");
+    let (config, _) = SecurityConfig::from_figment(&figment).unwrap();
+    assert_eq!(config.activity_keep.as_secs(), 90 * 86_400);
+    assert_eq!(
+        config.get_within_delta("activity_keep").map(WithinDelta::as_secs),
+        Some(90 * 86_400)
+    );
+    let figment = from_toml("[security]\nactivity_keep = \"soon\"");
+    assert!(SecurityConfig::from_figment(&figment).is_err());
 }

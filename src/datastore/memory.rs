@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{
-    micros, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
+    micros, Activity, DatastoreError, MemoryActivity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
     SessionRecord, User, UserDatastore, UserQuery,
 };
 
@@ -46,6 +46,7 @@ use super::{
 #[derive(Default)]
 pub struct MemoryDatastore {
     inner: Mutex<Inner>,
+    activity: MemoryActivity,
 }
 
 impl MemoryDatastore {
@@ -559,6 +560,24 @@ impl UserDatastore for MemoryDatastore {
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()> {
         self.lock().counters.remove(key);
         Ok(())
+    }
+
+    async fn add_activity(&self, activity: &Activity) -> DatastoreResult<()> {
+        self.activity.add(activity);
+        Ok(())
+    }
+
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        Ok(self.activity.list(user_id, offset, limit))
+    }
+
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        Ok(self.activity.purge(before))
     }
 }
 

@@ -5,6 +5,7 @@
 //! PostgreSQL and MySQL through one code path, chosen by the scheme of
 //! `databases.security.url`).
 
+mod activity;
 mod diesel;
 mod memory;
 mod models;
@@ -12,6 +13,8 @@ mod models;
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
 };
+pub use self::activity::{Activity, ActivityKind};
+pub(crate) use self::activity::MemoryActivity;
 pub use self::memory::MemoryDatastore;
 pub use self::models::{
     NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionKind, SessionRecord, User, UserQuery,
@@ -316,4 +319,32 @@ pub trait UserDatastore: Send + Sync + 'static {
 
     /// Clears the counter under `key`.
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()>;
+
+    // ----- security activity -----
+
+    /// Appends an event to an account's security activity (`id` of the argument is ignored).
+    ///
+    /// The default keeps nothing, for stores written before the activity log; both shipped
+    /// stores keep it.
+    async fn add_activity(&self, activity: &Activity) -> DatastoreResult<()> {
+        let _ = activity;
+        Ok(())
+    }
+
+    /// An account's security activity, newest first: `limit` events after skipping `offset`.
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        let _ = (user_id, offset, limit);
+        Ok(Vec::new())
+    }
+
+    /// Deletes the activity recorded before `before`. Returns how many events.
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        let _ = before;
+        Ok(0)
+    }
 }

@@ -165,7 +165,7 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
         Err(e) => return Err(e.into()),
     };
-    sec.emit(SecurityEvent::ChangeEmailConfirmed {
+    sec.emit_from(ctx.req, SecurityEvent::ChangeEmailConfirmed {
         user: changed,
         old_email,
     });

@@ -10,6 +10,7 @@ use super::{Ctx, FormState, Input, Reply};
 use crate::datastore::User;
 use crate::devices::{self, Device};
 use crate::error::Error;
+use crate::events::SecurityEvent;
 use crate::session::SessionCell;
 
 /// Answer to an id that is not one of the user's devices (also another user's).
@@ -63,6 +64,15 @@ async fn answer(ctx: &Ctx<'_>, user: &User, form: &FormState) -> Result<Reply, E
     ctx.page("sessions.html", form, extra).await
 }
 
+/// Records in the security activity that sessions were ended.
+fn ended(ctx: &Ctx<'_>, user: &User, count: u64) {
+    if count > 0 {
+        let user = user.clone();
+        ctx.sec
+            .emit_from(ctx.req, SecurityEvent::SessionsEnded { user, count });
+    }
+}
+
 #[get("/sessions")]
 async fn sessions_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     let user = ctx.require_user(None).await?;
@@ -76,7 +86,8 @@ async fn revoke(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let devices = list(&ctx, &user).await?;
     let message = if input.flag("all_others") {
         let current = devices.iter().find(|d| d.current);
-        devices::sign_out_others(ctx.sec, user.id, current).await?;
+        let count = devices::sign_out_others(ctx.sec, user.id, current).await?;
+        ended(&ctx, &user, count);
         "You signed out every other session."
     } else {
         let id = input.text("id").unwrap_or_default();
@@ -93,6 +104,7 @@ async fn revoke(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             Some(true) => SessionCell::lock(ctx.req).await?.logout(),
             Some(false) => {}
         }
+        ended(&ctx, &user, 1);
         "The session was signed out."
     };
     if ctx.json {

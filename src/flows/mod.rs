@@ -1,6 +1,7 @@
 //! The flows: one module each, sharing the plumbing here — request context, body parsing,
 //! form state, and replies in HTML or Flask-Security-Too's JSON envelope.
 
+mod activity;
 mod change;
 mod change_email;
 mod confirm;
@@ -61,6 +62,7 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     }
     routes.extend(verify::routes());
     routes.extend(devices::routes());
+    routes.extend(activity::routes());
     routes
 }
 

@@ -88,6 +88,10 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut changed = user.clone();
     changed.mf_recovery_codes = seal_codes(&ctx, &codes);
     let changed = ctx.sec.datastore().update_user(&changed).await?;
+    let event = crate::events::SecurityEvent::RecoveryCodesGenerated {
+        user: changed.clone(),
+    };
+    ctx.sec.emit_from(ctx.req, event);
     SessionCell::lock(ctx.req).await?.refresh_user(changed);
     if ctx.json {
         let mut response = Map::new();

@@ -661,7 +661,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         SessionCell::lock(ctx.req)
             .await?
             .refresh_user(changed.clone());
-        sec.emit(SecurityEvent::TwoFactorMethodChanged {
+        sec.emit_from(ctx.req, SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
             method: None,
         });
@@ -795,7 +795,7 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         session.touch();
         session.refresh_user(changed.clone());
     }
-    sec.emit(SecurityEvent::TwoFactorMethodChanged {
+    sec.emit_from(ctx.req, SecurityEvent::TwoFactorMethodChanged {
         user: changed.clone(),
         method: Some("authenticator".into()),
     });

@@ -244,7 +244,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let (user, method) = match (user, method) {
         (Some(user), Some(method)) if allowed(&user) => (user, method),
         (user, _) => {
-            sec.emit(SecurityEvent::UserFailedAuthn {
+            sec.emit_from(ctx.req, SecurityEvent::UserFailedAuthn {
                 user,
                 identity: identity.clone(),
             });
@@ -408,13 +408,25 @@ async fn save_methods(
     user: &User,
     methods: Map<String, Value>,
 ) -> Result<User, Error> {
+    let before = methods_of(user);
     let mut changed = user.clone();
     changed.us_totp_secrets = if methods.is_empty() {
         None
     } else {
-        Some(Value::Object(methods).to_string())
+        Some(Value::Object(methods.clone()).to_string())
     };
     let changed = ctx.sec.datastore().update_user(&changed).await?;
+    let added = methods.keys().filter(|m| !before.contains_key(*m));
+    let removed = before.keys().filter(|m| !methods.contains_key(*m));
+    for (method, added) in added.map(|m| (m, true)).chain(removed.map(|m| (m, false))) {
+        let (user, method) = (changed.clone(), method.clone());
+        let event = SecurityEvent::SignInMethodChanged {
+            user,
+            method,
+            added,
+        };
+        ctx.sec.emit_from(ctx.req, event);
+    }
     SessionCell::lock(ctx.req)
         .await?
         .refresh_user(changed.clone());

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDateTime;
 
-use super::{codes, counters, outbox, roles, sessions, users, DieselDatastore};
+use super::{activity, codes, counters, outbox, roles, sessions, users, DieselDatastore};
 use crate::datastore::{
-    DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
+    Activity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
     UserDatastore, UserQuery,
 };
 
@@ -151,5 +151,22 @@ impl UserDatastore for DieselDatastore {
 
     async fn reset_counter(&self, key: &str) -> DatastoreResult<()> {
         counters::reset(self, key).await
+    }
+
+    async fn add_activity(&self, entry: &Activity) -> DatastoreResult<()> {
+        activity::add(self, entry).await
+    }
+
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        activity::list(self, user_id, offset, limit).await
+    }
+
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        activity::purge(self, before).await
     }
 }
