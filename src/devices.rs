@@ -13,11 +13,8 @@ use crate::activity::iso;
 use crate::datastore::{DatastoreResult, SessionKind, SessionRecord, User};
 use crate::events::SecurityEvent;
 use crate::fairing::Security;
+use crate::session::REMEMBER_LINK;
 use crate::token::{constant_time_eq, random_uniquifier, sha256_hex};
-
-/// Key of the session data that names the remember-me token issued with (or used to start) the
-/// session, so that ending the session ends the token too.
-pub(crate) const REMEMBER_LINK: &str = "remember_token";
 
 /// One signed-in device of a user.
 #[derive(Clone, Debug)]
@@ -89,8 +86,8 @@ pub(crate) async fn devices(
     let mut devices = Vec::new();
     for row in rows.iter().filter(|r| r.kind == SessionKind::Session) {
         let mut hashes = vec![row.id_hash.clone()];
-        let token = linked_remember(row)
-            .filter(|hash| remember_rows.iter().any(|r| &r.id_hash == hash));
+        let token =
+            linked_remember(row).filter(|hash| remember_rows.iter().any(|r| &r.id_hash == hash));
         if let Some(token) = token {
             linked.push(token.clone());
             hashes.push(token);
@@ -104,7 +101,7 @@ pub(crate) async fn devices(
             devices.push(device(row, current, vec![row.id_hash.clone()]));
         }
     }
-    devices.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+    devices.sort_by_key(|d| std::cmp::Reverse(d.last_seen_at));
     Ok(devices)
 }
 
@@ -161,7 +158,10 @@ pub(crate) async fn sign_out_everywhere(security: &Security, user: &User) -> Dat
     let mut changed = user.clone();
     changed.fs_token_uniquifier = random_uniquifier();
     let user = security.datastore().update_user(&changed).await?;
-    let count = security.datastore().delete_user_sessions(user.id, &[]).await?;
+    let count = security
+        .datastore()
+        .delete_user_sessions(user.id, &[])
+        .await?;
     security.emit(SecurityEvent::SessionsEnded { user, count });
     Ok(count)
 }

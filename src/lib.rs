@@ -120,8 +120,8 @@ pub mod cli;
 mod clock;
 mod config;
 mod csrf;
-mod devices;
 mod datastore;
+mod devices;
 mod error;
 mod events;
 mod fairing;
@@ -140,8 +140,9 @@ mod user_agent;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
+pub use datastore::{Activity, ActivityKind};
 pub use datastore::{
-    Activity, ActivityKind, DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
+    DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
     MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,
     SessionKind, SessionRecord, User, UserDatastore, UserQuery,
 };

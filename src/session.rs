@@ -18,6 +18,10 @@ use crate::error::Error;
 use crate::fairing::Security;
 use crate::token::{random_secret, sha256_hex};
 
+/// Key of the session data that names the remember-me token issued with (or used to start) the
+/// session, so that signing the device out (sessions page) ends the token too.
+pub(crate) const REMEMBER_LINK: &str = "remember_token";
+
 /// A message shown once on the next page a person sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
@@ -140,7 +144,7 @@ impl SessionCell {
         // out (sessions page) ends both.
         let remember_secret = matches!(live.remember, RememberChange::Set(..)).then(random_secret);
         if let Some(secret) = &remember_secret {
-            let link = crate::devices::REMEMBER_LINK.to_owned();
+            let link = REMEMBER_LINK.to_owned();
             live.data.extra.insert(link, sha256_hex(secret).into());
             live.dirty = true;
         }
@@ -381,7 +385,7 @@ impl LiveSession {
         self.fresh_at = Some(at);
         self.rotate = true;
         self.dirty = true;
-        self.data.extra.remove(crate::devices::REMEMBER_LINK);
+        self.data.extra.remove(REMEMBER_LINK);
         if remember {
             self.remember = RememberChange::Set(user.id, user.fs_uniquifier.clone());
         }
@@ -465,7 +469,7 @@ pub(crate) async fn authenticate(
                 if user.active && r.fs_uniquifier.as_ref() == Some(&user.fs_uniquifier) =>
             {
                 session.user = Some((user, AuthMethod::Remember));
-                let link = crate::devices::REMEMBER_LINK.to_owned();
+                let link = REMEMBER_LINK.to_owned();
                 session.data.extra.insert(link, hash.into());
                 session.rotate = true;
                 session.dirty = true;
@@ -543,10 +547,13 @@ pub(crate) async fn login_user_via(
     SessionCell::lock(request)
         .await?
         .login(&user, remember, naive(now));
-    security.emit_from(request, crate::events::SecurityEvent::UserAuthenticated {
-        user: user.clone(),
-        method: method.to_owned(),
-    });
+    security.emit_from(
+        request,
+        crate::events::SecurityEvent::UserAuthenticated {
+            user: user.clone(),
+            method: method.to_owned(),
+        },
+    );
     Ok(user)
 }
 

@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn tools_and_unknowns() {
         assert_eq!(name("curl/8.5.0"), "curl");
-        assert_eq!(name("Mozilla/5.0 (X11; Linux x86_64)"), "Unknown browser on Linux");
+        assert_eq!(
+            name("Mozilla/5.0 (X11; Linux x86_64)"),
+            "Unknown browser on Linux"
+        );
         assert_eq!(name("something/1.0"), "Unknown device");
         assert_eq!(name("   "), "Unknown device");
         assert_eq!(device_name(None), "Unknown device");

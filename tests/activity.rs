@@ -48,9 +48,13 @@ async fn post_as(client: &Client, path: &str, body: Value) -> (Status, Value) {
 }
 
 async fn sign_in(client: &Client, password: &str) -> Status {
-    post_as(client, "/login", json!({"email": ANN, "password": password}))
-        .await
-        .0
+    post_as(
+        client,
+        "/login",
+        json!({"email": ANN, "password": password}),
+    )
+    .await
+    .0
 }
 
 /// The events the client sees, waiting (events are written in the background) until there
@@ -95,16 +99,16 @@ async fn events_are_recorded_for_each_kind(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Ok, "{body}");
 
     // A sign-in method removed.
-    let user = app.store.find_user(UserQuery::Email(ANN)).await.unwrap().unwrap();
+    let user = app
+        .store
+        .find_user(UserQuery::Email(ANN))
+        .await
+        .unwrap()
+        .unwrap();
     let mut with_email = user.clone();
     with_email.us_totp_secrets = Some(json!({"email": true}).to_string());
     app.store.update_user(&with_email).await.unwrap();
-    let (status, body) = post_as(
-        &app.client,
-        "/us-setup",
-        json!({"delete_method": "email"}),
-    )
-    .await;
+    let (status, body) = post_as(&app.client, "/us-setup", json!({"delete_method": "email"})).await;
     assert_eq!(status, Status::Ok, "{body}");
 
     // Another browser, signed out from here.
@@ -117,8 +121,15 @@ async fn events_are_recorded_for_each_kind(store: Arc<dyn UserDatastore>) {
     let before = app.mails().len();
     let (status, _) = post_as(&other, "/reset", json!({"email": ANN})).await;
     assert_eq!(status, Status::Ok);
-    let mails = app.mailer.wait_for(before + 1, Duration::from_secs(5)).await;
-    let mail = mails.iter().rev().find(|m| m.text.contains("/reset/")).expect("a reset mail");
+    let mails = app
+        .mailer
+        .wait_for(before + 1, Duration::from_secs(5))
+        .await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/reset/"))
+        .expect("a reset mail");
     let url = link(&mail.text, "http://").expect("a reset link");
     let path = format!("/{}", url.splitn(4, '/').nth(3).unwrap());
     let (status, body) = post_as(
@@ -149,7 +160,12 @@ async fn events_are_recorded_for_each_kind(store: Arc<dyn UserDatastore>) {
 async fn activity_is_paged_newest_first_and_private(store: Arc<dyn UserDatastore>) {
     let app = activity_app(store).await;
     app.user("bob@example.com", PASSWORD, true, true, &[]).await;
-    let ann = app.store.find_user(UserQuery::Email(ANN)).await.unwrap().unwrap();
+    let ann = app
+        .store
+        .find_user(UserQuery::Email(ANN))
+        .await
+        .unwrap()
+        .unwrap();
     let bob = app
         .store
         .find_user(UserQuery::Email("bob@example.com"))
@@ -194,12 +210,20 @@ async fn activity_is_paged_newest_first_and_private(store: Arc<dyn UserDatastore
     assert!(html.contains("Password changed") && html.contains("Older"));
 
     let stranger = app.browser().await;
-    assert_eq!(get_json_with(&stranger, "/activity").await.0, Status::Unauthorized);
+    assert_eq!(
+        get_json_with(&stranger, "/activity").await.0,
+        Status::Unauthorized
+    );
 }
 
 async fn old_activity_is_purged(store: Arc<dyn UserDatastore>) {
     let app = activity_app(store).await;
-    let ann = app.store.find_user(UserQuery::Email(ANN)).await.unwrap().unwrap();
+    let ann = app
+        .store
+        .find_user(UserQuery::Email(ANN))
+        .await
+        .unwrap()
+        .unwrap();
     let now = chrono::Utc::now().naive_utc();
     for days in [400, 10] {
         let entry = Activity {

@@ -694,7 +694,9 @@ fn activity_keep_defaults_to_a_year_and_parses() {
     let (config, _) = SecurityConfig::from_figment(&figment).unwrap();
     assert_eq!(config.activity_keep.as_secs(), 90 * 86_400);
     assert_eq!(
-        config.get_within_delta("activity_keep").map(WithinDelta::as_secs),
+        config
+            .get_within_delta("activity_keep")
+            .map(WithinDelta::as_secs),
         Some(90 * 86_400)
     );
     let figment = from_toml("[security]\nactivity_keep = \"soon\"");

@@ -198,8 +198,13 @@ async fn another_users_session_is_not_found(store: Arc<dyn UserDatastore>) {
 async fn revoking_needs_csrf_and_a_user(store: Arc<dyn UserDatastore>) {
     let (app, phone, _third) = three_devices(store).await;
     let phone_id = own_id(&phone).await;
-    let (status, _) =
-        post_json_with(&app.client, "/sessions/revoke", json!({"id": phone_id}), None).await;
+    let (status, _) = post_json_with(
+        &app.client,
+        "/sessions/revoke",
+        json!({"id": phone_id}),
+        None,
+    )
+    .await;
     assert_eq!(status, Status::BadRequest);
     let (status, _) = post_json_with(
         &app.client,
@@ -227,7 +232,10 @@ async fn revoking_the_current_session_signs_out_here(store: Arc<dyn UserDatastor
     let (app, phone, _third) = three_devices(store).await;
     let own = own_id(&app.client).await;
     let (status, _) = revoke(&app.client, json!({"id": own})).await;
-    assert!(status == Status::Ok || status == Status::Unauthorized, "{status}");
+    assert!(
+        status == Status::Ok || status == Status::Unauthorized,
+        "{status}"
+    );
     assert!(!signed_in(&app.client).await);
     assert!(signed_in(&phone).await);
 }
@@ -240,7 +248,12 @@ async fn cli(app: &TestApp, args: &[&str]) -> Result<String, String> {
         .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk7VsrKd/6JHzuX7WFQ1FhLp31qVvOfhu0kszKYcLfbeQ=="))
         .merge(("log_level", "off"))
         .merge(("security.password_salt", "pepper-for-tests"));
-    execute(cli, Security::builder().datastore(app.store.clone()), &figment).await
+    execute(
+        cli,
+        Security::builder().datastore(app.store.clone()),
+        &figment,
+    )
+    .await
 }
 
 async fn command_line_lists_and_signs_out(store: Arc<dyn UserDatastore>) {

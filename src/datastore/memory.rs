@@ -8,8 +8,8 @@ use chrono::{NaiveDateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{
-    micros, Activity, DatastoreError, MemoryActivity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
-    SessionRecord, User, UserDatastore, UserQuery,
+    micros, Activity, DatastoreError, DatastoreResult, MemoryActivity, NewRole, NewUser,
+    OneTimeCode, OutboxMail, Role, SessionRecord, User, UserDatastore, UserQuery,
 };
 
 /// Keeps everything in process memory; nothing survives a restart.

@@ -10,11 +10,11 @@ mod diesel;
 mod memory;
 mod models;
 
+pub(crate) use self::activity::MemoryActivity;
+pub use self::activity::{Activity, ActivityKind};
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
 };
-pub use self::activity::{Activity, ActivityKind};
-pub(crate) use self::activity::MemoryActivity;
 pub use self::memory::MemoryDatastore;
 pub use self::models::{
     NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionKind, SessionRecord, User, UserQuery,

@@ -165,10 +165,13 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
         Err(e) => return Err(e.into()),
     };
-    sec.emit_from(ctx.req, SecurityEvent::ChangeEmailConfirmed {
-        user: changed,
-        old_email,
-    });
+    sec.emit_from(
+        ctx.req,
+        SecurityEvent::ChangeEmailConfirmed {
+            user: changed,
+            old_email,
+        },
+    );
     ctx.flash("success", "Change of email address confirmed")
         .await?;
     Ok(Reply::redirect(config.post_login_view.clone()))

@@ -661,10 +661,13 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         SessionCell::lock(ctx.req)
             .await?
             .refresh_user(changed.clone());
-        sec.emit_from(ctx.req, SecurityEvent::TwoFactorMethodChanged {
-            user: changed.clone(),
-            method: None,
-        });
+        sec.emit_from(
+            ctx.req,
+            SecurityEvent::TwoFactorMethodChanged {
+                user: changed.clone(),
+                method: None,
+            },
+        );
         if ctx.json {
             return ctx.ok(setup_json(&ctx, &changed)).await;
         }
@@ -795,10 +798,13 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         session.touch();
         session.refresh_user(changed.clone());
     }
-    sec.emit_from(ctx.req, SecurityEvent::TwoFactorMethodChanged {
-        user: changed.clone(),
-        method: Some("authenticator".into()),
-    });
+    sec.emit_from(
+        ctx.req,
+        SecurityEvent::TwoFactorMethodChanged {
+            user: changed.clone(),
+            method: Some("authenticator".into()),
+        },
+    );
     if let Some(pending) = pending {
         return complete(&ctx, &pending, &changed, "authenticator").await;
     }

@@ -244,10 +244,13 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let (user, method) = match (user, method) {
         (Some(user), Some(method)) if allowed(&user) => (user, method),
         (user, _) => {
-            sec.emit_from(ctx.req, SecurityEvent::UserFailedAuthn {
-                user,
-                identity: identity.clone(),
-            });
+            sec.emit_from(
+                ctx.req,
+                SecurityEvent::UserFailedAuthn {
+                    user,
+                    identity: identity.clone(),
+                },
+            );
             form.error("", msg::GENERIC_AUTHN_FAILED);
             if ctx.json {
                 return ctx.invalid("us_signin.html", &form).await;

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 
 use super::{activity, codes, counters, outbox, roles, sessions, users, DieselDatastore};
 use crate::datastore::{
-    Activity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
-    UserDatastore, UserQuery,
+    Activity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord,
+    User, UserDatastore, UserQuery,
 };
 
 #[rocket::async_trait]
