@@ -2,8 +2,6 @@
 //! of the append-only activity log. It is called from one place, where every event is emitted
 //! ([`Security::emit`](crate::Security)), so the flows only emit events.
 
-use std::sync::Arc;
-
 use chrono::NaiveDateTime;
 use serde_json::{json, Value};
 
@@ -17,6 +15,9 @@ pub(crate) struct Origin {
     pub ip: Option<String>,
     /// Client `User-Agent`, cut to 255 characters.
     pub user_agent: Option<String>,
+    /// The application's base URL (`server_name`, else the request's checked host), for links
+    /// in mail.
+    pub base_url: Option<String>,
 }
 
 /// The account, kind and detail an event is recorded as; `None` for events that are not
@@ -63,18 +64,14 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
     })
 }
 
-/// Records `event` in its account's activity, in the background (the event fires whether or
-/// not the write succeeds; a failed write is logged).
-pub(crate) fn record(
-    store: Arc<dyn UserDatastore>,
+/// The activity row `event` is recorded as, if any.
+pub(crate) fn activity_of(
     at: NaiveDateTime,
     event: &SecurityEvent,
     origin: Origin,
-) {
-    let Some((user_id, kind, detail)) = classify(event) else {
-        return;
-    };
-    let activity = Activity {
+) -> Option<Activity> {
+    let (user_id, kind, detail) = classify(event)?;
+    Some(Activity {
         id: 0,
         user_id,
         kind,
@@ -82,12 +79,33 @@ pub(crate) fn record(
         ip: origin.ip,
         user_agent: origin.user_agent,
         detail,
-    };
-    rocket::tokio::spawn(async move {
-        if let Err(e) = store.add_activity(&activity).await {
-            tracing::warn!("could not record security activity: {e}");
+    })
+}
+
+/// Appends `activity` to the log. With `new_device_window`, a sign-in first looks whether the
+/// account signed in with the same browser (`User-Agent`) within that window; returns `true`
+/// when it did not (a new device). A failed write is logged, never raised: the event has fired.
+pub(crate) async fn store_activity(
+    store: &dyn UserDatastore,
+    activity: &Activity,
+    new_device_window: Option<chrono::Duration>,
+) -> bool {
+    let mut new_device = false;
+    if let (ActivityKind::SignIn, Some(window)) = (activity.kind, new_device_window) {
+        let since = activity
+            .at
+            .checked_sub_signed(window)
+            .unwrap_or(NaiveDateTime::MIN);
+        let ua = activity.user_agent.as_deref();
+        match store.signed_in_from(activity.user_id, ua, since).await {
+            Ok(seen) => new_device = !seen,
+            Err(e) => tracing::warn!("could not look up earlier sign-ins: {e}"),
         }
-    });
+    }
+    if let Err(e) = store.add_activity(activity).await {
+        tracing::warn!("could not record security activity: {e}");
+    }
+    new_device
 }
 
 /// A time as ISO-8601 without an offset (all times are UTC), as the other JSON answers give it.

@@ -305,6 +305,10 @@ pub struct SecurityConfig {
     /// How long an account's security activity (`/activity`) is kept; older events are purged
     /// on schedule. Default: `"365 days"`.
     pub activity_keep: WithinDelta,
+    /// Mail the owner when their account is signed in to from a browser (`User-Agent`) not seen
+    /// for it within `activity_keep`, with the time, address, device and a link to `/sessions`.
+    /// Default: `false`.
+    pub notify_new_device: bool,
 
     // ----- CSRF -----
     /// Check CSRF tokens on every state-changing security endpoint. Default: `true`.
@@ -446,6 +450,7 @@ impl Default for SecurityConfig {
             remember_cookie_name: "remember_token".into(),
             remember_cookie_duration: WithinDelta::new("365 days"),
             activity_keep: WithinDelta::new("365 days"),
+            notify_new_device: false,
             csrf_protect: true,
             csrf_protect_mechanisms: strings(&["session", "basic"]),
             csrf_ignore_unauth_endpoints: false,

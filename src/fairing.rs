@@ -171,14 +171,59 @@ impl Security {
                 .headers()
                 .get_one("User-Agent")
                 .map(|ua| ua.chars().take(255).collect()),
+            base_url: Some(match &self.config().server_name {
+                Some(server) => server.trim_end_matches('/').to_owned(),
+                None => flows::request_base_url(self, request),
+            }),
         };
         self.emit_with(origin, event);
     }
 
     fn emit_with(&self, origin: crate::activity::Origin, event: SecurityEvent) {
-        let store = self.inner.datastore.clone();
-        crate::activity::record(store, self.now().naive_utc(), &event, origin);
+        let at = self.now().naive_utc();
+        let base_url = origin.base_url.clone().unwrap_or_default();
+        if let Some(activity) = crate::activity::activity_of(at, &event, origin) {
+            let security = self.clone();
+            rocket::tokio::spawn(async move {
+                let config = security.config();
+                let window = config
+                    .notify_new_device
+                    .then(|| config.activity_keep.to_chrono());
+                let store = security.datastore();
+                if crate::activity::store_activity(store, &activity, window).await {
+                    security.mail_new_device(&activity, &base_url).await;
+                }
+            });
+        }
         self.inner.events.emit(event);
+    }
+
+    /// Mails the owner of `activity` (a sign-in) that a new device signed in.
+    async fn mail_new_device(&self, activity: &crate::datastore::Activity, base_url: &str) {
+        let user = match self
+            .datastore()
+            .find_user(UserQuery::Id(activity.user_id))
+            .await
+        {
+            Ok(Some(user)) => user,
+            _ => return,
+        };
+        let config = self.config();
+        let mut context = Context::new();
+        context.insert("user", &serde_json::json!({"email": user.email}));
+        context.insert("at", &activity.at.format("%Y-%m-%d %H:%M UTC").to_string());
+        context.insert("ip", &activity.ip.as_deref().unwrap_or("unknown"));
+        let device = crate::user_agent::device_name(activity.user_agent.as_deref());
+        context.insert("device", &device);
+        let link = format!("{base_url}{}", config.route_path("/sessions"));
+        context.insert("sessions_link", &link);
+        let subject = "New sign-in to your account";
+        if let Err(e) = self
+            .send_mail(subject, &user.email, "new_device", &context)
+            .await
+        {
+            tracing::warn!("could not mail the new-device notice: {e}");
+        }
     }
 
     /// Encryption of secrets at rest.

@@ -60,12 +60,17 @@ async fn sign_in(client: &Client, password: &str) -> Status {
 /// The events the client sees, waiting (events are written in the background) until there
 /// are at least `n`.
 async fn events(client: &Client, n: usize) -> Vec<Value> {
+    events_until(client, |list| list.len() >= n).await
+}
+
+/// The events the client sees once `done` holds for them (or after five seconds).
+async fn events_until(client: &Client, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
         let (status, body) = get_json_with(client, "/activity").await;
         assert_eq!(status, Status::Ok, "{body}");
         let list = body["response"]["events"].as_array().unwrap().clone();
-        if list.len() >= n || std::time::Instant::now() > deadline {
+        if done(&list) || std::time::Instant::now() > deadline {
             return list;
         }
         rocket::tokio::time::sleep(Duration::from_millis(50)).await;
@@ -189,7 +194,10 @@ async fn activity_is_paged_newest_first_and_private(store: Arc<dyn UserDatastore
         }
     }
     assert_eq!(sign_in(&app.client, PASSWORD).await, Status::Ok);
-    let first = events(&app.client, 25).await;
+    let first = events_until(&app.client, |list| {
+        list.first().is_some_and(|e| e["kind"] == "sign_in")
+    })
+    .await;
     assert_eq!(first.len(), 25);
     assert_eq!(first[0]["kind"], "sign_in");
     assert_eq!(first[1]["ip"], "10.0.0.29");
@@ -249,7 +257,86 @@ async fn old_activity_is_purged(store: Arc<dyn UserDatastore>) {
     assert_eq!(left[0].user_agent.as_deref(), Some(FIREFOX));
 }
 
+async fn a_new_device_is_notified_once(store: Arc<dyn UserDatastore>) {
+    let mut settings = contract_settings();
+    settings["notify_new_device"] = json!(true);
+    settings["server_name"] = json!("https://app.example.com");
+    let app = app_with(store, settings, |b| b).await;
+    app.user(ANN, PASSWORD, true, true, &[]).await;
+    let notices = |app: &TestApp| {
+        app.mails()
+            .into_iter()
+            .filter(|m| m.subject == "New sign-in to your account")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sign_in(&app.client, PASSWORD).await, Status::Ok);
+    app.mailer.wait_for(1, Duration::from_secs(5)).await;
+    let first = notices(&app);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].to, ANN);
+    assert!(
+        first[0].text.contains("Firefox on Linux"),
+        "{}",
+        first[0].text
+    );
+    assert!(first[0].text.contains("https://app.example.com/sessions"));
+    assert!(first[0].html.contains("https://app.example.com/sessions"));
+
+    // The same browser again, from another window: no notice.
+    let again = app.browser().await;
+    assert_eq!(sign_in(&again, PASSWORD).await, Status::Ok);
+    events_until(&app.client, |list| {
+        list.iter().filter(|e| e["kind"] == "sign_in").count() >= 2
+    })
+    .await;
+    rocket::tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        notices(&app).len(),
+        1,
+        "no second notice for a known browser"
+    );
+
+    // A phone the account never used: one notice, once.
+    let phone = app.browser().await;
+    for _ in 0..2 {
+        let (_, login) = get_json_with(&phone, "/login").await;
+        let csrf = login["response"]["csrf_token"].as_str().unwrap().to_owned();
+        let response = phone
+            .post("/login")
+            .header(ContentType::JSON)
+            .header(Accept::JSON)
+            .header(Header::new("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"))
+            .header(Header::new("X-CSRF-Token", csrf))
+            .body(json!({"email": ANN, "password": PASSWORD}).to_string())
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::Ok);
+        app.mailer.wait_for(2, Duration::from_secs(5)).await;
+    }
+    events_until(&app.client, |list| {
+        list.iter().filter(|e| e["kind"] == "sign_in").count() >= 4
+    })
+    .await;
+    rocket::tokio::time::sleep(Duration::from_millis(300)).await;
+    let all = notices(&app);
+    assert_eq!(all.len(), 2, "one notice per new device");
+    assert!(all[1].text.contains("Safari on iPhone"), "{}", all[1].text);
+}
+
+async fn no_notice_unless_turned_on(store: Arc<dyn UserDatastore>) {
+    let app = activity_app(store).await;
+    assert_eq!(sign_in(&app.client, PASSWORD).await, Status::Ok);
+    events(&app.client, 1).await;
+    rocket::tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app
+        .mails()
+        .iter()
+        .all(|m| m.subject != "New sign-in to your account"));
+}
+
 backend_tests!(
+    a_new_device_is_notified_once,
+    no_notice_unless_turned_on,
     events_are_recorded_for_each_kind,
     activity_is_paged_newest_first_and_private,
     old_activity_is_purged,

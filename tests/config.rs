@@ -78,6 +78,7 @@ fn every_default_is_the_documented_value() {
         "remember_cookie_name": "remember_token",
         "remember_cookie_duration": "365 days",
         "activity_keep": "365 days",
+        "notify_new_device": false,
         "csrf_protect": true,
         "csrf_protect_mechanisms": ["session", "basic"],
         "csrf_ignore_unauth_endpoints": false,
@@ -698,6 +699,14 @@ fn activity_keep_defaults_to_a_year_and_parses() {
             .get_within_delta("activity_keep")
             .map(WithinDelta::as_secs),
         Some(90 * 86_400)
+    );
+    assert!(!config.notify_new_device);
+    let figment = from_toml("[security]\nnotify_new_device = true");
+    assert!(
+        SecurityConfig::from_figment(&figment)
+            .unwrap()
+            .0
+            .notify_new_device
     );
     let figment = from_toml("[security]\nactivity_keep = \"soon\"");
     assert!(SecurityConfig::from_figment(&figment).is_err());

@@ -145,6 +145,21 @@ impl MemoryActivity {
         mine.into_iter().skip(skip).take(take).collect()
     }
 
+    pub fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> bool {
+        let rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        rows.1.iter().any(|a| {
+            a.user_id == user_id
+                && a.kind == ActivityKind::SignIn
+                && a.at >= since
+                && a.user_agent.as_deref() == user_agent
+        })
+    }
+
     pub fn purge(&self, before: NaiveDateTime) -> u64 {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         let was = rows.1.len();

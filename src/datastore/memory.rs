@@ -579,6 +579,15 @@ impl UserDatastore for MemoryDatastore {
     async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         Ok(self.activity.purge(before))
     }
+
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        Ok(self.activity.signed_in_from(user_id, user_agent, since))
+    }
 }
 
 #[cfg(test)]

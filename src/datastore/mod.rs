@@ -342,6 +342,19 @@ pub trait UserDatastore: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// Whether the user signed in with this `User-Agent` (`None`: without one) at `since` or
+    /// later, by the activity log. The default says yes, so stores without a log send no
+    /// new-device notices.
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        let _ = (user_id, user_agent, since);
+        Ok(true)
+    }
+
     /// Deletes the activity recorded before `before`. Returns how many events.
     async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         let _ = before;

@@ -105,3 +105,40 @@ pub(super) async fn purge(store: &DieselDatastore, before: NaiveDateTime) -> Dat
     .map_err(backend)?;
     Ok(deleted as u64)
 }
+
+/// Whether the user signed in with this `User-Agent` at `since` or later.
+pub(super) async fn signed_in_from(
+    store: &DieselDatastore,
+    user_id: i64,
+    user_agent: Option<&str>,
+    since: NaiveDateTime,
+) -> DatastoreResult<bool> {
+    let since = micros(since);
+    let user_agent: Option<String> = user_agent.map(|ua| ua.chars().take(255).collect());
+    let mut conn = store.conn().await?;
+    let found: Option<i64> = with_conn!(&mut conn, |c| {
+        let mine = security_activity::user_id
+            .eq(user_id)
+            .and(security_activity::kind.eq(ActivityKind::SignIn.as_str()))
+            .and(security_activity::at.ge(since));
+        match &user_agent {
+            Some(ua) => {
+                security_activity::table
+                    .filter(mine.and(security_activity::user_agent.eq(ua)))
+                    .select(security_activity::id)
+                    .first::<i64>(c)
+                    .await
+            }
+            None => {
+                security_activity::table
+                    .filter(mine.and(security_activity::user_agent.is_null()))
+                    .select(security_activity::id)
+                    .first::<i64>(c)
+                    .await
+            }
+        }
+        .optional()
+    })
+    .map_err(backend)?;
+    Ok(found.is_some())
+}

@@ -169,4 +169,13 @@ impl UserDatastore for DieselDatastore {
     async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         activity::purge(self, before).await
     }
+
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        activity::signed_in_from(self, user_id, user_agent, since).await
+    }
 }
