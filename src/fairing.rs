@@ -157,73 +157,14 @@ impl Security {
     }
 
     /// Emits an event no request caused (command line, background work) and records it in the
-    /// account's security activity.
+    /// account's security activity (see `recorder.rs`).
     pub(crate) fn emit(&self, event: SecurityEvent) {
-        self.emit_with(crate::activity::Origin::default(), event);
+        self.emit_with(Default::default(), event);
     }
 
-    /// Emits an event caused by `request`; the security activity keeps the request's client
-    /// address and `User-Agent` with it.
-    pub(crate) fn emit_from(&self, request: &Request<'_>, event: SecurityEvent) {
-        let origin = crate::activity::Origin {
-            ip: self.client_ip(request),
-            user_agent: request
-                .headers()
-                .get_one("User-Agent")
-                .map(|ua| ua.chars().take(255).collect()),
-            base_url: Some(match &self.config().server_name {
-                Some(server) => server.trim_end_matches('/').to_owned(),
-                None => flows::request_base_url(self, request),
-            }),
-        };
-        self.emit_with(origin, event);
-    }
-
-    fn emit_with(&self, origin: crate::activity::Origin, event: SecurityEvent) {
-        let at = self.now().naive_utc();
-        let base_url = origin.base_url.clone().unwrap_or_default();
-        if let Some(activity) = crate::activity::activity_of(at, &event, origin) {
-            let security = self.clone();
-            rocket::tokio::spawn(async move {
-                let config = security.config();
-                let window = config
-                    .notify_new_device
-                    .then(|| config.activity_keep.to_chrono());
-                let store = security.datastore();
-                if crate::activity::store_activity(store, &activity, window).await {
-                    security.mail_new_device(&activity, &base_url).await;
-                }
-            });
-        }
+    /// Hands an event to the subscribers (after it is recorded: see `recorder.rs`).
+    pub(crate) fn fire(&self, event: SecurityEvent) {
         self.inner.events.emit(event);
-    }
-
-    /// Mails the owner of `activity` (a sign-in) that a new device signed in.
-    async fn mail_new_device(&self, activity: &crate::datastore::Activity, base_url: &str) {
-        let user = match self
-            .datastore()
-            .find_user(UserQuery::Id(activity.user_id))
-            .await
-        {
-            Ok(Some(user)) => user,
-            _ => return,
-        };
-        let config = self.config();
-        let mut context = Context::new();
-        context.insert("user", &serde_json::json!({"email": user.email}));
-        context.insert("at", &activity.at.format("%Y-%m-%d %H:%M UTC").to_string());
-        context.insert("ip", &activity.ip.as_deref().unwrap_or("unknown"));
-        let device = crate::user_agent::device_name(activity.user_agent.as_deref());
-        context.insert("device", &device);
-        let link = format!("{base_url}{}", config.route_path("/sessions"));
-        context.insert("sessions_link", &link);
-        let subject = "New sign-in to your account";
-        if let Err(e) = self
-            .send_mail(subject, &user.email, "new_device", &context)
-            .await
-        {
-            tracing::warn!("could not mail the new-device notice: {e}");
-        }
     }
 
     /// Encryption of secrets at rest.
@@ -639,7 +580,9 @@ impl Fairing for SecurityFairing {
                             tracing::warn!("could not delete expired sessions: {e}");
                         }
                         let keep = security.config().activity_keep.to_chrono();
-                        let before = now.checked_sub_signed(keep).unwrap_or(chrono::NaiveDateTime::MIN);
+                        let before = now
+                            .checked_sub_signed(keep)
+                            .unwrap_or(chrono::NaiveDateTime::MIN);
                         if let Err(e) = security.datastore().purge_activity(before).await {
                             tracing::warn!("could not purge old security activity: {e}");
                         }

@@ -131,6 +131,7 @@ mod health;
 mod mail;
 mod mixins;
 mod password;
+mod recorder;
 mod session;
 mod templates;
 mod token;

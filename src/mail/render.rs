@@ -78,7 +78,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 20, "{names:?}");
+        assert_eq!(names.len(), 22, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
@@ -165,6 +165,16 @@ mod tests {
                 "two_factor_rescue",
                 vec!["ada@example.com".into()],
                 context(&[]),
+            ),
+            (
+                "new_device",
+                vec![link("/sessions"), "Firefox on Linux".into()],
+                context(&[
+                    ("sessions_link", link("/sessions").into()),
+                    ("device", "Firefox on Linux".into()),
+                    ("ip", "192.0.2.1".into()),
+                    ("at", "2026-01-01 12:00 UTC".into()),
+                ]),
             ),
         ]
     }
