@@ -5,6 +5,8 @@
 //! app users create EMAIL --password P [--role NAME]... [--confirmed] [--inactive]
 //! app users activate EMAIL | users deactivate EMAIL
 //! app users change-password EMAIL --password P
+//! app users sessions EMAIL | users sign-out EMAIL
+//! app users unlock EMAIL | users reset-access EMAIL
 //! app roles create NAME [--description D]
 //! app roles add EMAIL ROLE | roles remove EMAIL ROLE
 //! ```
@@ -68,6 +70,15 @@ enum UsersCommand {
         #[arg(long)]
         password: String,
     },
+    /// List where a user is signed in.
+    Sessions(EmailArg),
+    /// End every session and remember-me token of a user and revoke their auth tokens.
+    SignOut(EmailArg),
+    /// End the lockout of an address after too many wrong passwords.
+    Unlock(EmailArg),
+    /// Remove a user's two-factor and other sign-in methods (not the password) and sign them
+    /// out everywhere.
+    ResetAccess(EmailArg),
 }
 
 #[derive(Debug, Args)]
@@ -274,7 +285,60 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
                 .map_err(|e| e.to_string())?;
             Ok(format!("changed the password of {}", user.email))
         }
+        UsersCommand::Sessions(EmailArg { email }) => list_sessions(security, &email).await,
+        UsersCommand::SignOut(EmailArg { email }) => {
+            let user = find(security, &email).await?;
+            let ended = crate::devices::sign_out_everywhere(security, &user)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "signed {} out everywhere ({ended} sessions and tokens ended)",
+                user.email
+            ))
+        }
+        UsersCommand::Unlock(EmailArg { email }) => {
+            crate::devices::unlock(security, &email)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("unlocked {}", email.trim()))
+        }
+        UsersCommand::ResetAccess(EmailArg { email }) => {
+            let user = find(security, &email).await?;
+            crate::devices::reset_access(security, &user)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "removed the two-factor and sign-in methods of {} and signed them out everywhere",
+                user.email
+            ))
+        }
     }
+}
+
+/// One line per device: public id, device, address, start, last use, remembered.
+async fn list_sessions(security: &Security, email: &str) -> Result<String, String> {
+    let user = find(security, email).await?;
+    let devices = crate::devices::devices(security, user.id, None, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    if devices.is_empty() {
+        return Ok(format!("{} is not signed in anywhere", user.email));
+    }
+    let lines: Vec<String> = devices
+        .iter()
+        .map(|d| {
+            format!(
+                "{}  {}  {}  signed in {}  last seen {}{}",
+                &d.id[..12],
+                d.device,
+                d.ip.as_deref().unwrap_or("-"),
+                crate::activity::iso(d.created_at),
+                crate::activity::iso(d.last_seen_at),
+                if d.remembered { "  remembered" } else { "" }
+            )
+        })
+        .collect();
+    Ok(lines.join("\n"))
 }
 
 async fn roles(security: &Security, command: RolesCommand) -> Result<String, String> {

@@ -319,6 +319,13 @@ pub struct SecurityConfig {
     pub remember_cookie_name: String,
     /// How long a remember-me cookie lasts. Default: `"365 days"`.
     pub remember_cookie_duration: WithinDelta,
+    /// How long an account's security activity (`/activity`) is kept; older events are purged
+    /// on schedule. Default: `"365 days"`.
+    pub activity_keep: WithinDelta,
+    /// Mail the owner when their account is signed in to from a browser (`User-Agent`) not seen
+    /// for it within `activity_keep`, with the time, address, device and a link to `/sessions`.
+    /// Default: `false`.
+    pub notify_new_device: bool,
 
     // ----- CSRF -----
     /// Check CSRF tokens on every state-changing security endpoint. Default: `true`.
@@ -503,6 +510,8 @@ impl Default for SecurityConfig {
             hsts: None,
             remember_cookie_name: "remember_token".into(),
             remember_cookie_duration: WithinDelta::new("365 days"),
+            activity_keep: WithinDelta::new("365 days"),
+            notify_new_device: false,
             csrf_protect: true,
             csrf_protect_mechanisms: strings(&["session", "basic"]),
             csrf_ignore_unauth_endpoints: false,
@@ -644,6 +653,7 @@ impl SecurityConfig {
             "session_idle_timeout" => &self.session_idle_timeout,
             "session_absolute_timeout" => &self.session_absolute_timeout,
             "remember_cookie_duration" => &self.remember_cookie_duration,
+            "activity_keep" => &self.activity_keep,
             "two_factor_login_validity" => &self.two_factor_login_validity,
             "code_attempts_window" => &self.code_attempts_window,
             "mail_limit_within" => &self.mail_limit_within,

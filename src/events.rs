@@ -104,6 +104,27 @@ pub enum SecurityEvent {
         /// The new method, `None` when disabled.
         method: Option<String>,
     },
+    /// New multi-factor recovery codes replaced the old ones.
+    RecoveryCodesGenerated {
+        /// The user.
+        user: User,
+    },
+    /// A unified sign-in method (`email`, `authenticator`) was set up or removed.
+    SignInMethodChanged {
+        /// The user.
+        user: User,
+        /// The method.
+        method: String,
+        /// `true` when set up, `false` when removed.
+        added: bool,
+    },
+    /// Sessions of a user were ended from the sessions page or the command line.
+    SessionsEnded {
+        /// The user.
+        user: User,
+        /// How many sessions and remember-me tokens ended.
+        count: u64,
+    },
 }
 
 /// An async callback subscribed to events.

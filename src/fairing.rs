@@ -169,7 +169,14 @@ impl Security {
         self.inner.events.subscribe()
     }
 
+    /// Emits an event no request caused (command line, background work) and records it in the
+    /// account's security activity (see `recorder.rs`).
     pub(crate) fn emit(&self, event: SecurityEvent) {
+        self.emit_with(Default::default(), event);
+    }
+
+    /// Hands an event to the subscribers (after it is recorded: see `recorder.rs`).
+    pub(crate) fn fire(&self, event: SecurityEvent) {
         self.inner.events.emit(event);
     }
 
@@ -404,6 +411,8 @@ impl Security {
                 "mf_recovery_codes": p("/mf-recovery-codes"),
                 "mf_recovery": p("/mf-recovery"),
                 "verify": p("/verify"),
+                "sessions": p("/sessions"),
+                "activity": p("/activity"),
             }),
         );
         context.insert("password_length_min", &c.password_length_min);
@@ -590,6 +599,13 @@ impl Fairing for SecurityFairing {
                         match security.purge_expired().await {
                             Ok(purged) => tracing::debug!(?purged, "purged expired records"),
                             Err(e) => tracing::warn!("could not purge expired records: {e}"),
+                        }
+                        let keep = security.config().activity_keep.to_chrono();
+                        let before = security.now().naive_utc()
+                            .checked_sub_signed(keep)
+                            .unwrap_or(chrono::NaiveDateTime::MIN);
+                        if let Err(e) = security.datastore().purge_activity(before).await {
+                            tracing::warn!("could not purge old security activity: {e}");
                         }
                     }
                     _ = &mut shutdown => break,

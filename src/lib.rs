@@ -114,6 +114,7 @@
 //! [Rocket]: https://rocket.rs
 #![warn(missing_docs)]
 
+mod activity;
 mod anonymous;
 mod catchers;
 pub mod cli;
@@ -121,6 +122,7 @@ mod clock;
 mod config;
 mod csrf;
 mod datastore;
+mod devices;
 mod error;
 mod events;
 mod fairing;
@@ -133,14 +135,17 @@ mod mixins;
 mod notices;
 mod password;
 mod purge;
+mod recorder;
 mod session;
 mod templates;
 mod token;
 mod totp;
+mod user_agent;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
+pub use datastore::{Activity, ActivityKind};
 pub use datastore::{
     DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
     MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,

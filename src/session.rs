@@ -25,6 +25,10 @@ use crate::error::Error;
 use crate::fairing::Security;
 use crate::token::{random_secret, sha256_hex};
 
+/// Key of the session data that names the remember-me token issued with (or used to start) the
+/// session, so that signing the device out (sessions page) ends the token too.
+pub(crate) const REMEMBER_LINK: &str = "remember_token";
+
 /// A message shown once on the next page a person sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
@@ -153,6 +157,14 @@ impl SessionCell {
                 .min(created + config.session_absolute_timeout.to_chrono())
         };
 
+        // The session names the remember-me token issued with it, so that signing the device
+        // out (sessions page) ends both.
+        let remember_secret = matches!(live.remember, RememberChange::Set(..)).then(random_secret);
+        if let Some(secret) = &remember_secret {
+            let link = REMEMBER_LINK.to_owned();
+            live.data.extra.insert(link, sha256_hex(secret).into());
+            live.dirty = true;
+        }
         if live.destroy || live.rotate {
             if let Some(old) = live.record.take() {
                 store.delete_session(&old.id_hash).await?;
@@ -228,7 +240,7 @@ impl SessionCell {
         match std::mem::replace(&mut live.remember, RememberChange::Keep) {
             RememberChange::Keep => {}
             RememberChange::Set(user_id, uniquifier) => {
-                let secret = random_secret();
+                let secret = remember_secret.unwrap_or_else(random_secret);
                 let duration = config.remember_cookie_duration.to_chrono();
                 let record = SessionRecord {
                     id_hash: sha256_hex(&secret),
@@ -241,7 +253,10 @@ impl SessionCell {
                     expires_at: naive(now) + duration,
                     fresh_at: None,
                     ip: security.client_ip(request),
-                    user_agent: None,
+                    user_agent: request
+                        .headers()
+                        .get_one("User-Agent")
+                        .map(|ua| ua.chars().take(255).collect()),
                 };
                 store.create_session(&record).await?;
                 let expires_at =
@@ -452,6 +467,7 @@ impl LiveSession {
         self.fresh_at = Some(at);
         self.rotate = true;
         self.dirty = true;
+        self.data.extra.remove(REMEMBER_LINK);
         if remember {
             self.remember = RememberChange::Set(user.id, user.fs_uniquifier.clone());
         }
@@ -542,6 +558,8 @@ pub(crate) async fn authenticate(
                 session.user = Some((user, AuthMethod::Remember));
                 // Restored from a remember-me cookie: signed in, but not fresh.
                 session.fresh_at = None;
+                let link = REMEMBER_LINK.to_owned();
+                session.data.extra.insert(link, hash.into());
                 session.rotate = true;
                 session.dirty = true;
                 return Ok(session.user.clone());
@@ -607,10 +625,13 @@ pub(crate) async fn login_user_via(
     SessionCell::lock(request)
         .await?
         .login(&user, remember, naive(now));
-    security.emit(crate::events::SecurityEvent::UserAuthenticated {
-        user: user.clone(),
-        method: method.to_owned(),
-    });
+    security.emit_from(
+        request,
+        crate::events::SecurityEvent::UserAuthenticated {
+            user: user.clone(),
+            method: method.to_owned(),
+        },
+    );
     Ok(user)
 }
 

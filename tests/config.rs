@@ -80,6 +80,8 @@ fn every_default_is_the_documented_value() {
         "hsts": null,
         "remember_cookie_name": "remember_token",
         "remember_cookie_duration": "365 days",
+        "activity_keep": "365 days",
+        "notify_new_device": false,
         "csrf_protect": true,
         "csrf_protect_mechanisms": ["session", "basic"],
         "csrf_ignore_unauth_endpoints": false,
@@ -828,4 +830,29 @@ fn mail_limit_and_notice_subjects_are_read() {
     let bad = from_toml("[security]\nmail_limit_within = \"soon\"");
     let error = SecurityConfig::from_figment(&bad).unwrap_err().to_string();
     assert!(error.contains("mail_limit_within"), "{error}");
+}
+
+#[test]
+fn activity_keep_defaults_to_a_year_and_parses() {
+    let (config, _) = SecurityConfig::from_figment(&from_toml("")).unwrap();
+    assert_eq!(config.activity_keep.as_secs(), 365 * 86_400);
+    let figment = from_toml("[security]\nactivity_keep = \"90 days\"");
+    let (config, _) = SecurityConfig::from_figment(&figment).unwrap();
+    assert_eq!(config.activity_keep.as_secs(), 90 * 86_400);
+    assert_eq!(
+        config
+            .get_within_delta("activity_keep")
+            .map(WithinDelta::as_secs),
+        Some(90 * 86_400)
+    );
+    assert!(!config.notify_new_device);
+    let figment = from_toml("[security]\nnotify_new_device = true");
+    assert!(
+        SecurityConfig::from_figment(&figment)
+            .unwrap()
+            .0
+            .notify_new_device
+    );
+    let figment = from_toml("[security]\nactivity_keep = \"soon\"");
+    assert!(SecurityConfig::from_figment(&figment).is_err());
 }

@@ -119,7 +119,7 @@ impl fmt::Debug for UserChange<'_> {
 }
 
 /// 128 random bits as 32 lower-case hex digits, as every store makes uniquifiers.
-pub(super) fn random_uniquifier() -> String {
+pub(crate) fn random_uniquifier() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 

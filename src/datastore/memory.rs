@@ -10,8 +10,8 @@ use chrono::{NaiveDateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{
-    micros, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role,
-    SessionRecord, User, UserChange, UserDatastore, UserQuery,
+    micros, Activity, DatastoreError, DatastoreResult, MemoryActivity, NewRole, NewUser,
+    OneTimeCode, OutboxMail, Role, SessionRecord, User, UserChange, UserDatastore, UserQuery,
 };
 
 mod change;
@@ -51,6 +51,7 @@ mod change;
 #[derive(Default)]
 pub struct MemoryDatastore {
     inner: Mutex<Inner>,
+    activity: MemoryActivity,
 }
 
 impl MemoryDatastore {
@@ -600,6 +601,33 @@ impl UserDatastore for MemoryDatastore {
             .counters
             .get(key)
             .map(|c| (c.count, c.window_start)))
+    }
+
+    async fn add_activity(&self, activity: &Activity) -> DatastoreResult<()> {
+        self.activity.add(activity);
+        Ok(())
+    }
+
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        Ok(self.activity.list(user_id, offset, limit))
+    }
+
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        Ok(self.activity.purge(before))
+    }
+
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        Ok(self.activity.signed_in_from(user_id, user_agent, since))
     }
 }
 

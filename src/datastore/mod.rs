@@ -5,11 +5,15 @@
 //! PostgreSQL and MySQL through one code path, chosen by the scheme of
 //! `databases.security.url`).
 
+mod activity;
 mod change;
 mod diesel;
 mod memory;
 mod models;
 
+pub(crate) use self::activity::MemoryActivity;
+pub use self::activity::{Activity, ActivityKind};
+pub(crate) use self::change::random_uniquifier;
 pub use self::change::UserChange;
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
@@ -377,4 +381,45 @@ pub trait UserDatastore: Send + Sync + 'static {
     /// Reads the counter under `key` without counting: its count and the start of its window,
     /// or `None` when there is none. Whether the window is over is the caller's to decide.
     async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>>;
+
+    // ----- security activity -----
+
+    /// Appends an event to an account's security activity (`id` of the argument is ignored).
+    ///
+    /// The default keeps nothing, for stores written before the activity log; both shipped
+    /// stores keep it.
+    async fn add_activity(&self, activity: &Activity) -> DatastoreResult<()> {
+        let _ = activity;
+        Ok(())
+    }
+
+    /// An account's security activity, newest first: `limit` events after skipping `offset`.
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        let _ = (user_id, offset, limit);
+        Ok(Vec::new())
+    }
+
+    /// Whether the user signed in with this `User-Agent` (`None`: without one) at `since` or
+    /// later, by the activity log. The default says yes, so stores without a log send no
+    /// new-device notices.
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        let _ = (user_id, user_agent, since);
+        Ok(true)
+    }
+
+    /// Deletes the activity recorded before `before`. Returns how many events.
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        let _ = before;
+        Ok(0)
+    }
 }

@@ -96,7 +96,10 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         )
         .await?;
     }
-    sec.emit(SecurityEvent::PasswordChanged { user: user.clone() });
+    sec.emit_from(
+        ctx.req,
+        SecurityEvent::PasswordChanged { user: user.clone() },
+    );
     if ctx.json {
         let mut response = Map::new();
         response.insert("user".into(), ctx.user_payload(&user));

@@ -180,10 +180,13 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         old_email: &old_email,
     };
     sec.notify(&changed, notice).await;
-    sec.emit(SecurityEvent::ChangeEmailConfirmed {
-        user: changed,
-        old_email,
-    });
+    sec.emit_from(
+        ctx.req,
+        SecurityEvent::ChangeEmailConfirmed {
+            user: changed,
+            old_email,
+        },
+    );
     ctx.flash("success", "Change of email address confirmed")
         .await?;
     Ok(Reply::redirect(config.post_login_view.clone()))

@@ -1,9 +1,11 @@
 //! The flows: one module each, sharing the plumbing here — request context, body parsing,
 //! form state, and replies in HTML or Flask-Security-Too's JSON envelope.
 
+mod activity;
 mod change;
 mod change_email;
 mod confirm;
+mod devices;
 pub(crate) mod lockout;
 pub(crate) mod login;
 mod recover;
@@ -60,6 +62,8 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
         routes.extend(unified::routes());
     }
     routes.extend(verify::routes());
+    routes.extend(devices::routes());
+    routes.extend(activity::routes());
     routes
 }
 

@@ -252,7 +252,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
             .await?;
     }
     ctx.sec
-        .emit(SecurityEvent::PasswordReset { user: user.clone() });
+        .emit_from(ctx.req, SecurityEvent::PasswordReset { user: user.clone() });
     if config.auto_login_after_reset {
         if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "reset").await? {
             return Ok(reply);

@@ -108,6 +108,10 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.sec
         .notify(&changed, Notice::RecoveryCodesGenerated)
         .await;
+    let event = crate::events::SecurityEvent::RecoveryCodesGenerated {
+        user: changed.clone(),
+    };
+    ctx.sec.emit_from(ctx.req, event);
     SessionCell::lock(ctx.req).await?.refresh_user(changed);
     if ctx.json {
         let mut response = Map::new();

@@ -682,10 +682,13 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             .await?
             .refresh_user(changed.clone());
         sec.notify(&changed, Notice::TwoFactorDisabled).await;
-        sec.emit(SecurityEvent::TwoFactorMethodChanged {
-            user: changed.clone(),
-            method: None,
-        });
+        sec.emit_from(
+            ctx.req,
+            SecurityEvent::TwoFactorMethodChanged {
+                user: changed.clone(),
+                method: None,
+            },
+        );
         if ctx.json {
             return ctx.ok(setup_json(&ctx, &changed)).await;
         }
@@ -824,10 +827,13 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     if user.tf_primary_method.is_some() {
         sec.notify(&changed, Notice::TwoFactorReplaced).await;
     }
-    sec.emit(SecurityEvent::TwoFactorMethodChanged {
-        user: changed.clone(),
-        method: Some("authenticator".into()),
-    });
+    sec.emit_from(
+        ctx.req,
+        SecurityEvent::TwoFactorMethodChanged {
+            user: changed.clone(),
+            method: Some("authenticator".into()),
+        },
+    );
     if let Some(pending) = pending {
         return complete(&ctx, &pending, &changed, "authenticator").await;
     }

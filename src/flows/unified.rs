@@ -264,10 +264,13 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let (user, method) = match (user, method) {
         (Some(user), Some(method)) if allowed(&user) => (user, method),
         (user, _) => {
-            sec.emit(SecurityEvent::UserFailedAuthn {
-                user,
-                identity: identity.clone(),
-            });
+            sec.emit_from(
+                ctx.req,
+                SecurityEvent::UserFailedAuthn {
+                    user,
+                    identity: identity.clone(),
+                },
+            );
             form.error("", msg::GENERIC_AUTHN_FAILED);
             if ctx.json {
                 return ctx.invalid("us_signin.html", &form).await;
@@ -434,14 +437,26 @@ async fn save_methods(
     user: &User,
     methods: Map<String, Value>,
 ) -> Result<User, Error> {
-    let methods = (!methods.is_empty()).then(|| Value::Object(methods).to_string());
+    let before = methods_of(user);
+    let stored = (!methods.is_empty()).then(|| Value::Object(methods.clone()).to_string());
     let change = UserChange::UsMethods {
         uniquifier: &user.fs_uniquifier,
         old: user.us_totp_secrets.as_deref(),
-        new: methods.as_deref(),
+        new: stored.as_deref(),
     };
     let changed = ctx.sec.datastore().change_user(user.id, change).await?;
     let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
+    let added = methods.keys().filter(|m| !before.contains_key(*m));
+    let removed = before.keys().filter(|m| !methods.contains_key(*m));
+    for (method, added) in added.map(|m| (m, true)).chain(removed.map(|m| (m, false))) {
+        let (user, method) = (changed.clone(), method.clone());
+        let event = SecurityEvent::SignInMethodChanged {
+            user,
+            method,
+            added,
+        };
+        ctx.sec.emit_from(ctx.req, event);
+    }
     SessionCell::lock(ctx.req)
         .await?
         .refresh_user(changed.clone());

@@ -78,7 +78,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 32, "{names:?}");
+        assert_eq!(names.len(), 33, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
@@ -203,6 +203,16 @@ mod tests {
                 context(&[
                     ("added", serde_json::json!(["email"])),
                     ("removed", serde_json::json!(["authenticator"])),
+                ]),
+            ),
+            (
+                "new_device",
+                vec![link("/sessions"), "Firefox on Linux".into()],
+                context(&[
+                    ("sessions_link", link("/sessions").into()),
+                    ("device", "Firefox on Linux".into()),
+                    ("ip", "192.0.2.1".into()),
+                    ("at", "2026-01-01 12:00 UTC".into()),
                 ]),
             ),
         ]

@@ -53,6 +53,7 @@ macro_rules! with_conn {
     };
 }
 
+mod activity;
 mod changes;
 mod codes;
 mod counters;

@@ -163,6 +163,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The security activity of each account: append-only, purged after `activity_keep`.
+    security_activity (id) {
+        /// Primary key, in order of recording.
+        id -> BigInt,
+        /// The account.
+        user_id -> BigInt,
+        /// What happened ([`ActivityKind`](crate::datastore::ActivityKind) name).
+        kind -> Text,
+        /// When (UTC).
+        at -> Timestamp,
+        /// Client address.
+        ip -> Nullable<Text>,
+        /// Client `User-Agent`.
+        user_agent -> Nullable<Text>,
+        /// Detail, such as the sign-in method.
+        detail -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(roles_users -> users (user_id));
 diesel::joinable!(roles_users -> roles (role_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -176,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     one_time_codes,
     counters,
+    security_activity,
 );

@@ -2,10 +2,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::{changes, codes, counters, outbox, purge, roles, sessions, users, DieselDatastore};
+use super::{
+    activity, changes, codes, counters, outbox, purge, roles, sessions, users, DieselDatastore,
+};
 use crate::datastore::{
-    DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord, User,
-    UserChange, UserDatastore, UserQuery,
+    Activity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord,
+    User, UserChange, UserDatastore, UserQuery,
 };
 
 #[rocket::async_trait]
@@ -179,5 +181,31 @@ impl UserDatastore for DieselDatastore {
 
     async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
         counters::read(self, key).await
+    }
+
+    async fn add_activity(&self, entry: &Activity) -> DatastoreResult<()> {
+        activity::add(self, entry).await
+    }
+
+    async fn list_activity(
+        &self,
+        user_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> DatastoreResult<Vec<Activity>> {
+        activity::list(self, user_id, offset, limit).await
+    }
+
+    async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        activity::purge(self, before).await
+    }
+
+    async fn signed_in_from(
+        &self,
+        user_id: i64,
+        user_agent: Option<&str>,
+        since: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        activity::signed_in_from(self, user_id, user_agent, since).await
     }
 }
