@@ -6,17 +6,19 @@
 //! catchers. [`catchers`] gives the same answers as catchers, for an application that wants
 //! them for its own errors too (`Security::catchers()`).
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use rocket::http::{Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
-use crate::error::{error_envelope, json_response, msg, no_store, wants_json};
-use crate::fairing::Security;
-use crate::flows::verify::{ReauthNeeded, REAUTH_REQUIRED};
-use crate::flows::EarlyError;
+use crate::endpoints::Endpoint;
+use crate::error::{msg, Error, Failure, RETRY_AFTER_SECS};
+use crate::responses::{
+    error_envelope, json_response, reauth_envelope, redirect, retry_after_header, text_response,
+    wants_json, with_next, Plain,
+};
 use crate::session::SessionCell;
+use crate::state::Security;
 
 /// The catchers of every status the security layer answers.
 pub(crate) fn catchers() -> Vec<Catcher> {
@@ -68,52 +70,14 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
     };
     let mut answer = answer.unwrap_or_else(|status| Response::build().status(status).finalize());
     if status == Status::ServiceUnavailable {
-        let seconds =
-            crate::error::Failure::retry_after(request).unwrap_or(crate::error::RETRY_AFTER_SECS);
-        answer.set_header(crate::error::retry_after_header(seconds));
+        let seconds = Failure::retry_after(request).unwrap_or(RETRY_AFTER_SECS);
+        answer.set_header(retry_after_header(seconds));
     }
     answer
 }
 
-/// Characters escaped in the `next` query value; `/` stays readable, as Flask-Security-Too
-/// leaves it.
-const NEXT_VALUE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'+')
-    .add(b'<')
-    .add(b'>')
-    .add(b'=')
-    .add(b'?')
-    .add(b'\\')
-    .add(b'`');
-
-/// A realm recorded by the HTTP Basic guard, so the 401 carries `WWW-Authenticate`.
-#[derive(Default)]
-pub(crate) struct BasicRealm(pub std::sync::Mutex<Option<String>>);
-
-/// A plain status answer in the right mode.
-struct Plain(Status, String);
-
-impl<'r> Responder<'r, 'static> for Plain {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        if wants_json(request) {
-            return Ok(json_response(self.0, &error_envelope(self.0, &self.1)));
-        }
-        crate::templates::error_page(request, self.0, &self.1)
-    }
-}
-
 fn early_message(request: &Request<'_>) -> Option<String> {
-    request
-        .local_cache(EarlyError::default)
-        .0
-        .lock()
-        .ok()
-        .and_then(|m| m.clone())
+    Failure::of_request(request).message
 }
 
 #[catch(400)]
@@ -142,31 +106,13 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
                         &error_envelope(Status::Unauthorized, msg::UNAUTHENTICATED),
                     )
                 } else {
-                    let body = format!("{}\n", msg::UNAUTHENTICATED);
-                    Response::build()
-                        .status(Status::Unauthorized)
-                        .header(rocket::http::ContentType::Plain)
-                        .header(no_store())
-                        .sized_body(body.len(), std::io::Cursor::new(body))
-                        .finalize()
+                    text_response(Status::Unauthorized, format!("{}\n", msg::UNAUTHENTICATED))
                 };
                 response.set_header(header);
                 Ok(response)
             }
-            Unauthorized::Redirect(location) => Ok(Response::build()
-                .status(Status::Found)
-                .header(Header::new("Location", location))
-                .header(no_store())
-                .finalize()),
-            Unauthorized::Reauth => {
-                let mut response = serde_json::Map::new();
-                response.insert("errors".into(), serde_json::json!([REAUTH_REQUIRED]));
-                response.insert("reauth_required".into(), serde_json::Value::Bool(true));
-                Ok(json_response(
-                    Status::Unauthorized,
-                    &crate::error::envelope(Status::Unauthorized, response),
-                ))
-            }
+            Unauthorized::Redirect(location) => Ok(redirect(location)),
+            Unauthorized::Reauth => Ok(json_response(Status::Unauthorized, &reauth_envelope())),
             Unauthorized::Plain(plain) => plain.respond_to(request),
         }
     }
@@ -174,32 +120,19 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
 
 #[catch(401)]
 async fn unauthorized(request: &Request<'_>) -> Unauthorized {
-    let realm = request
-        .local_cache(BasicRealm::default)
-        .0
-        .lock()
-        .ok()
-        .and_then(|r| r.clone());
-    if let Some(realm) = realm {
+    let failure = Failure::of_request(request);
+    if let Some(realm) = failure.realm {
         return Unauthorized::Basic(realm, wants_json(request));
     }
     let Some(security) = request.rocket().state::<Security>() else {
         return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
     };
-    let stale = request
-        .local_cache(ReauthNeeded::default)
-        .0
-        .load(std::sync::atomic::Ordering::SeqCst);
-    if stale {
+    if failure.reauth {
         if wants_json(request) {
             return Unauthorized::Reauth;
         }
-        let here = request.uri().to_string();
-        let next = utf8_percent_encode(&here, NEXT_VALUE);
-        return Unauthorized::Redirect(format!(
-            "{}?next={next}",
-            security.config().route_path("/verify")
-        ));
+        let verify = Endpoint::Verify.path(security.config());
+        return Unauthorized::Redirect(with_next(&verify, request));
     }
     if wants_json(request) {
         return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
@@ -209,12 +142,8 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
             session.flash("error", msg::UNAUTHENTICATED);
         }
     }
-    let here = request.uri().to_string();
-    let next = utf8_percent_encode(&here, NEXT_VALUE);
-    Unauthorized::Redirect(format!(
-        "{}?next={next}",
-        security.config().route_path("/login")
-    ))
+    let login = Endpoint::Login.path(security.config());
+    Unauthorized::Redirect(with_next(&login, request))
 }
 
 #[catch(403)]
@@ -266,7 +195,7 @@ struct TooMany(Option<u64>);
 
 impl<'r> Responder<'r, 'static> for TooMany {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let message = crate::error::Error::TooManyRequests {
+        let message = Error::TooManyRequests {
             retry_after: self.0.unwrap_or(0),
         }
         .to_string();
@@ -280,7 +209,7 @@ impl<'r> Responder<'r, 'static> for TooMany {
 
 #[catch(429)]
 fn too_many_requests(request: &Request<'_>) -> TooMany {
-    TooMany(crate::error::Failure::retry_after(request))
+    TooMany(Failure::retry_after(request))
 }
 
 #[catch(500)]

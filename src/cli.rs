@@ -16,10 +16,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::auth::validate_email;
+use crate::builder::SecurityBuilder;
 use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
-use crate::fairing::{Security, SecurityBuilder};
-use crate::flows::validate_email;
 use crate::password::validate_password_length;
+use crate::state::Security;
 
 /// The command line of an application using rocket_security.
 #[derive(Debug, Parser)]

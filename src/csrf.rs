@@ -12,8 +12,8 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::Sentinel;
 
 use crate::error::{msg, Error};
-use crate::fairing::Security;
 use crate::session::SessionCell;
+use crate::state::Security;
 use crate::token::{constant_time_eq, random_secret, TokenPurpose};
 
 fn signature(security: &Security, secret: &str, nonce: &str, timestamp: i64) -> String {
@@ -133,6 +133,6 @@ impl<'r> FromRequest<'r> for CsrfToken {
 
 impl Sentinel for CsrfToken {
     fn abort(rocket: &rocket::Rocket<rocket::Ignite>) -> bool {
-        crate::fairing::missing_fairing(rocket, "CsrfToken")
+        crate::state::missing_fairing(rocket, "CsrfToken")
     }
 }

@@ -13,8 +13,8 @@ use crate::activity::iso;
 use crate::datastore::random_uniquifier;
 use crate::datastore::{DatastoreResult, SessionKind, SessionRecord, User};
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
 use crate::session::REMEMBER_LINK;
+use crate::state::Security;
 use crate::token::{constant_time_eq, sha256_hex};
 
 /// One signed-in device of a user.
@@ -202,20 +202,9 @@ pub(crate) async fn reset_access(security: &Security, user: &User) -> DatastoreR
 }
 
 /// Ends the lockout of `email`: clears its lock and its count of failed sign-ins, so the next
-/// correct password signs in at once.
-///
-/// The counter keys are those of the account lockout (`locked:` and `login-failures:` followed
-/// by the first 16 bytes, in hex, of the SHA-256 of the trimmed, lower-cased address). Once the
-/// lockout module is in the same tree, this function should simply call its own `unlock`.
+/// correct password signs in at once (see [`crate::auth::lockout::unlock`]).
 pub(crate) async fn unlock(security: &Security, email: &str) -> DatastoreResult<()> {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(email.trim().to_lowercase().as_bytes());
-    let account = hex::encode(&digest[..16]);
-    let store = security.datastore();
-    store.reset_counter(&format!("locked:{account}")).await?;
-    store
-        .reset_counter(&format!("login-failures:{account}"))
-        .await
+    crate::auth::lockout::unlock(security, email).await
 }
 
 #[cfg(test)]

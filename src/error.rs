@@ -1,9 +1,10 @@
-//! One error type for the security layer, and the one place that turns it into a response.
+//! One error type for the security layer, and the one marker of a request that failed in it.
+//! The responses module turns both into answers.
 
-use rocket::http::{ContentType, Header, Status};
+use std::sync::Mutex;
+
+use rocket::http::Status;
 use rocket::request::Request;
-use rocket::response::{self, Responder, Response};
-use serde_json::{json, Map, Value};
 
 use crate::datastore::DatastoreError;
 
@@ -27,13 +28,15 @@ pub(crate) mod msg {
         "You currently do not have permissions to access this page";
     pub const ACCOUNT_CHANGED: &str =
         "Your account changed while this request was handled. Please try again.";
+    pub const REAUTH_REQUIRED: &str = "You must re-authenticate to access this endpoint";
     pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
     pub const UNAVAILABLE: &str = "The service is busy. Please try again in a moment.";
 }
 
 /// Why a security request failed.
 ///
-/// Handlers return it; its [`Responder`] decides status, page and JSON envelope in one place:
+/// Handlers return it; its `Responder` (in `responses.rs`) decides status, page and JSON
+/// envelope in one place:
 /// JSON clients get `{"meta":{"code":N},"response":{"errors":[..]}}`, browsers an error page.
 /// Internal failures are logged and answered with a generic message; their details never reach
 /// a client.
@@ -113,53 +116,89 @@ impl Error {
     }
 }
 
-/// The status a request failed with inside the security layer (a guard, the body parser, a
-/// handler's [`Error`]). The fairing answers such a failure in the layer's own shape (JSON
-/// envelope, login redirect) whichever catcher ran: the application's root catchers stay its
-/// own.
-#[derive(Default)]
+/// How a request failed inside the security layer (a guard, the body parser, a handler's
+/// [`Error`]), kept in the request's local cache. The fairing answers such a failure in the
+/// layer's own shape (JSON envelope, login redirect, Basic challenge, re-authentication)
+/// whichever catcher ran: the application's root catchers stay its own.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Failure {
-    status: std::sync::atomic::AtomicU16,
-    retry_after: std::sync::atomic::AtomicU64,
+    /// The status the request failed with.
+    pub status: Option<Status>,
+    /// Seconds until a failure that passes by itself may be retried (`Retry-After`).
+    pub retry_after: Option<u64>,
+    /// The message of a request refused before its handler ran (a bad body).
+    pub message: Option<String>,
+    /// The realm of an HTTP Basic challenge (`WWW-Authenticate`).
+    pub realm: Option<String>,
+    /// Signed in, but not recently enough: the 401 asks to re-authenticate.
+    pub reauth: bool,
 }
 
+/// The request-local slot of a [`Failure`].
+#[derive(Default)]
+struct Slot(Mutex<Failure>);
+
 impl Failure {
+    fn update(request: &Request<'_>, change: impl FnOnce(&mut Failure)) {
+        if let Ok(mut failure) = request.local_cache(Slot::default).0.lock() {
+            change(&mut failure);
+        }
+    }
+
+    /// What is recorded for `request` (nothing when it did not fail in the security layer).
+    pub(crate) fn of_request(request: &Request<'_>) -> Failure {
+        request
+            .local_cache(Slot::default)
+            .0
+            .lock()
+            .map(|failure| failure.clone())
+            .unwrap_or_default()
+    }
+
     /// Records that `request` failed with `status`.
     pub(crate) fn record(request: &Request<'_>, status: Status) {
-        request
-            .local_cache(Failure::default)
-            .status
-            .store(status.code, std::sync::atomic::Ordering::Relaxed);
+        Failure::update(request, |failure| failure.status = Some(status));
     }
 
     /// Records that `request` failed with `error`, and when to try again if it passes by
     /// itself.
     pub(crate) fn record_error(request: &Request<'_>, error: &Error) {
-        Failure::record(request, error.status());
-        if let Some(seconds) = error.retry_after() {
-            request
-                .local_cache(Failure::default)
-                .retry_after
-                .store(seconds, std::sync::atomic::Ordering::Relaxed);
-        }
+        let retry_after = error.retry_after();
+        Failure::update(request, |failure| {
+            failure.status = Some(error.status());
+            if retry_after.is_some() {
+                failure.retry_after = retry_after;
+            }
+        });
+    }
+
+    /// Records that `request` was refused with `error` before its handler ran, keeping the
+    /// message for the catcher.
+    pub(crate) fn record_early(request: &Request<'_>, error: &Error) {
+        let message = error.public_message();
+        Failure::update(request, |failure| failure.message = Some(message));
+        Failure::record_error(request, error);
+    }
+
+    /// Records that `request` needs HTTP Basic credentials for `realm` (401 with
+    /// `WWW-Authenticate`).
+    pub(crate) fn record_realm(request: &Request<'_>, realm: String) {
+        Failure::update(request, |failure| failure.realm = Some(realm));
+    }
+
+    /// Records that `request` is signed in, but not recently enough.
+    pub(crate) fn record_reauth(request: &Request<'_>) {
+        Failure::update(request, |failure| failure.reauth = true);
     }
 
     /// The `Retry-After` seconds recorded for `request`, if any.
     pub(crate) fn retry_after(request: &Request<'_>) -> Option<u64> {
-        let seconds = request
-            .local_cache(Failure::default)
-            .retry_after
-            .load(std::sync::atomic::Ordering::Relaxed);
-        (seconds != 0).then_some(seconds)
+        Failure::of_request(request).retry_after
     }
 
     /// The status `request` failed with, if it failed in the security layer.
     pub(crate) fn of(request: &Request<'_>) -> Option<Status> {
-        let code = request
-            .local_cache(Failure::default)
-            .status
-            .load(std::sync::atomic::Ordering::Relaxed);
-        (code != 0).then(|| Status::new(code))
+        Failure::of_request(request).status
     }
 }
 
@@ -168,80 +207,11 @@ pub(crate) fn fail<T>(request: &Request<'_>, error: Error) -> rocket::request::O
     Failure::record_error(request, &error);
     rocket::request::Outcome::Error((error.status(), error))
 }
+
 /// `Retry-After` of a 503 while the password hashing queue is full: hashes take tens of
 /// milliseconds, so a second is plenty for the queue to drain.
 pub(crate) const RETRY_AFTER_BUSY_SECS: u64 = 1;
 
-/// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
-pub(crate) fn envelope(status: Status, response: Map<String, Value>) -> Value {
-    json!({"meta": {"code": status.code}, "response": response})
-}
-
-/// `{"errors": [message]}` inside the envelope, without `field_errors`.
-pub(crate) fn error_envelope(status: Status, message: &str) -> Value {
-    let mut response = Map::new();
-    response.insert("errors".into(), json!([message]));
-    envelope(status, response)
-}
-
-/// Whether the request wants JSON: a JSON body, or `application/json` as the best match of
-/// `Accept`.
-pub(crate) fn wants_json(request: &Request<'_>) -> bool {
-    request.content_type().is_some_and(|ct| ct.is_json())
-        || request
-            .accept()
-            .is_some_and(|accept| accept.preferred().media_type().is_json())
-}
-
-/// A JSON response with the no-store header every security answer carries.
-pub(crate) fn json_response<'r>(status: Status, body: &Value) -> Response<'r> {
-    let text = body.to_string();
-    Response::build()
-        .status(status)
-        .header(ContentType::JSON)
-        .header(no_store())
-        .sized_body(text.len(), std::io::Cursor::new(text))
-        .finalize()
-}
-
-/// `Cache-Control: private, no-store`.
-pub(crate) fn no_store() -> Header<'static> {
-    Header::new("Cache-Control", "private, no-store")
-}
-
-impl<'r> Responder<'r, 'static> for Error {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let status = self.status();
-        // Not signed in / not allowed: the catchers answer (login redirect with `next`, or
-        // the JSON envelope), exactly as for a failing guard.
-        if matches!(self, Error::Unauthenticated | Error::Forbidden) {
-            Failure::record(request, status);
-            return Err(status);
-        }
-        let retry_after = self.retry_after();
-        if retry_after.is_some() {
-            tracing::warn!(error = %self, path = %request.uri().path(), "security request refused");
-        } else if status.code >= 500 {
-            tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
-        }
-        let message = self.public_message();
-        let mut response = if wants_json(request) {
-            json_response(status, &error_envelope(status, &message))
-        } else {
-            crate::templates::error_page(request, status, &message)?
-        };
-        if let Some(seconds) = retry_after {
-            response.set_header(retry_after_header(seconds));
-        }
-        Ok(response)
-    }
-}
-
 /// `Retry-After` of a 503 while the database cannot be reached: long enough for a restart or a
 /// fail-over to make progress.
 pub(crate) const RETRY_AFTER_SECS: u64 = 5;
-
-/// A `Retry-After` header.
-pub(crate) fn retry_after_header(seconds: u64) -> Header<'static> {
-    Header::new("Retry-After", seconds.to_string())
-}

@@ -8,8 +8,9 @@ use rocket::response::{self, Responder};
 use rocket::{get, Request, Route, State};
 use serde_json::json;
 
-use crate::error::{json_response, retry_after_header, RETRY_AFTER_SECS};
-use crate::fairing::Security;
+use crate::error::RETRY_AFTER_SECS;
+use crate::responses::{json_response, retry_after_header};
+use crate::state::Security;
 
 /// How long the database may take to answer before the instance counts as not ready.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);

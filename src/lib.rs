@@ -116,6 +116,8 @@
 
 mod activity;
 mod anonymous;
+mod auth;
+mod builder;
 mod catchers;
 pub mod cli;
 mod clock;
@@ -123,10 +125,13 @@ mod config;
 mod csrf;
 mod datastore;
 mod devices;
+mod endpoints;
 mod error;
 mod events;
+mod extra;
 mod fairing;
 mod flows;
+mod forms;
 mod guards;
 mod hardening;
 mod health;
@@ -136,12 +141,16 @@ mod notices;
 mod password;
 mod purge;
 mod recorder;
+mod responses;
 mod session;
+mod state;
 mod templates;
 mod token;
 mod totp;
 mod user_agent;
 
+pub use auth::Fresh;
+pub use builder::SecurityBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
@@ -153,16 +162,15 @@ pub use datastore::{
 };
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
-pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
-pub use flows::verify::Fresh;
-pub use flows::{FieldValidator, FormField, FormKind};
+pub use fairing::SecurityFairing;
+pub use forms::{FieldValidator, FormField, FormKind};
 pub use guards::{
-    mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, PageContext,
-    Realm, RoleName, RoleSet, Roles, TokenAuth,
+    mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, Page,
+    PageContext, Realm, RoleName, RoleSet, Roles, Store, TokenAuth,
 };
 pub use mail::{
-    mailer_from_config, render_mail, CapturingMailer, FileMailer, LogMailer, Mail, MailError,
-    Mailer, Outbox, SmtpMailer,
+    mailer_from_config, CapturingMailer, FileMailer, LogMailer, Mail, MailError, Mailer, Outbox,
+    SmtpMailer,
 };
 pub use mixins::{AnonymousUser, RoleMixin, UserMixin};
 pub use password::{
@@ -171,8 +179,8 @@ pub use password::{
     PasswordHasher, PasswordPolicyError,
 };
 pub use purge::Purged;
-pub use session::{login_user, logout_user, AuthMethod, Flash};
-pub use templates::Page;
+pub use session::{login_user, logout_user, AuthMethod};
+pub use state::{PayloadFn, Security};
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
 // Re-exported for code ported from Flask-Security; using it still warns.
 #[allow(deprecated)]

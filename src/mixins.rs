@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::datastore::{Role, User};
-use crate::fairing::Security;
+use crate::state::Security;
 
 /// What every user offers (Flask-Security-Too's `UserMixin`).
 ///

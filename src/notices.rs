@@ -2,8 +2,8 @@
 
 use crate::datastore::User;
 use crate::error::Error;
-use crate::fairing::Security;
 use crate::mail::{within_mail_limit, MailKind, Notice};
+use crate::state::Security;
 
 impl Security {
     /// Mails `notice` to the owner of `user` (for a changed address, to the old and the new

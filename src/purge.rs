@@ -2,7 +2,7 @@
 //! mail, counters whose window is long over.
 
 use crate::error::Error;
-use crate::fairing::Security;
+use crate::state::Security;
 
 /// How long a delivered mail's row (recipient, subject, times; its bodies are cleared at
 /// delivery) is kept for operators before it is deleted.

@@ -7,7 +7,7 @@ use rocket_dyn_templates::tera::Context;
 use crate::activity::{self, Origin};
 use crate::datastore::{Activity, UserQuery};
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
+use crate::state::Security;
 
 impl Security {
     /// Emits an event caused by `request`; the security activity keeps the request's client

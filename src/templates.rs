@@ -7,14 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rocket::http::{ContentType, Status};
-use rocket::request::Request;
-use rocket::response::{self, Response};
 use rocket_dyn_templates::tera::{Context, Tera};
-use serde_json::json;
-
-use crate::error::no_store;
-use crate::fairing::Security;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -140,104 +133,4 @@ fn describe(error: &rocket_dyn_templates::tera::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// An HTML response with the no-store header.
-pub(crate) fn html_response<'r>(status: Status, body: String) -> Response<'r> {
-    Response::build()
-        .status(status)
-        .header(ContentType::HTML)
-        .header(no_store())
-        .sized_body(body.len(), std::io::Cursor::new(body))
-        .finalize()
-}
-
-/// The error page for `status` with `message`; plain text if the page cannot be rendered.
-pub(crate) fn error_page(
-    request: &Request<'_>,
-    status: Status,
-    message: &str,
-) -> response::Result<'static> {
-    let rendered = request.rocket().state::<Security>().and_then(|security| {
-        let mut context = security.static_context();
-        context.insert("status", &status.code);
-        context.insert("title", status.reason().unwrap_or("Error"));
-        context.insert("message", message);
-        context.insert("flashes", &json!([]));
-        context.insert("csrf_token", "");
-        context.insert("current_user", &json!(null));
-        security
-            .templates()
-            .render("security/error.html", &context)
-            .ok()
-    });
-    Ok(match rendered {
-        Some(body) => html_response(status, body),
-        None => {
-            let body = format!(
-                "{} {}\n\n{message}\n",
-                status.code,
-                status.reason().unwrap_or("")
-            );
-            Response::build()
-                .status(status)
-                .header(ContentType::Plain)
-                .header(no_store())
-                .sized_body(body.len(), std::io::Cursor::new(body))
-                .finalize()
-        }
-    })
-}
-
-/// A page of the application rendered by the security layer's template engine, which holds the
-/// application's templates (Rocket's `template_dir`) as well as the security defaults. Pages
-/// can extend `security/_layout` with the context from a [`PageContext`](crate::PageContext).
-///
-/// ```no_run
-/// # use rocket::get;
-/// use rocket_security::{Page, PageContext};
-///
-/// #[get("/")]
-/// fn index(page: PageContext) -> Page {
-///     // templates/index.html.tera: {% extends "security/_layout" %} ...
-///     Page::render("index", page.with(serde_json::json!({ "title": "Home" })))
-/// }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Page {
-    name: String,
-    context: serde_json::Value,
-}
-
-impl Page {
-    /// The template `name` (`index` or `index.html` for `templates/index.html.tera`) with
-    /// `context` (any serialisable object).
-    pub fn render(name: impl Into<String>, context: impl serde::Serialize) -> Page {
-        Page {
-            name: name.into(),
-            context: serde_json::to_value(context).unwrap_or_default(),
-        }
-    }
-}
-
-impl<'r> rocket::response::Responder<'r, 'static> for Page {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let Some(security) = request.rocket().state::<Security>() else {
-            tracing::error!("Page needs the security fairing: attach Security::fairing()");
-            return Err(Status::InternalServerError);
-        };
-        let templates = security.templates();
-        let Some(name) = templates.resolve(&self.name) else {
-            tracing::error!("no template named {:?}", self.name);
-            return Err(Status::InternalServerError);
-        };
-        let context = Context::from_value(self.context).unwrap_or_default();
-        match templates.render(&name, &context) {
-            Ok(body) => Ok(html_response(Status::Ok, body)),
-            Err(e) => {
-                tracing::error!("{e}");
-                Err(Status::InternalServerError)
-            }
-        }
-    }
 }

@@ -8,9 +8,9 @@ use super::{Ctx, FormKind, FormState, Input, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
 use crate::mail::MailKind;
 use crate::session::login_user_via;
+use crate::state::Security;
 use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {

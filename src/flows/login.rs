@@ -6,9 +6,7 @@ use serde_json::{json, Map};
 
 use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::config::SecurityConfig;
-use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
-use crate::events::SecurityEvent;
 use crate::session::logout_user;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
@@ -76,70 +74,14 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
-    let Some(user) = authenticate_password(&ctx, &email, &password).await? else {
+    let Some(user) =
+        crate::auth::authenticate_password(ctx.sec, ctx.req, &email, &password).await?
+    else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
         return ctx.invalid("login_user.html", &form).await;
     };
 
     super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
-}
-
-/// Checks an e-mail address and password. Every failure — unknown address, wrong password,
-/// locked, deactivated or unconfirmed account — returns `None` after the same work (one
-/// password verification), so neither the answer nor its timing tells which accounts exist or
-/// are locked. Wrong passwords are counted towards the lockout and the client's limit; a
-/// client over its limit gets [`Error::TooManyRequests`].
-pub(crate) async fn authenticate_password(
-    ctx: &Ctx<'_>,
-    email: &str,
-    password: &str,
-) -> Result<Option<User>, Error> {
-    let sec = ctx.sec;
-    let user = match crate::flows::validate_email(email) {
-        Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
-        None => None,
-    };
-    let mut verified = super::lockout::check_password(ctx, email, user.as_ref(), password).await?;
-    let config = sec.config();
-    if let Some(user) = &user {
-        let unconfirmed =
-            config.confirmable && !config.login_without_confirmation && !user.is_confirmed();
-        if !user.active || unconfirmed {
-            verified = false;
-        }
-    }
-    match user {
-        Some(mut user) if verified => {
-            if user
-                .password
-                .as_deref()
-                .is_some_and(|h| sec.hasher().needs_update(h))
-            {
-                let (old, new) = (user.password.clone(), sec.hasher().hash(password).await?);
-                let change = crate::datastore::UserChange::Rehash {
-                    old: old.as_deref().unwrap_or_default(),
-                    new: &new,
-                };
-                // Only the hash, only if unchanged: a concurrent reset or deactivation stays.
-                if sec
-                    .datastore()
-                    .change_user(user.id, change)
-                    .await?
-                    .is_some()
-                {
-                    user.password = Some(new);
-                }
-            }
-            Ok(Some(user))
-        }
-        user => {
-            sec.emit(SecurityEvent::UserFailedAuthn {
-                user,
-                identity: email.to_owned(),
-            });
-            Ok(None)
-        }
-    }
 }
 
 #[post("/logout")]

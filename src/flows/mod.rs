@@ -6,7 +6,6 @@ mod change;
 mod change_email;
 mod confirm;
 mod devices;
-pub(crate) mod lockout;
 pub(crate) mod login;
 mod recover;
 mod recovery_codes;
@@ -16,7 +15,6 @@ mod unified;
 pub(crate) mod verify;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rocket::data::{Data, FromData, ToByteUnit};
 use rocket::http::{Header, Status};
@@ -28,10 +26,11 @@ use serde_json::{json, Map, Value};
 
 use crate::config::SecurityConfig;
 use crate::datastore::User;
-use crate::error::{envelope, json_response, msg, no_store, Error};
-use crate::fairing::Security;
+use crate::error::{msg, Error};
+use crate::responses::html_response;
+use crate::responses::{envelope, json_response, no_store};
 use crate::session::{authenticate, AuthMethod, SessionCell};
-use crate::templates::html_response;
+use crate::state::Security;
 
 /// The routes of every enabled flow.
 pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
@@ -99,7 +98,7 @@ impl<'r> FromRequest<'r> for Ctx<'r> {
         let req: &'r Request<'r> = shorten(req);
         Outcome::Success(Ctx {
             sec: Security::of(req),
-            json: crate::error::wants_json(req),
+            json: crate::responses::wants_json(req),
             req,
         })
     }
@@ -237,7 +236,7 @@ impl<'r> Ctx<'r> {
 
     /// A JSON 400 `{"errors": [message]}` without `field_errors`.
     pub fn error(&self, status: Status, message: &str) -> Reply {
-        Reply::Json(status, crate::error::error_envelope(status, message))
+        Reply::Json(status, crate::responses::error_envelope(status, message))
     }
 
     /// Renders a security page with the common context (CSRF token, flashes, user, urls,
@@ -420,18 +419,12 @@ impl Input {
     }
 }
 
-/// The message of a request that failed before its handler ran (bad body), for the catchers.
-#[derive(Default)]
-pub(crate) struct EarlyError(pub std::sync::Mutex<Option<String>>);
-
+/// Refuses a request before its handler ran (a bad body), keeping the message for the catchers.
 pub(crate) fn early_error<'r, T>(
     req: &Request<'_>,
     error: Error,
 ) -> rocket::data::Outcome<'r, T, Error> {
-    if let Ok(mut slot) = req.local_cache(EarlyError::default).0.lock() {
-        *slot = Some(error.public_message());
-    }
-    crate::error::Failure::record(req, error.status());
+    crate::error::Failure::record_early(req, &error);
     rocket::data::Outcome::Error((error.status(), error))
 }
 
@@ -476,88 +469,7 @@ impl<'r> FromData<'r> for Input {
 
 // ----- forms -----
 
-/// Which security form an application field is added to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FormKind {
-    /// `/login`.
-    Login,
-    /// `/register`; values are stored in [`User::extra`].
-    Register,
-    /// `/confirm` (send confirmation).
-    SendConfirmation,
-    /// `/reset` (forgot password).
-    ForgotPassword,
-    /// `/reset/<token>`.
-    ResetPassword,
-    /// `/change`.
-    ChangePassword,
-    /// `/us-signin` (passwordless).
-    UnifiedSignin,
-}
-
-/// Checks a submitted value; `Err` holds the message shown next to the field.
-pub type FieldValidator = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
-
-/// A field an application adds to a security form.
-#[derive(Clone)]
-pub struct FormField {
-    name: String,
-    label: String,
-    input_type: String,
-    required: bool,
-    validator: Option<FieldValidator>,
-}
-
-impl std::fmt::Debug for FormField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FormField")
-            .field("name", &self.name)
-            .field("label", &self.label)
-            .field("input_type", &self.input_type)
-            .field("required", &self.required)
-            .finish_non_exhaustive()
-    }
-}
-
-impl FormField {
-    /// A text field.
-    pub fn text(name: &str, label: &str) -> Self {
-        FormField {
-            name: name.into(),
-            label: label.into(),
-            input_type: "text".into(),
-            required: false,
-            validator: None,
-        }
-    }
-
-    /// Sets the HTML input type (`text`, `tel`, `number`, `checkbox`, ...).
-    pub fn input_type(mut self, input_type: &str) -> Self {
-        self.input_type = input_type.into();
-        self
-    }
-
-    /// Makes the field required (`"<label> not provided"` when blank).
-    pub fn required(mut self) -> Self {
-        self.required = true;
-        self
-    }
-
-    /// Adds a check of the submitted value.
-    pub fn validate(
-        mut self,
-        check: impl Fn(&str) -> Result<(), String> + Send + Sync + 'static,
-    ) -> Self {
-        self.validator = Some(Arc::new(check));
-        self
-    }
-
-    /// The field name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
+pub(crate) use crate::forms::FormKind;
 
 /// Values and errors of one form, as the page and the JSON envelope show them.
 #[derive(Debug, Clone)]
@@ -748,7 +660,8 @@ pub(crate) async fn check_current_password(
         form.error("password", msg::PASSWORD_NOT_PROVIDED);
         return Ok(None);
     };
-    let right = lockout::check_password(ctx, &user.email, Some(user), given).await?;
+    let right =
+        crate::auth::check_password(ctx.sec, ctx.req, &user.email, Some(user), given).await?;
     if !right {
         form.error("password", "Invalid password");
         return Ok(None);
@@ -784,48 +697,7 @@ pub(crate) async fn finish_sign_in(
 
 // ----- validation shared by the flows -----
 
-/// Validates an e-mail address by the syntax rules of python's email-validator (without
-/// deliverability checks). Returns it with the domain lower-cased.
-pub(crate) fn validate_email(email: &str) -> Option<String> {
-    let email = email.trim();
-    if email.len() > 254 || email.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return None;
-    }
-    let (local, domain) = email.rsplit_once('@')?;
-    if local.is_empty()
-        || local.len() > 64
-        || local.starts_with('.')
-        || local.ends_with('.')
-        || local.contains("..")
-    {
-        return None;
-    }
-    let local_ok = local
-        .chars()
-        .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c) || !c.is_ascii());
-    if !local_ok {
-        return None;
-    }
-    let domain = domain.to_lowercase();
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 || domain.len() > 253 {
-        return None;
-    }
-    for label in &labels {
-        if label.is_empty()
-            || label.len() > 63
-            || label.starts_with('-')
-            || label.ends_with('-')
-            || !label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        {
-            return None;
-        }
-    }
-    if labels.last()?.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some(format!("{local}@{domain}"))
-}
+pub(crate) use crate::auth::validate_email;
 
 /// Whether `next` may be redirected to: a path on this site, or an absolute http(s) URL with
 /// the configured site's scheme, host and port ([`Security::site_url`]). Backslashes, `//host` and other schemes are refused.
@@ -879,31 +751,6 @@ pub(crate) async fn anonymous_only(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn email_syntax() {
-        assert_eq!(
-            validate_email("Joe@Example.COM").as_deref(),
-            Some("Joe@example.com")
-        );
-        for bad in [
-            "",
-            "joe",
-            "joe@",
-            "@example.com",
-            "joe@localhost",
-            "joe@@example.com",
-            "jo e@example.com",
-            "joe@example..com",
-            ".joe@example.com",
-            "joe@-example.com",
-            "joe@example.123",
-            "joe(x)@example.com",
-        ] {
-            assert!(validate_email(bad).is_none(), "{bad:?}");
-        }
-        assert!(validate_email("o'brien+tag@sub.example.co.uk").is_some());
-    }
 
     #[test]
     fn json_input_types() {

@@ -8,11 +8,12 @@ use serde_json::{json, Map};
 use super::register::check_new_password;
 use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
-use crate::error::{envelope, msg, Error};
+use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
 use crate::mail::MailKind;
+use crate::responses::envelope;
 use crate::session::login_user_via;
+use crate::state::Security;
 use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
 const INVALID_TOKEN: &str = "Invalid reset password token.";
@@ -238,7 +239,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     let Some(user) = use_token(&ctx, &user, &password.unwrap_or_default()).await? else {
         return refused(&ctx, INVALID_TOKEN.into()).await;
     };
-    super::lockout::unlock(ctx.sec, &user.email).await?;
+    crate::auth::lockout::unlock(ctx.sec, &user.email).await?;
     if config.send_password_reset_notice_email {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

@@ -9,14 +9,15 @@ use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::lockout::CounterKey;
 use super::{Ctx, FormState, Input, Reply};
+use crate::auth::lockout::CounterKey;
 use crate::datastore::{OneTimeCode, User, UserChange, UserQuery};
-use crate::error::{envelope, msg, Error};
+use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
 use crate::mail::{MailKind, Notice};
+use crate::responses::envelope;
 use crate::session::{login_user_via, SessionCell};
+use crate::state::Security;
 use crate::token::TokenPurpose;
 use crate::totp;
 

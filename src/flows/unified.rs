@@ -98,7 +98,7 @@ pub(crate) async fn check_passcode(
     if passcode.is_empty() {
         return Ok(None);
     }
-    let attempt = super::lockout::Attempt::open(ctx, identity).await?;
+    let attempt = crate::auth::lockout::Attempt::open(ctx.sec, ctx.req, identity).await?;
     let password_enabled = ctx
         .config()
         .us_enabled_methods
@@ -116,7 +116,7 @@ pub(crate) async fn check_passcode(
         None => None,
     };
     if method.is_none() {
-        attempt.failed(ctx, user).await?;
+        attempt.failed(ctx.sec, ctx.req, user).await?;
     }
     Ok(method)
 }

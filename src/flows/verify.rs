@@ -1,21 +1,16 @@
 //! Re-authentication and freshness: `/verify` (password), `/us-verify` and
-//! `/us-verify/send-code` (password or a code), and the [`Fresh`] guard.
+//! `/us-verify/send-code` (password or a code).
 
 use rocket::http::Status;
-use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{get, post, Route};
-use rocket::{Ignite, Rocket, Sentinel};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{form_next, Ctx, FormState, Input, Reply};
+use crate::auth::is_fresh;
 use crate::datastore::User;
 use crate::error::Error;
-use crate::fairing::{missing_fairing, Security};
-use crate::session::{authenticate, AuthMethod, SessionCell};
-
-/// Message of a stale session.
-pub(crate) const REAUTH_REQUIRED: &str = "You must re-authenticate to access this endpoint";
+use crate::session::SessionCell;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -25,27 +20,6 @@ pub(super) fn routes() -> Vec<Route> {
         us_verify,
         us_verify_send_code
     ]
-}
-
-/// Marks a 401 as "signed in, but not recently enough" for the catcher.
-#[derive(Default)]
-pub(crate) struct ReauthNeeded(pub std::sync::atomic::AtomicBool);
-
-/// Whether the request's sign-in is fresh: proved within `freshness` (plus
-/// `freshness_grace_period`). Token-authenticated requests count as fresh: the token itself is
-/// short-lived.
-pub(crate) async fn is_fresh(request: &Request<'_>) -> Result<bool, Error> {
-    let Some((_, method)) = authenticate(request).await? else {
-        return Ok(false);
-    };
-    if matches!(method, AuthMethod::Token | AuthMethod::Basic) {
-        return Ok(true);
-    }
-    let security = Security::of(request);
-    let config = security.config();
-    let fresh_at = SessionCell::lock(request).await?.fresh_at();
-    let limit = config.freshness.to_chrono() + config.freshness_grace_period.to_chrono();
-    Ok(fresh_at.is_some_and(|at| security.now().naive_utc() - at <= limit))
 }
 
 /// `None` when fresh; else the reply sending the user to re-authenticate: browsers to
@@ -59,13 +33,7 @@ pub(crate) async fn require_fresh(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error>
 
 fn stale_reply(ctx: &Ctx<'_>) -> Reply {
     if ctx.json {
-        let mut response = Map::new();
-        response.insert("errors".into(), json!([REAUTH_REQUIRED]));
-        response.insert("reauth_required".into(), json!(true));
-        return Reply::Json(
-            Status::Unauthorized,
-            crate::error::envelope(Status::Unauthorized, response),
-        );
+        return Reply::Json(Status::Unauthorized, crate::responses::reauth_envelope());
     }
     let here = ctx.req.uri().to_string();
     let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
@@ -73,49 +41,6 @@ fn stale_reply(ctx: &Ctx<'_>) -> Reply {
         "{}?next={next}",
         ctx.config().route_path("/verify")
     ))
-}
-
-/// A signed-in user whose sign-in is fresh (see `freshness`): for sensitive pages of the
-/// application. A stale session is sent to `/verify?next=...` (JSON: 401 with
-/// `reauth_required`); an anonymous request is handled like [`AuthUser`](crate::AuthUser).
-#[derive(Debug, Clone)]
-pub struct Fresh(User);
-
-impl std::ops::Deref for Fresh {
-    type Target = User;
-    fn deref(&self) -> &User {
-        &self.0
-    }
-}
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Fresh {
-    type Error = Error;
-
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Error> {
-        let user = match authenticate(request).await {
-            Ok(Some((user, _))) => user,
-            Ok(None) => return crate::error::fail(request, Error::Unauthenticated),
-            Err(e) => return crate::error::fail(request, e),
-        };
-        match is_fresh(request).await {
-            Ok(true) => Outcome::Success(Fresh(user)),
-            Ok(false) => {
-                request
-                    .local_cache(ReauthNeeded::default)
-                    .0
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
-                crate::error::fail(request, Error::Unauthenticated)
-            }
-            Err(e) => crate::error::fail(request, e),
-        }
-    }
-}
-
-impl Sentinel for Fresh {
-    fn abort(rocket: &Rocket<Ignite>) -> bool {
-        missing_fairing(rocket, "Fresh")
-    }
 }
 
 fn verify_form(ctx: &Ctx<'_>) -> FormState {

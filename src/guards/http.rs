@@ -8,14 +8,12 @@ use base64::Engine;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
-use crate::catchers::BasicRealm;
+use crate::auth::authenticate_password;
 use crate::datastore::User;
-use crate::error::Error;
-use crate::fairing::{missing_fairing, Security};
-use crate::flows::login::authenticate_password;
-use crate::flows::Ctx;
+use crate::error::{Error, Failure};
 use crate::guards::exempt;
 use crate::session::{authenticate, AuthMethod};
+use crate::state::{missing_fairing, Security};
 
 /// The realm of a [`BasicAuth`] guard. Declare one with [`realm!`](crate::realm).
 pub trait Realm: Send + Sync + 'static {
@@ -124,11 +122,9 @@ async fn basic_user(request: &Request<'_>) -> Result<Option<User>, Error> {
     let Some((email, password)) = basic_credentials(request) else {
         return Ok(None);
     };
-    let Outcome::Success(ctx) = Ctx::from_request(request).await else {
-        return Ok(None);
-    };
-    let user = authenticate_password(&ctx, &email, &password).await?;
-    let config = ctx.config();
+    let security = Security::of(request);
+    let user = authenticate_password(security, request, &email, &password).await?;
+    let config = security.config();
     Ok(user.filter(|user| {
         let has_factor = user.tf_primary_method.is_some() || user.tf_totp_secret.is_some();
         let required = config.two_factor && config.two_factor_required;
@@ -137,9 +133,7 @@ async fn basic_user(request: &Request<'_>) -> Result<Option<User>, Error> {
 }
 
 fn refuse<T>(request: &Request<'_>, realm: String) -> Outcome<T, Error> {
-    if let Ok(mut slot) = request.local_cache(BasicRealm::default).0.lock() {
-        *slot = Some(realm);
-    }
+    Failure::record_realm(request, realm);
     crate::error::fail(request, Error::Unauthenticated)
 }
 

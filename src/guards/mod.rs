@@ -9,9 +9,11 @@
 
 mod http;
 mod page;
+mod store;
 
 pub use http::{mechanism, AuthRequired, BasicAuth, DefaultRealm, Realm};
-pub use page::PageContext;
+pub use page::{Page, PageContext};
+pub use store::Store;
 
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -22,8 +24,8 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::datastore::User;
 use crate::error::{fail, Error};
-use crate::fairing::{missing_fairing, Security};
 use crate::session::{authenticate, AuthMethod};
+use crate::state::{missing_fairing, Security};
 
 /// A signed-in, active user: Flask-Security-Too's `login_required`.
 ///

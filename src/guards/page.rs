@@ -1,12 +1,17 @@
-//! `PageContext`: what the security layout needs, for an application's own pages.
+//! `PageContext`: what the security layout needs, for an application's own pages; and `Page`,
+//! a thin helper rendering an application page with the security layer's template engine.
 
+use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response;
 use rocket::{Ignite, Rocket, Sentinel};
+use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
 use crate::error::Error;
-use crate::fairing::{missing_fairing, Security};
+use crate::responses::html_response;
 use crate::session::{authenticate, SessionCell};
+use crate::state::{missing_fairing, Security};
 
 /// The context the default security layout (`security/_layout.html`) renders from: `urls`,
 /// `features`, `current_user`, `flashes` (taken, so they show once) and `csrf_token`.
@@ -80,5 +85,58 @@ impl<'r> FromRequest<'r> for PageContext {
 impl Sentinel for PageContext {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         missing_fairing(rocket, "PageContext")
+    }
+}
+
+/// A page of the application rendered by the security layer's template engine, which holds the
+/// application's templates (Rocket's `template_dir`) as well as the security defaults. Pages
+/// can extend `security/_layout` with the context from a [`PageContext`](crate::PageContext).
+///
+/// ```no_run
+/// # use rocket::get;
+/// use rocket_security::{Page, PageContext};
+///
+/// #[get("/")]
+/// fn index(page: PageContext) -> Page {
+///     // templates/index.html.tera: {% extends "security/_layout" %} ...
+///     Page::render("index", page.with(serde_json::json!({ "title": "Home" })))
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Page {
+    name: String,
+    context: serde_json::Value,
+}
+
+impl Page {
+    /// The template `name` (`index` or `index.html` for `templates/index.html.tera`) with
+    /// `context` (any serialisable object).
+    pub fn render(name: impl Into<String>, context: impl serde::Serialize) -> Page {
+        Page {
+            name: name.into(),
+            context: serde_json::to_value(context).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'r> rocket::response::Responder<'r, 'static> for Page {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let Some(security) = request.rocket().state::<Security>() else {
+            tracing::error!("Page needs the security fairing: attach Security::fairing()");
+            return Err(Status::InternalServerError);
+        };
+        let templates = security.templates();
+        let Some(name) = templates.resolve(&self.name) else {
+            tracing::error!("no template named {:?}", self.name);
+            return Err(Status::InternalServerError);
+        };
+        let context = Context::from_value(self.context).unwrap_or_default();
+        match templates.render(&name, &context) {
+            Ok(body) => Ok(html_response(Status::Ok, body)),
+            Err(e) => {
+                tracing::error!("{e}");
+                Err(Status::InternalServerError)
+            }
+        }
     }
 }

@@ -20,10 +20,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::anonymous::{self, AnonymousState};
-use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
+use crate::datastore::{SessionKind, SessionRecord, User};
 use crate::error::Error;
-use crate::fairing::Security;
+use crate::state::Security;
 use crate::token::{random_secret, sha256_hex};
+
+mod login;
+
+pub(crate) use login::{authenticate, login_user_via};
+pub use login::{login_user, logout_user};
 
 /// Key of the session data that names the remember-me token issued with (or used to start) the
 /// session, so that signing the device out (sessions page) ends the token too.
@@ -507,71 +512,6 @@ impl LiveSession {
     }
 }
 
-/// Finds who the request is authenticated as: auth token, session cookie, or remember-me
-/// cookie, in that order. Cached for the rest of the request.
-pub(crate) async fn authenticate(
-    request: &Request<'_>,
-) -> Result<Option<(User, AuthMethod)>, Error> {
-    let mut session = SessionCell::lock(request).await?;
-    if session.auth_resolved {
-        return Ok(session.user.clone());
-    }
-    session.auth_resolved = true;
-    let security = Security::of(request);
-    let store = security.datastore();
-    let now = security.now();
-
-    if let Some(record) = &session.record {
-        if let Some(user_id) = record.user_id {
-            let user = store.find_user(UserQuery::Id(user_id)).await?;
-            match user {
-                Some(user)
-                    if user.active
-                        && Some(&user.fs_uniquifier) == record.fs_uniquifier.as_ref() =>
-                {
-                    session.user = Some((user, AuthMethod::Session));
-                    return Ok(session.user.clone());
-                }
-                _ => {
-                    // The user is gone, deactivated or rotated their uniquifier: end the session.
-                    session.logout();
-                }
-            }
-        }
-    }
-
-    if let Some(hash) = session.remember_hash.clone() {
-        let record = store.find_session(&hash).await?;
-        let user = match &record {
-            Some(r) if r.kind == SessionKind::Remember && r.expires_at > naive(now) => {
-                match r.user_id {
-                    Some(id) => store.find_user(UserQuery::Id(id)).await?,
-                    None => None,
-                }
-            }
-            _ => None,
-        };
-        match (record, user) {
-            (Some(r), Some(user))
-                if user.active && r.fs_uniquifier.as_ref() == Some(&user.fs_uniquifier) =>
-            {
-                session.user = Some((user, AuthMethod::Remember));
-                // Restored from a remember-me cookie: signed in, but not fresh.
-                session.fresh_at = None;
-                let link = REMEMBER_LINK.to_owned();
-                session.data.extra.insert(link, hash.into());
-                session.rotate = true;
-                session.dirty = true;
-                return Ok(session.user.clone());
-            }
-            _ => {
-                session.remember = RememberChange::Clear;
-            }
-        }
-    }
-    Ok(None)
-}
-
 /// The auth token of a request: the configured header, else the configured query parameter,
 /// else the same key in a JSON body (read by the fairing before routing).
 fn auth_token_of(request: &Request<'_>) -> Option<String> {
@@ -588,56 +528,4 @@ fn auth_token_of(request: &Request<'_>) -> Option<String> {
         .and_then(Result::ok)
         .filter(|v| !v.is_empty())
         .or_else(|| crate::hardening::body_token(request))
-}
-
-/// Signs `user` in for the rest of this request and in a new session: the session id is
-/// rotated, `remember` sets the `remember_token` cookie, trackable fields are updated and
-/// [`SecurityEvent::UserAuthenticated`](crate::SecurityEvent) is emitted.
-///
-/// This is Flask-Security-Too's `login_user`. The flows call it after checking credentials;
-/// an application may call it from its own handlers (for example after an OAuth callback).
-pub async fn login_user(request: &Request<'_>, user: &User, remember: bool) -> Result<User, Error> {
-    login_user_via(request, user, remember, "password").await
-}
-
-pub(crate) async fn login_user_via(
-    request: &Request<'_>,
-    user: &User,
-    remember: bool,
-    method: &str,
-) -> Result<User, Error> {
-    let security = Security::of(request);
-    let now = security.now();
-    let user = if security.config().trackable {
-        let ip = security.client_ip(request);
-        let mut tracked = security
-            .datastore()
-            .record_login(user.id, naive(now), ip.as_deref())
-            .await?;
-        // The session, remember-me token and auth token stay bound to the account as it was
-        // when the credentials were checked: a password change or reset in between ends them.
-        tracked.fs_uniquifier = user.fs_uniquifier.clone();
-        tracked.fs_token_uniquifier = user.fs_token_uniquifier.clone();
-        tracked
-    } else {
-        user.clone()
-    };
-    SessionCell::lock(request)
-        .await?
-        .login(&user, remember, naive(now));
-    security.emit_from(
-        request,
-        crate::events::SecurityEvent::UserAuthenticated {
-            user: user.clone(),
-            method: method.to_owned(),
-        },
-    );
-    Ok(user)
-}
-
-/// Signs the current user out: the server-side session is deleted (a copied cookie stops
-/// working) and the remember-me token is revoked. This is Flask-Security-Too's `logout_user`.
-pub async fn logout_user(request: &Request<'_>) -> Result<(), Error> {
-    SessionCell::lock(request).await?.logout();
-    Ok(())
 }

@@ -19,11 +19,11 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::Ctx;
-use crate::datastore::User;
+use crate::datastore::{DatastoreResult, User};
+use crate::endpoints::Endpoint;
 use crate::error::Error;
 use crate::events::SecurityEvent;
-use crate::fairing::Security;
+use crate::state::Security;
 
 /// The counters kept in the datastore, one key each.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,9 +105,12 @@ pub(crate) struct Attempt {
 impl Attempt {
     /// Starts an attempt: refuses a client over its limit, and reads whether the address is
     /// locked.
-    pub async fn open(ctx: &Ctx<'_>, identity: &str) -> Result<Self, Error> {
-        let sec = ctx.sec;
-        client_allowed(sec, ctx.req).await?;
+    pub async fn open(
+        sec: &Security,
+        request: &Request<'_>,
+        identity: &str,
+    ) -> Result<Self, Error> {
+        client_allowed(sec, request).await?;
         let account = account_id(identity);
         let locked = if sec.config().lockout_failures > 0 {
             let counter = sec
@@ -154,8 +157,12 @@ impl Attempt {
 
     /// A sign-in failed: counts it for the client and the address, and locks the address when
     /// this failure reaches `lockout_failures` (mailing the owner, if any, once per lock).
-    pub async fn failed(&self, ctx: &Ctx<'_>, user: Option<&User>) -> Result<(), Error> {
-        let sec = ctx.sec;
+    pub async fn failed(
+        &self,
+        sec: &Security,
+        request: &Request<'_>,
+        user: Option<&User>,
+    ) -> Result<(), Error> {
         let config = sec.config();
         let now = sec.now().naive_utc();
         sec.emit(SecurityEvent::LoginFailed {
@@ -163,7 +170,7 @@ impl Attempt {
             identity: self.identity.clone(),
             locked: self.locked,
         });
-        if let Some(ip) = sec.client_ip(ctx.req).filter(|_| config.ip_failures > 0) {
+        if let Some(ip) = sec.client_ip(request).filter(|_| config.ip_failures > 0) {
             sec.datastore()
                 .hit_counter(
                     &CounterKey::IpFailures(ip).to_string(),
@@ -201,7 +208,7 @@ impl Attempt {
                 until,
             });
             if let Some(user) = user {
-                mail_owner(ctx, user, until);
+                mail_owner(sec, user, until);
             }
         }
         Ok(())
@@ -212,24 +219,25 @@ impl Attempt {
 /// the outcome: `Ok(true)` only when the password is right and the address is not locked.
 /// A client over its limit gets [`Error::TooManyRequests`].
 pub(crate) async fn check_password(
-    ctx: &Ctx<'_>,
+    sec: &Security,
+    request: &Request<'_>,
     identity: &str,
     user: Option<&User>,
     password: &str,
 ) -> Result<bool, Error> {
-    let attempt = Attempt::open(ctx, identity).await?;
+    let attempt = Attempt::open(sec, request, identity).await?;
     let hash = user.and_then(|u| u.password.as_deref());
-    if attempt.verify(ctx.sec, hash, password).await? {
-        attempt.succeeded(ctx.sec).await?;
+    if attempt.verify(sec, hash, password).await? {
+        attempt.succeeded(sec).await?;
         Ok(true)
     } else {
-        attempt.failed(ctx, user).await?;
+        attempt.failed(sec, request, user).await?;
         Ok(false)
     }
 }
 
 /// Ends the lock of `email` and forgets its wrong passwords (after a completed reset).
-pub(crate) async fn unlock(sec: &Security, email: &str) -> Result<(), Error> {
+pub(crate) async fn unlock(sec: &Security, email: &str) -> DatastoreResult<()> {
     let account = account_id(email);
     let datastore = sec.datastore();
     datastore
@@ -243,14 +251,18 @@ pub(crate) async fn unlock(sec: &Security, email: &str) -> Result<(), Error> {
 
 /// Mails the owner that their account is locked until `until`, in the background so the
 /// answer to the attempt takes no longer for a real account than for an unknown address.
-fn mail_owner(ctx: &Ctx<'_>, user: &User, until: NaiveDateTime) {
-    let sec = ctx.sec.clone();
+fn mail_owner(sec: &Security, user: &User, until: NaiveDateTime) {
+    let sec = sec.clone();
     let mut context = Context::new();
     context.insert("user", &json!({"email": user.email}));
     context.insert("until", &until.format("%Y-%m-%d %H:%M UTC").to_string());
     context.insert(
         "reset_link",
-        &format!("{}{}", ctx.base_url(), sec.config().route_path("/reset")),
+        &format!(
+            "{}{}",
+            sec.site_url(),
+            Endpoint::ForgotPassword.path(sec.config())
+        ),
     );
     let email = user.email.clone();
     rocket::tokio::spawn(async move {
