@@ -102,7 +102,7 @@ impl SecurityBuilder {
     }
 
     /// Adds a field (and its validation) to one of the security forms. Values of fields added
-    /// to the registration form are stored in [`User::extra`].
+    /// to the registration form are stored in [`User::extra`](crate::User#structfield.extra).
     pub fn form_field(mut self, form: FormKind, field: FormField) -> Self {
         self.form_fields.push((form, field));
         self

@@ -37,6 +37,8 @@ pub(crate) enum Endpoint {
     TwoFactorTokenValidation,
     /// `/tf-rescue`.
     TwoFactorRescue,
+    /// `/tf-select`: choose the second factor to validate with.
+    TwoFactorSelect,
     /// `/mf-recovery-codes`.
     MfRecoveryCodes,
     /// `/mf-recovery`.
@@ -51,10 +53,14 @@ pub(crate) enum Endpoint {
     UsVerify,
     /// `/us-verify/send-code`.
     UsVerifySendCode,
+    /// `/us-verify-link`: the link of a mailed sign-in code.
+    UsVerifyLink,
     /// `/verify`.
     Verify,
     /// `/sessions`.
     Sessions,
+    /// `/sessions/revoke`.
+    SessionsRevoke,
     /// `/activity`.
     Activity,
 }
@@ -152,6 +158,7 @@ const TABLE: &[Row] = &[
         Some("two_factor_rescue"),
         Some("tf_rescue"),
     ),
+    row(E::TwoFactorSelect, "/tf-select", None, None),
     row(
         E::MfRecoveryCodes,
         "/mf-recovery-codes",
@@ -184,8 +191,10 @@ const TABLE: &[Row] = &[
         None,
         Some("us_verify_send_code"),
     ),
+    row(E::UsVerifyLink, "/us-verify-link", None, None),
     row(E::Verify, "/verify", Some("verify"), Some("verify")),
     row(E::Sessions, "/sessions", None, Some("sessions")),
+    row(E::SessionsRevoke, "/sessions/revoke", None, None),
     row(E::Activity, "/activity", None, Some("activity")),
 ];
 
@@ -221,6 +230,11 @@ impl Endpoint {
             .find(|row| row.name == Some(name))
             .map(|row| (row.endpoint, row.takes_token))
     }
+}
+
+/// The route paths of every endpoint (relative to the mount base).
+pub(crate) fn routes() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|row| row.path)
 }
 
 /// Where the security routes are mounted: `url_prefix`, or `/`.

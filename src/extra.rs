@@ -1,4 +1,4 @@
-//! Typed reads of a user's custom fields ([`User::extra`]).
+//! Typed reads of a user's custom fields (the `extra` field of [`User`]).
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};

@@ -199,3 +199,34 @@ async fn ignite(mut builder: SecurityBuilder, rocket: Rocket<Build>) -> IgniteRe
     }
     Ok(rocket.manage(security))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::SecurityConfig;
+
+    /// Every mounted route is an endpoint of the table (a trailing `<token>` segment and the
+    /// query aside).
+    #[test]
+    fn mounted_routes_are_in_the_endpoint_table() {
+        let config = SecurityConfig {
+            registerable: true,
+            confirmable: true,
+            recoverable: true,
+            changeable: true,
+            change_email: true,
+            two_factor: true,
+            multi_factor_recovery_codes: true,
+            unified_signin: true,
+            ..SecurityConfig::default()
+        };
+        let known: Vec<&str> = crate::endpoints::routes().collect();
+        for route in crate::flows::routes(&config) {
+            let path = route.uri.path().to_string();
+            let path = match path.rsplit_once("/<") {
+                Some((base, _)) => base.to_owned(),
+                None => path,
+            };
+            assert!(known.contains(&path.as_str()), "{path} is not in the table");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 pub enum FormKind {
     /// `/login`.
     Login,
-    /// `/register`; values are stored in [`User::extra`](crate::User::extra).
+    /// `/register`; values are stored in [`User::extra`](crate::User#structfield.extra).
     Register,
     /// `/confirm` (send confirmation).
     SendConfirmation,
