@@ -232,11 +232,6 @@ impl Endpoint {
     }
 }
 
-/// The route paths of every endpoint (relative to the mount base).
-pub(crate) fn routes() -> impl Iterator<Item = &'static str> {
-    TABLE.iter().map(|row| row.path)
-}
-
 /// Where the security routes are mounted: `url_prefix`, or `/`.
 pub(crate) fn mount_base(config: &SecurityConfig) -> String {
     if config.url_prefix.is_empty() {
@@ -257,6 +252,12 @@ pub(crate) fn template_urls(config: &SecurityConfig) -> Value {
         }
     }
     Value::Object(urls)
+}
+
+/// The route paths of every endpoint (relative to the mount base).
+#[cfg(test)]
+pub(crate) fn routes() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|row| row.path)
 }
 
 #[cfg(test)]
