@@ -762,6 +762,10 @@ impl SecurityBuilder {
             }
         };
 
+        if let Some(clock) = &self.clock {
+            datastore.use_clock(clock.clone());
+        }
+
         let hasher: Arc<dyn PasswordHasher> = match self.hasher {
             Some(hasher) => hasher,
             None => Arc::new(
