@@ -1264,7 +1264,9 @@ async fn security_db_serves_rocket_handlers() {
     #[rocket::get("/users/<email>")]
     async fn user_email(db: &State<SecurityDb>, email: &str) -> Option<String> {
         let store = DieselDatastore::from(&**db);
-        let user = store.find_user(UserQuery::Email(email)).await.ok()??;
+        let user = rocket_security::UserStore::find_user(&store, UserQuery::Email(email))
+            .await
+            .ok()??;
         Some(user.email)
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDateTime, Utc};
 use rocket_security::{
     mailer_from_config, CapturingMailer, DatastoreError, DatastoreResult, FileMailer, LogMailer,
-    Mail, MailConfig, MailError, Mailer, Outbox, OutboxMail, SmtpMailer,
+    Mail, MailConfig, MailError, Mailer, Outbox, OutboxMail, OutboxStore as _, SmtpMailer,
 };
 
 use common::smtp_sink::SmtpSink;
