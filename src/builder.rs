@@ -157,6 +157,9 @@ impl SecurityBuilder {
                 (Arc::new(store) as Arc<dyn UserDatastore>, Some(pool))
             }
         };
+        if let Some(clock) = &self.clock {
+            datastore.use_clock(clock.clone());
+        }
         let hasher: Arc<dyn PasswordHasher> = match self.hasher {
             Some(hasher) => hasher,
             None => default_hasher(&config, secrets.salt)?,

@@ -154,12 +154,14 @@ pub use builder::SecurityBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
 pub use csrf::CsrfToken;
-pub use datastore::{Activity, ActivityKind};
 pub use datastore::{
-    DatastoreError, DatastoreResult, DbConnection, DbPool, DbPoolError, DieselDatastore,
-    MemoryDatastore, NewRole, NewUser, OneTimeCode, OutboxMail, PoolStatus, Role, SecurityDb,
-    SessionKind, SessionRecord, User, UserChange, UserDatastore, UserQuery,
+    lookup_key, ActivityStore, Clocked, CodeStore, CounterStore, DatastoreError, DatastoreResult,
+    DbConnection, DbPool, DbPoolError, DieselDatastore, MemoryDatastore, NewRole, NewUser,
+    OneTimeCode, OutboxMail, OutboxStore, PoolStatus, Role, RoleStore, SecurityDb, SessionKind,
+    SessionRecord, SessionStore, Uniquifiers, User, UserChange, UserDatastore, UserQuery,
+    UserStore,
 };
+pub use datastore::{Activity, ActivityKind};
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::SecurityFairing;

@@ -459,7 +459,7 @@ pub async fn verify_password(
 /// ```
 /// use rocket_security::{
 ///     hash_password, verify_and_update_password, Argon2Hasher, Argon2Settings,
-///     MemoryDatastore, NewUser, PasswordHasher, UserDatastore,
+///     MemoryDatastore, NewUser, PasswordHasher, UserStore,
 /// };
 /// # rocket::tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// let store = MemoryDatastore::new();

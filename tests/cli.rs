@@ -6,7 +6,7 @@ use clap::Parser as _;
 use rocket::figment::Figment;
 use rocket_security::cli::{execute, run, run_with, Cli};
 use rocket_security::{
-    Argon2Hasher, DieselDatastore, PasswordHasher, Security, User, UserDatastore, UserQuery,
+    Argon2Hasher, DieselDatastore, PasswordHasher, RoleStore, Security, User, UserQuery, UserStore,
 };
 
 const SECRET_KEY: &str =

@@ -20,7 +20,7 @@ use rocket::{get, options, routes};
 use rocket_security::{
     role, Argon2Hasher, Argon2Settings, AuthUser, CapturingMailer, CurrentUser, FormField,
     FormKind, MailConfig, Mailer, MemoryDatastore, NewUser, Page, PageContext, Roles, Security,
-    SmtpMailer, UserDatastore, UserQuery,
+    SmtpMailer, UserDatastore, UserQuery, UserStore,
 };
 use serde_json::{json, Value};
 

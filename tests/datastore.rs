@@ -44,8 +44,10 @@ macro_rules! datastore_tests {
                 record_login_shifts_current_to_last,
                 concurrent_logins_all_count,
                 sessions_are_stored_updated_and_deleted,
+                a_duplicate_session_id_is_refused,
                 user_sessions_are_listed_and_ended,
                 outbox_queues_retries_and_delivers,
+                outbox_ignores_empty_limits_and_unknown_mails,
                 codes_work_once_and_expire,
                 concurrent_takes_of_a_code_succeed_once,
                 counters_count_within_their_window,
@@ -730,6 +732,14 @@ async fn sessions_are_stored_updated_and_deleted(store: Store) {
     assert_eq!(store.find_session("hash-1").await.unwrap(), None);
 }
 
+async fn a_duplicate_session_id_is_refused(store: Store) {
+    let record = session("hash-dup", None, at("2024-05-01 09:00:00"));
+    store.create_session(&record).await.unwrap();
+    let err = store.create_session(&record).await.unwrap_err();
+    assert!(matches!(err, DatastoreError::Backend(_)), "{err:?}");
+    assert_eq!(store.find_session("hash-dup").await.unwrap(), Some(record));
+}
+
 async fn user_sessions_are_listed_and_ended(store: Store) {
     let user = create(&store, "many@example.com").await;
     let other = create(&store, "other@example.com").await;
@@ -886,6 +896,22 @@ async fn outbox_queues_retries_and_delivers(store: Store) {
 }
 
 // ----- one-time codes -----
+
+async fn outbox_ignores_empty_limits_and_unknown_mails(store: Store) {
+    let t = at("2024-05-01 09:00:00");
+    store
+        .enqueue_mail(&mail("ada@example.com", t))
+        .await
+        .unwrap();
+    assert!(store.due_mails(t, 0).await.unwrap().is_empty());
+    assert!(store.due_mails(t, -1).await.unwrap().is_empty());
+    assert_eq!(store.due_mails(t, 1).await.unwrap().len(), 1);
+    // Unknown ids are ignored.
+    store.mark_mail_sent(4242, t).await.unwrap();
+    store.mark_mail_failed(4242, 1, t, "x").await.unwrap();
+    assert!(!store.claim_mail(4242, t, t).await.unwrap());
+    assert_eq!(store.pending_mails().await.unwrap().len(), 1);
+}
 
 async fn codes_work_once_and_expire(store: Store) {
     let user = create(&store, "codes@example.com").await;
@@ -1238,7 +1264,9 @@ async fn security_db_serves_rocket_handlers() {
     #[rocket::get("/users/<email>")]
     async fn user_email(db: &State<SecurityDb>, email: &str) -> Option<String> {
         let store = DieselDatastore::from(&**db);
-        let user = store.find_user(UserQuery::Email(email)).await.ok()??;
+        let user = rocket_security::UserStore::find_user(&store, UserQuery::Email(email))
+            .await
+            .ok()??;
         Some(user.email)
     }
 

@@ -8,8 +8,7 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDateTime, Utc};
 use rocket_security::{
     mailer_from_config, CapturingMailer, DatastoreError, DatastoreResult, FileMailer, LogMailer,
-    Mail, MailConfig, MailError, Mailer, NewRole, NewUser, OneTimeCode, Outbox, OutboxMail, Role,
-    SessionRecord, SmtpMailer, User, UserDatastore, UserQuery,
+    Mail, MailConfig, MailError, Mailer, Outbox, OutboxMail, OutboxStore as _, SmtpMailer,
 };
 
 use common::smtp_sink::SmtpSink;
@@ -47,7 +46,7 @@ async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 
 // ----- a datastore double with only the outbox -----
 
-/// Keeps the outbox table in memory; every other datastore method fails.
+/// Keeps the outbox table in memory: a store with the outbox only.
 #[derive(Default)]
 struct OutboxStore {
     mails: Mutex<Vec<OutboxMail>>,
@@ -71,8 +70,10 @@ fn not_in_double<T>() -> DatastoreResult<T> {
     ))
 }
 
+impl rocket_security::Clocked for OutboxStore {}
+
 #[rocket::async_trait]
-impl UserDatastore for OutboxStore {
+impl rocket_security::OutboxStore for OutboxStore {
     async fn enqueue_mail(&self, mail: &OutboxMail) -> DatastoreResult<OutboxMail> {
         let mut mails = self.mails.lock().unwrap();
         let stored = OutboxMail {
@@ -84,7 +85,6 @@ impl UserDatastore for OutboxStore {
         mails.push(stored.clone());
         Ok(stored)
     }
-
     async fn due_mails(&self, now: NaiveDateTime, limit: i64) -> DatastoreResult<Vec<OutboxMail>> {
         let mails = self.mails.lock().unwrap();
         Ok(mails
@@ -94,14 +94,12 @@ impl UserDatastore for OutboxStore {
             .cloned()
             .collect())
     }
-
     async fn mark_mail_sent(&self, id: i64, at: NaiveDateTime) -> DatastoreResult<()> {
         let mut mails = self.mails.lock().unwrap();
         let mail = mails.iter_mut().find(|m| m.id == id).unwrap();
         mail.sent_at = Some(at);
         Ok(())
     }
-
     async fn mark_mail_failed(
         &self,
         id: i64,
@@ -116,7 +114,6 @@ impl UserDatastore for OutboxStore {
         mail.last_error = Some(error.to_owned());
         Ok(())
     }
-
     async fn pending_mails(&self) -> DatastoreResult<Vec<OutboxMail>> {
         Ok(self
             .all()
@@ -124,99 +121,10 @@ impl UserDatastore for OutboxStore {
             .filter(|m| m.sent_at.is_none())
             .collect())
     }
-
-    async fn create_user(&self, _: NewUser) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn find_user(&self, _: UserQuery<'_>) -> DatastoreResult<Option<User>> {
-        not_in_double()
-    }
-    async fn update_user(&self, _: &User) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn delete_user(&self, _: &User) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn activate_user(&self, _: &User) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn deactivate_user(&self, _: &User) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn record_login(
-        &self,
-        _: i64,
-        _: NaiveDateTime,
-        _: Option<&str>,
-    ) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn create_role(&self, _: NewRole) -> DatastoreResult<Role> {
-        not_in_double()
-    }
-    async fn find_role(&self, _: &str) -> DatastoreResult<Option<Role>> {
-        not_in_double()
-    }
-    async fn list_roles(&self) -> DatastoreResult<Vec<Role>> {
-        not_in_double()
-    }
-    async fn add_role_to_user(&self, _: &User, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn remove_role_from_user(&self, _: &User, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn create_session(&self, _: &SessionRecord) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn find_session(&self, _: &str) -> DatastoreResult<Option<SessionRecord>> {
-        not_in_double()
-    }
-    async fn update_session(&self, _: &SessionRecord) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn delete_session(&self, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn delete_user_sessions(&self, _: i64, _: &[&str]) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn list_user_sessions(&self, _: i64) -> DatastoreResult<Vec<SessionRecord>> {
-        not_in_double()
-    }
-    async fn delete_expired_sessions(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn put_code(&self, _: &OneTimeCode) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn take_code(&self, _: i64, _: &str, _: &str, _: NaiveDateTime) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn hit_counter(
-        &self,
-        _: &str,
-        _: NaiveDateTime,
-        _: chrono::Duration,
-    ) -> DatastoreResult<i64> {
-        not_in_double()
-    }
-    async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
-        not_in_double()
-    }
     async fn sent_mails(&self, _: i64) -> DatastoreResult<Vec<OutboxMail>> {
         not_in_double()
     }
     async fn delete_sent_mails(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn delete_expired_codes(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
         not_in_double()
     }
 }
@@ -505,8 +413,10 @@ async fn outbox_reports_datastore_failures() {
 /// A store whose every method fails, outbox included.
 struct BrokenStore;
 
+impl rocket_security::Clocked for BrokenStore {}
+
 #[rocket::async_trait]
-impl UserDatastore for BrokenStore {
+impl rocket_security::OutboxStore for BrokenStore {
     async fn enqueue_mail(&self, _: &OutboxMail) -> DatastoreResult<OutboxMail> {
         not_in_double()
     }
@@ -528,98 +438,10 @@ impl UserDatastore for BrokenStore {
     async fn pending_mails(&self) -> DatastoreResult<Vec<OutboxMail>> {
         not_in_double()
     }
-    async fn create_user(&self, _: NewUser) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn find_user(&self, _: UserQuery<'_>) -> DatastoreResult<Option<User>> {
-        not_in_double()
-    }
-    async fn update_user(&self, _: &User) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn delete_user(&self, _: &User) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn activate_user(&self, _: &User) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn deactivate_user(&self, _: &User) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn record_login(
-        &self,
-        _: i64,
-        _: NaiveDateTime,
-        _: Option<&str>,
-    ) -> DatastoreResult<User> {
-        not_in_double()
-    }
-    async fn create_role(&self, _: NewRole) -> DatastoreResult<Role> {
-        not_in_double()
-    }
-    async fn find_role(&self, _: &str) -> DatastoreResult<Option<Role>> {
-        not_in_double()
-    }
-    async fn list_roles(&self) -> DatastoreResult<Vec<Role>> {
-        not_in_double()
-    }
-    async fn add_role_to_user(&self, _: &User, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn remove_role_from_user(&self, _: &User, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn create_session(&self, _: &SessionRecord) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn find_session(&self, _: &str) -> DatastoreResult<Option<SessionRecord>> {
-        not_in_double()
-    }
-    async fn update_session(&self, _: &SessionRecord) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn delete_session(&self, _: &str) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn delete_user_sessions(&self, _: i64, _: &[&str]) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn list_user_sessions(&self, _: i64) -> DatastoreResult<Vec<SessionRecord>> {
-        not_in_double()
-    }
-    async fn delete_expired_sessions(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn put_code(&self, _: &OneTimeCode) -> DatastoreResult<()> {
-        not_in_double()
-    }
-    async fn take_code(&self, _: i64, _: &str, _: &str, _: NaiveDateTime) -> DatastoreResult<bool> {
-        not_in_double()
-    }
-    async fn hit_counter(
-        &self,
-        _: &str,
-        _: NaiveDateTime,
-        _: chrono::Duration,
-    ) -> DatastoreResult<i64> {
-        not_in_double()
-    }
-    async fn reset_counter(&self, _: &str) -> DatastoreResult<()> {
-        not_in_double()
-    }
     async fn sent_mails(&self, _: i64) -> DatastoreResult<Vec<OutboxMail>> {
         not_in_double()
     }
     async fn delete_sent_mails(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn delete_expired_codes(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn delete_stale_counters(&self, _: NaiveDateTime) -> DatastoreResult<u64> {
-        not_in_double()
-    }
-    async fn read_counter(&self, _: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
         not_in_double()
     }
 }

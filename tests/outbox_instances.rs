@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use common::{FreshDatabase, Server};
-use rocket_security::{
-    CapturingMailer, DieselDatastore, Mailer, Outbox, OutboxMail, UserDatastore,
-};
+use rocket_security::{CapturingMailer, DieselDatastore, Mailer, Outbox, OutboxMail, OutboxStore};
 
 const MAILS: usize = 40;
 

@@ -1,7 +1,4 @@
-//! The security activity of an account, as stored: one append-only row per event, and the
-//! in-memory log of [`MemoryDatastore`](super::MemoryDatastore).
-
-use std::sync::{Mutex, PoisonError};
+//! The security activity of an account, as stored: one append-only row per event.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -113,59 +110,6 @@ pub struct Activity {
     pub user_agent: Option<String>,
     /// Detail, such as the sign-in method.
     pub detail: Option<String>,
-}
-
-/// The activity log of the in-memory store.
-#[derive(Debug, Default)]
-pub(crate) struct MemoryActivity {
-    rows: Mutex<(i64, Vec<Activity>)>,
-}
-
-impl MemoryActivity {
-    pub fn add(&self, activity: &Activity) {
-        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        rows.0 += 1;
-        let mut stored = activity.clone();
-        stored.id = rows.0;
-        stored.at = super::micros(stored.at);
-        rows.1.push(stored);
-    }
-
-    pub fn list(&self, user_id: i64, offset: i64, limit: i64) -> Vec<Activity> {
-        let rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut mine: Vec<Activity> = rows
-            .1
-            .iter()
-            .filter(|a| a.user_id == user_id)
-            .cloned()
-            .collect();
-        mine.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
-        let skip = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
-        let take = usize::try_from(limit.max(0)).unwrap_or(0);
-        mine.into_iter().skip(skip).take(take).collect()
-    }
-
-    pub fn signed_in_from(
-        &self,
-        user_id: i64,
-        user_agent: Option<&str>,
-        since: NaiveDateTime,
-    ) -> bool {
-        let rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        rows.1.iter().any(|a| {
-            a.user_id == user_id
-                && a.kind == ActivityKind::SignIn
-                && a.at >= since
-                && a.user_agent.as_deref() == user_agent
-        })
-    }
-
-    pub fn purge(&self, before: NaiveDateTime) -> u64 {
-        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        let was = rows.1.len();
-        rows.1.retain(|a| a.at >= before);
-        (was - rows.1.len()) as u64
-    }
 }
 
 #[cfg(test)]

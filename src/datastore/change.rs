@@ -6,15 +6,15 @@ use std::fmt;
 
 use chrono::NaiveDateTime;
 
-use super::{micros, User};
+use super::{micros, same_key, Uniquifiers, User};
 
-/// One targeted change of a user, applied by [`UserDatastore::change_user`] in one conditional
+/// One targeted change of a user, applied by [`UserStore::change_user`] in one conditional
 /// write. Each change says what it expects to find; when that no longer holds (the thing was used
 /// or changed concurrently), nothing is written.
 ///
 /// `Debug` never prints hashes, secrets or session ids.
 ///
-/// [`UserDatastore::change_user`]: crate::UserDatastore::change_user
+/// [`UserStore::change_user`]: crate::UserStore::change_user
 #[derive(Clone, Copy)]
 pub enum UserChange<'a> {
     /// Replaces the password hash by a re-hash of the same password (stronger settings), if the
@@ -118,31 +118,18 @@ impl fmt::Debug for UserChange<'_> {
     }
 }
 
-/// 128 random bits as 32 lower-case hex digits, as every store makes uniquifiers.
-pub(crate) fn random_uniquifier() -> String {
-    hex::encode(rand::random::<[u8; 16]>())
-}
-
-fn same_address(a: &str, b: &str) -> bool {
-    a == b || a.to_lowercase() == b.to_lowercase()
-}
-
 impl UserChange<'_> {
     /// Checks the change's condition on `user` and, when it holds, applies the change to it
-    /// (without `update_datetime`). A new password takes its uniquifiers from
-    /// `new_uniquifier`. Returns whether the condition held; `user` is untouched when not.
-    pub(crate) fn apply_to(
-        &self,
-        user: &mut User,
-        mut new_uniquifier: impl FnMut() -> String,
-    ) -> bool {
+    /// (without `update_datetime`). A new password takes `fresh` as its uniquifiers.
+    /// Returns whether the condition held; `user` is untouched when not.
+    pub(crate) fn apply_to(&self, user: &mut User, fresh: &Uniquifiers) -> bool {
         let holds = match *self {
             UserChange::Rehash { old, .. } => user.password.as_deref() == Some(old),
             UserChange::Password { old, .. } => user.password.as_deref() == old,
             UserChange::Confirm { email, .. } => {
-                user.confirmed_at.is_none() && same_address(&user.email, email)
+                user.confirmed_at.is_none() && same_key(&user.email, email)
             }
-            UserChange::Email { old, .. } => same_address(&user.email, old),
+            UserChange::Email { old, .. } => same_key(&user.email, old),
             UserChange::RecoveryCodes {
                 uniquifier, old, ..
             } => user.fs_uniquifier == uniquifier && user.mf_recovery_codes.as_deref() == old,
@@ -158,8 +145,8 @@ impl UserChange<'_> {
             UserChange::Rehash { new, .. } => user.password = Some(new.to_owned()),
             UserChange::Password { new, wipe, .. } => {
                 user.password = Some(new.to_owned());
-                user.fs_uniquifier = new_uniquifier();
-                user.fs_token_uniquifier = new_uniquifier();
+                user.fs_uniquifier = fresh.fs_uniquifier.clone();
+                user.fs_token_uniquifier = fresh.fs_token_uniquifier.clone();
                 if wipe {
                     user.tf_primary_method = None;
                     user.tf_totp_secret = None;

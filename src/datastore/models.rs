@@ -146,7 +146,7 @@ pub struct NewRole {
     pub permissions: Vec<String>,
 }
 
-/// The ways [`crate::UserDatastore::find_user`] can look a user up.
+/// The ways [`crate::UserStore::find_user`] can look a user up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserQuery<'a> {
     /// By primary key.

@@ -6,13 +6,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use tokio::sync::{Mutex, Notify};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::{error_chain, mailbox, Mail, MailError, Mailer};
-use crate::datastore::{OutboxMail, UserDatastore};
+use crate::datastore::{OutboxMail, OutboxStore};
 
 /// Wait before the first retry; doubled for every further failure.
 const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
@@ -68,7 +68,7 @@ const RETRY_SLACK: Duration = Duration::from_millis(50);
 /// # }
 /// ```
 pub struct Outbox {
-    datastore: Arc<dyn UserDatastore>,
+    datastore: Arc<dyn OutboxStore>,
     mailer: Arc<dyn Mailer>,
     max_attempts: u32,
     backoff_base: Duration,
@@ -102,8 +102,10 @@ struct Pass {
 impl Outbox {
     /// An outbox storing mails in `datastore` and delivering them through `mailer`, giving up
     /// on a mail after `max_attempts` failed attempts (at least one attempt is always made).
+    /// The time mails are queued and delivered by is the datastore's
+    /// ([`Clocked::now`](crate::Clocked::now)).
     pub fn new(
-        datastore: Arc<dyn UserDatastore>,
+        datastore: Arc<dyn OutboxStore>,
         mailer: Arc<dyn Mailer>,
         max_attempts: u32,
     ) -> Self {
@@ -141,7 +143,7 @@ impl Outbox {
     pub async fn enqueue(&self, mail: Mail) -> Result<(), MailError> {
         mailbox(&mail.from)?;
         mailbox(&mail.to)?;
-        let now = now();
+        let now = self.datastore.now();
         // Whole seconds, so a store keeping less precision than chrono never rounds the due
         // time into the future.
         let due = now.with_nanosecond(0).unwrap_or(now);
@@ -240,7 +242,10 @@ impl Outbox {
         // them due before the pass ends.
         let mut tried = HashSet::new();
         loop {
-            let batch = self.datastore.due_mails(now(), BATCH_SIZE).await?;
+            let batch = self
+                .datastore
+                .due_mails(self.datastore.now(), BATCH_SIZE)
+                .await?;
             let full = batch.len() as i64 >= BATCH_SIZE;
             let mut progressed = false;
             for mail in batch {
@@ -271,7 +276,7 @@ impl Outbox {
     /// One attempt at one mail, recorded in the datastore, once this instance has claimed it
     /// (another instance may have taken it first).
     async fn deliver(&self, record: OutboxMail, pass: &mut Pass) -> Result<(), MailError> {
-        let claimed_at = now();
+        let claimed_at = self.datastore.now();
         let lease_until = claimed_at + chrono::Duration::from_std(CLAIM_LEASE).unwrap_or_default();
         if !self
             .datastore
@@ -298,7 +303,9 @@ impl Outbox {
         };
         match self.send(&mail).await {
             Ok(()) => {
-                self.datastore.mark_mail_sent(record.id, now()).await?;
+                self.datastore
+                    .mark_mail_sent(record.id, self.datastore.now())
+                    .await?;
                 pass.delivered += 1;
                 tracing::debug!(id = record.id, to = %mail.to, subject = %mail.subject, "mail delivered");
             }
@@ -328,8 +335,8 @@ impl Outbox {
                         error = %error,
                         "mail delivery failed; retrying in {delay:?}"
                     );
-                    let next_attempt_at =
-                        now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+                    let next_attempt_at = self.datastore.now()
+                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
                     self.datastore
                         .mark_mail_failed(record.id, stored_attempts, next_attempt_at, &error)
                         .await?;
@@ -348,10 +355,6 @@ fn backoff(base: Duration, max: Duration, attempts: u32) -> Duration {
         .checked_shl(attempts.saturating_sub(1))
         .unwrap_or(u32::MAX);
     base.saturating_mul(factor).min(max)
-}
-
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
 }
 
 fn attempts_of(mail: &OutboxMail) -> u32 {
@@ -384,6 +387,6 @@ mod tests {
 
     #[test]
     fn parked_mails_are_never_due() {
-        assert!(parked() > now() + chrono::Duration::days(365 * 1000));
+        assert!(parked() > chrono::Utc::now().naive_utc() + chrono::Duration::days(365 * 1000));
     }
 }

@@ -7,7 +7,7 @@ use rocket::futures::future::join_all;
 use rocket::tokio;
 
 use super::*;
-use crate::datastore::{MemoryDatastore, NewUser, UserQuery};
+use crate::datastore::{MemoryDatastore, NewUser, UserQuery, UserStore};
 
 /// Small parameters, so the debug-build tests stay fast.
 const FAST: Argon2Settings = Argon2Settings {

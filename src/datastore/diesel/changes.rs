@@ -6,10 +6,14 @@ use diesel::result::Error as DieselError;
 use diesel::sql_types::Bool;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-use super::rows::{lookup_key, micros, now, random_uniquifier};
+use super::rows::{lookup_key, micros};
 use super::schema::{one_time_codes, sessions, users};
 use super::{backend, is_unique_violation, DbConnection, DieselDatastore};
-use crate::datastore::{DatastoreError, DatastoreResult, User, UserChange, UserQuery};
+use chrono::NaiveDateTime;
+
+use crate::datastore::{
+    Clocked, DatastoreError, DatastoreResult, Uniquifiers, User, UserChange, UserQuery,
+};
 
 /// `$column IS NOT DISTINCT FROM $value` for a nullable text column and an `Option<&str>`,
 /// written so that every backend understands it.
@@ -21,12 +25,15 @@ macro_rules! same {
     };
 }
 
-/// Applies a change; the user afterwards, or `None` when its condition did not hold.
+/// Applies a change; the user afterwards, or `None` when its condition did not hold. A new
+/// password takes `fresh` as the uniquifiers.
 pub(super) async fn change(
     store: &DieselDatastore,
     user_id: i64,
     change: UserChange<'_>,
+    fresh: Uniquifiers,
 ) -> DatastoreResult<Option<User>> {
+    let at = store.now();
     let mut conn = store.conn().await?;
     let mut written = None;
     let matched = match change {
@@ -36,7 +43,7 @@ pub(super) async fn change(
             keep,
             wipe,
         } => {
-            let uniquifiers = (random_uniquifier(), random_uniquifier());
+            let uniquifiers = (fresh.fs_uniquifier, fresh.fs_token_uniquifier);
             let password = Password {
                 old,
                 new,
@@ -44,11 +51,11 @@ pub(super) async fn change(
                 wipe,
                 uniquifiers: &uniquifiers,
             };
-            let matched = set_password(&mut conn, user_id, password).await;
+            let matched = set_password(&mut conn, user_id, password, at).await;
             written = Some(uniquifiers);
             matched
         }
-        other => set_fields(&mut conn, user_id, other).await,
+        other => set_fields(&mut conn, user_id, other, at).await,
     };
     drop(conn);
     match matched {
@@ -76,13 +83,13 @@ struct Password<'a> {
     uniquifiers: &'a (String, String),
 }
 
-/// Every change but a new password: one conditional `UPDATE`.
+/// Every change but a new password: one conditional `UPDATE`, stamped `at`.
 async fn set_fields(
     conn: &mut DbConnection,
     user_id: i64,
     change: UserChange<'_>,
+    at: NaiveDateTime,
 ) -> Result<usize, DieselError> {
-    let at = now();
     let user = users::table.filter(users::id.eq(user_id));
     with_conn!(conn, |c| {
         match change {
@@ -173,8 +180,8 @@ async fn set_password(
     conn: &mut DbConnection,
     user_id: i64,
     password: Password<'_>,
+    at: NaiveDateTime,
 ) -> Result<usize, DieselError> {
-    let at = now();
     let Password {
         old,
         new,

@@ -67,12 +67,15 @@ mod sessions;
 mod store;
 mod users;
 
+use std::sync::Arc;
+
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncMigrationHarness;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use self::pool::{DbConnection, DbPool, DbPoolError, PoolStatus};
-use super::{DatastoreError, DatastoreResult};
+use super::{Clocked, DatastoreError, DatastoreResult, StoreClock};
+use crate::clock::Clock;
 
 #[cfg(feature = "sqlite")]
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -94,16 +97,32 @@ pub struct SecurityDb(pub DbPool);
 
 /// [`UserDatastore`](super::UserDatastore) over a [`DbPool`]: SQLite, PostgreSQL or MySQL.
 ///
-/// Cloning is cheap and shares the pool.
+/// Times it stamps itself (`create_datetime`, `update_datetime`, which sessions are live) come
+/// from its clock: the system clock, or the one given by [`with_clock`](Self::with_clock) or
+/// handed over by the [`SecurityBuilder`](crate::SecurityBuilder).
+///
+/// Cloning is cheap and shares the pool and the clock.
 #[derive(Clone, Debug)]
 pub struct DieselDatastore {
     pool: DbPool,
+    clock: StoreClock,
 }
 
 impl DieselDatastore {
     /// A datastore using `pool`.
     pub fn new(pool: DbPool) -> Self {
-        DieselDatastore { pool }
+        DieselDatastore {
+            pool,
+            clock: StoreClock::default(),
+        }
+    }
+
+    /// A datastore using `pool` that stamps times from `clock`.
+    pub fn with_clock(pool: DbPool, clock: Arc<dyn Clock>) -> Self {
+        DieselDatastore {
+            pool,
+            clock: StoreClock::new(clock),
+        }
     }
 
     /// Connects to `url` (see [`DbPool`] for the schemes) with at most `max_connections`
@@ -156,6 +175,16 @@ impl DieselDatastore {
     /// A pooled connection.
     async fn conn(&self) -> DatastoreResult<DbConnection> {
         self.pool.get().await.map_err(DatastoreError::backend)
+    }
+}
+
+impl Clocked for DieselDatastore {
+    fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
+    }
+
+    fn use_clock(&self, clock: Arc<dyn Clock>) {
+        self.clock.set(clock);
     }
 }
 

@@ -4,15 +4,15 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 
-use super::rows::{join_permissions, now, RoleRow};
+use super::rows::{join_permissions, RoleRow};
 use super::schema::{roles, roles_users};
 use super::{backend, is_foreign_key_violation, is_unique_violation, DieselDatastore};
-use crate::datastore::{DatastoreError, DatastoreResult, NewRole, Role, User};
+use crate::datastore::{Clocked, DatastoreError, DatastoreResult, NewRole, Role, User};
 
 /// Creates a role.
 pub(super) async fn create(store: &DieselDatastore, role: NewRole) -> DatastoreResult<Role> {
     let permissions = join_permissions(&role.permissions);
-    let at = now();
+    let at = store.now();
     let mut conn = store.conn().await?;
     let created = with_conn!(&mut conn, |c| {
         diesel::insert_into(roles::table)

@@ -26,20 +26,8 @@ fn malformed(what: &'static str, detail: impl ToString) -> DatastoreError {
 // Every time written goes through `micros`, so SQLite stores what PostgreSQL and MySQL would.
 pub(crate) use crate::datastore::micros;
 
-/// The current time, naive UTC, in microseconds.
-pub(crate) fn now() -> NaiveDateTime {
-    micros(chrono::Utc::now().naive_utc())
-}
-
 /// The key the unique indexes and look-ups use for e-mail addresses and user names.
-pub(crate) fn lookup_key(value: &str) -> String {
-    value.to_lowercase()
-}
-
-/// A random 32-character hex string for uniquifiers.
-pub(crate) fn random_uniquifier() -> String {
-    hex::encode(rand::random::<[u8; 16]>())
-}
+pub(crate) use crate::datastore::lookup_key;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -366,13 +354,5 @@ mod tests {
             .unwrap()
             .naive_utc();
         assert_eq!(micros(t).nanosecond(), 123_456_000);
-    }
-
-    #[test]
-    fn uniquifiers_are_32_hex_chars() {
-        let u = random_uniquifier();
-        assert_eq!(u.len(), 32);
-        assert!(u.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_ne!(u, random_uniquifier());
     }
 }

@@ -4,10 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::rows::{micros, now, NewSessionRow, SessionChanges, SessionRow};
+use super::rows::{micros, NewSessionRow, SessionChanges, SessionRow};
 use super::schema::sessions;
 use super::{backend, is_foreign_key_violation, DieselDatastore};
-use crate::datastore::{DatastoreError, DatastoreResult, SessionRecord};
+use crate::datastore::{Clocked, DatastoreError, DatastoreResult, SessionRecord};
 
 /// Stores a session.
 pub(super) async fn create(
@@ -105,7 +105,7 @@ pub(super) async fn list_for_user(
     store: &DieselDatastore,
     user_id: i64,
 ) -> DatastoreResult<Vec<SessionRecord>> {
-    let at = now();
+    let at = store.now();
     let mut conn = store.conn().await?;
     let rows = with_conn!(&mut conn, |c| {
         sessions::table

@@ -1,4 +1,4 @@
-//! [`UserDatastore`] for [`DieselDatastore`], one module per concern.
+//! The store traits for [`DieselDatastore`], one module per concern.
 
 use chrono::NaiveDateTime;
 
@@ -6,14 +6,15 @@ use super::{
     activity, changes, codes, counters, outbox, purge, roles, sessions, users, DieselDatastore,
 };
 use crate::datastore::{
-    Activity, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail, Role, SessionRecord,
-    User, UserChange, UserDatastore, UserQuery,
+    Activity, ActivityStore, CodeStore, CounterStore, DatastoreResult, NewRole, NewUser,
+    OneTimeCode, OutboxMail, OutboxStore, Role, RoleStore, SessionRecord, SessionStore,
+    Uniquifiers, User, UserChange, UserQuery, UserStore,
 };
 
 #[rocket::async_trait]
-impl UserDatastore for DieselDatastore {
-    async fn create_user(&self, user: NewUser) -> DatastoreResult<User> {
-        users::create(self, user).await
+impl UserStore for DieselDatastore {
+    async fn insert_user(&self, user: NewUser, uniquifiers: Uniquifiers) -> DatastoreResult<User> {
+        users::create(self, user, uniquifiers).await
     }
 
     async fn find_user(&self, query: UserQuery<'_>) -> DatastoreResult<Option<User>> {
@@ -24,12 +25,13 @@ impl UserDatastore for DieselDatastore {
         users::update(self, user).await
     }
 
-    async fn change_user(
+    async fn apply_change(
         &self,
         user_id: i64,
         change: UserChange<'_>,
+        fresh: Uniquifiers,
     ) -> DatastoreResult<Option<User>> {
-        changes::change(self, user_id, change).await
+        changes::change(self, user_id, change, fresh).await
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
@@ -52,7 +54,10 @@ impl UserDatastore for DieselDatastore {
     ) -> DatastoreResult<User> {
         users::record_login(self, user_id, at, ip).await
     }
+}
 
+#[rocket::async_trait]
+impl RoleStore for DieselDatastore {
     async fn create_role(&self, role: NewRole) -> DatastoreResult<Role> {
         roles::create(self, role).await
     }
@@ -72,7 +77,10 @@ impl UserDatastore for DieselDatastore {
     async fn remove_role_from_user(&self, user: &User, role: &str) -> DatastoreResult<bool> {
         roles::revoke(self, user, role).await
     }
+}
 
+#[rocket::async_trait]
+impl SessionStore for DieselDatastore {
     async fn create_session(&self, session: &SessionRecord) -> DatastoreResult<()> {
         sessions::create(self, session).await
     }
@@ -100,7 +108,10 @@ impl UserDatastore for DieselDatastore {
     async fn delete_expired_sessions(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
         sessions::delete_expired(self, now).await
     }
+}
 
+#[rocket::async_trait]
+impl OutboxStore for DieselDatastore {
     async fn enqueue_mail(&self, mail: &OutboxMail) -> DatastoreResult<OutboxMail> {
         outbox::enqueue(self, mail).await
     }
@@ -136,6 +147,17 @@ impl UserDatastore for DieselDatastore {
         outbox::pending(self).await
     }
 
+    async fn sent_mails(&self, limit: i64) -> DatastoreResult<Vec<OutboxMail>> {
+        purge::sent_mails(self, limit).await
+    }
+
+    async fn delete_sent_mails(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
+        purge::delete_sent_mails(self, before).await
+    }
+}
+
+#[rocket::async_trait]
+impl CodeStore for DieselDatastore {
     async fn put_code(&self, code: &OneTimeCode) -> DatastoreResult<()> {
         codes::put(self, code).await
     }
@@ -150,6 +172,13 @@ impl UserDatastore for DieselDatastore {
         codes::take(self, user_id, purpose, code_hash, now).await
     }
 
+    async fn delete_expired_codes(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
+        purge::delete_expired_codes(self, now).await
+    }
+}
+
+#[rocket::async_trait]
+impl CounterStore for DieselDatastore {
     async fn hit_counter(
         &self,
         key: &str,
@@ -163,26 +192,17 @@ impl UserDatastore for DieselDatastore {
         counters::reset(self, key).await
     }
 
-    async fn sent_mails(&self, limit: i64) -> DatastoreResult<Vec<OutboxMail>> {
-        purge::sent_mails(self, limit).await
-    }
-
-    async fn delete_sent_mails(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
-        purge::delete_sent_mails(self, before).await
-    }
-
-    async fn delete_expired_codes(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
-        purge::delete_expired_codes(self, now).await
+    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
+        counters::read(self, key).await
     }
 
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         purge::delete_stale_counters(self, before).await
     }
+}
 
-    async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>> {
-        counters::read(self, key).await
-    }
-
+#[rocket::async_trait]
+impl ActivityStore for DieselDatastore {
     async fn add_activity(&self, entry: &Activity) -> DatastoreResult<()> {
         activity::add(self, entry).await
     }

@@ -6,12 +6,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-use super::rows::{
-    lookup_key, micros, now, random_uniquifier, NewUserRow, RoleRow, UserChanges, UserRow,
-};
+use super::rows::{lookup_key, micros, NewUserRow, RoleRow, UserChanges, UserRow};
 use super::schema::{one_time_codes, roles, roles_users, sessions, users};
 use super::{backend, is_unique_violation, DieselDatastore};
-use crate::datastore::{DatastoreError, DatastoreResult, NewUser, User, UserQuery};
+use crate::datastore::{
+    Clocked, DatastoreError, DatastoreResult, NewUser, Uniquifiers, User, UserQuery,
+};
 
 /// The roles of user `$user_id`, sorted by name, on connection `$c`.
 macro_rules! roles_of {
@@ -55,12 +55,15 @@ fn to_json(extra: &serde_json::Map<String, serde_json::Value>) -> DatastoreResul
 
 /// Creates the roles the user names where missing, then the user and their grants in one
 /// transaction.
-pub(super) async fn create(store: &DieselDatastore, user: NewUser) -> DatastoreResult<User> {
-    let at = now();
+pub(super) async fn create(
+    store: &DieselDatastore,
+    user: NewUser,
+    uniquifiers: Uniquifiers,
+) -> DatastoreResult<User> {
+    let at = store.now();
     let email_key = lookup_key(&user.email);
     let username_key = user.username.as_deref().map(lookup_key);
     let extra = to_json(&user.extra)?;
-    let (fs_uniquifier, fs_token_uniquifier) = (random_uniquifier(), random_uniquifier());
     let row = NewUserRow {
         email: &user.email,
         email_key: &email_key,
@@ -68,8 +71,8 @@ pub(super) async fn create(store: &DieselDatastore, user: NewUser) -> DatastoreR
         username_key: username_key.as_deref(),
         password: user.password.as_deref(),
         active: user.active,
-        fs_uniquifier: &fs_uniquifier,
-        fs_token_uniquifier: &fs_token_uniquifier,
+        fs_uniquifier: &uniquifiers.fs_uniquifier,
+        fs_token_uniquifier: &uniquifiers.fs_token_uniquifier,
         confirmed_at: user.confirmed_at.map(micros),
         login_count: 0,
         extra: &extra,
@@ -175,7 +178,7 @@ pub(super) async fn update(store: &DieselDatastore, user: &User) -> DatastoreRes
         us_phone_number: user.us_phone_number.as_deref(),
         mf_recovery_codes: user.mf_recovery_codes.as_deref(),
         extra: &extra,
-        update_datetime: now(),
+        update_datetime: store.now(),
     };
     let mut conn = store.conn().await?;
     let updated = with_conn!(&mut conn, |c| {
@@ -233,7 +236,7 @@ pub(super) async fn set_active(
     user: &User,
     active: bool,
 ) -> DatastoreResult<bool> {
-    let at = now();
+    let at = store.now();
     let mut conn = store.conn().await?;
     let (changed, exists) = with_conn!(&mut conn, |c| {
         let changed = diesel::update(

@@ -1,21 +1,26 @@
 //! [`UserChange`]s in the in-memory store: checked and applied under the store's one lock, so
 //! each is as atomic as the conditional `UPDATE` of the Diesel store.
 
-use super::{eq_ignore_case, new_uniquifier, now, Inner};
-use crate::datastore::{DatastoreResult, User, UserChange};
+use chrono::NaiveDateTime;
 
-/// Applies `change` to user `user_id` when its condition holds; the stored user (without
-/// roles) afterwards, or `None` when nothing was written.
+use super::Inner;
+use crate::datastore::{same_key, DatastoreResult, Uniquifiers, User, UserChange};
+
+/// Applies `change` to user `user_id` when its condition holds, stamped `now`, a new password
+/// with `fresh` uniquifiers; the stored user (without roles) afterwards, or `None` when nothing
+/// was written.
 pub(super) fn apply(
     inner: &mut Inner,
     user_id: i64,
     change: UserChange<'_>,
+    fresh: &Uniquifiers,
+    now: NaiveDateTime,
 ) -> DatastoreResult<Option<User>> {
     if let UserChange::Email { old, new, .. } = change {
         if inner
             .users
             .get(&user_id)
-            .is_some_and(|u| eq_ignore_case(&u.email, old))
+            .is_some_and(|u| same_key(&u.email, old))
         {
             inner.check_unique(new, None, Some(user_id))?;
         }
@@ -23,10 +28,10 @@ pub(super) fn apply(
     let Some(user) = inner.users.get_mut(&user_id) else {
         return Ok(None);
     };
-    if !change.apply_to(user, new_uniquifier) {
+    if !change.apply_to(user, fresh) {
         return Ok(None);
     }
-    user.update_datetime = now();
+    user.update_datetime = now;
     let user = user.clone();
     if let UserChange::Password { keep, wipe, .. } = change {
         inner
