@@ -15,7 +15,7 @@ use rocket::{catch, catchers, Catcher};
 use crate::error::{error_envelope, json_response, msg, no_store, wants_json};
 use crate::fairing::Security;
 use crate::flows::verify::{ReauthNeeded, REAUTH_REQUIRED};
-use crate::flows::EarlyError;
+use crate::forms::EarlyError;
 use crate::session::SessionCell;
 
 /// The catchers of every status the security layer answers.

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
 use crate::fairing::{Security, SecurityBuilder};
-use crate::flows::validate_email;
+use crate::forms::validate_email;
 use crate::password::validate_password_length;
 
 /// The command line of an application using rocket_security.

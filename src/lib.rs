@@ -120,6 +120,7 @@ mod catchers;
 pub mod cli;
 mod clock;
 mod config;
+mod context;
 mod csrf;
 mod datastore;
 mod devices;
@@ -127,9 +128,11 @@ mod error;
 mod events;
 mod fairing;
 mod flows;
+mod forms;
 mod guards;
 mod hardening;
 mod health;
+mod links;
 mod mail;
 mod mixins;
 mod notices;
@@ -137,6 +140,7 @@ mod password;
 mod purge;
 mod recorder;
 mod session;
+mod signin;
 mod templates;
 mod token;
 mod totp;
@@ -155,7 +159,7 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::{PayloadFn, Security, SecurityBuilder, SecurityFairing};
 pub use flows::verify::Fresh;
-pub use flows::{FieldValidator, FormField, FormKind};
+pub use forms::{FieldValidator, FormField, FormKind};
 pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, PageContext,
     Realm, RoleName, RoleSet, Roles, TokenAuth,

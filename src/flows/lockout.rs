@@ -19,7 +19,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::Ctx;
+use crate::context::Ctx;
 use crate::datastore::User;
 use crate::error::Error;
 use crate::events::SecurityEvent;

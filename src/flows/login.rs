@@ -4,12 +4,15 @@ use rocket::http::Status;
 use rocket::{get, post, Route};
 use serde_json::{json, Map};
 
-use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::config::SecurityConfig;
+use crate::context::{form_next, Ctx, Reply};
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
+use crate::forms::{FormKind, FormState, Input};
 use crate::session::logout_user;
+use crate::signin::factor::FirstFactor;
+use crate::signin::finish::finish_first_factor;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     let mut routes = rocket::routes![login_page, login, logout];
@@ -33,7 +36,7 @@ fn login_form(ctx: &Ctx<'_>) -> FormState {
 
 #[get("/login")]
 async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
-    crate::flows::cancel_pending_login(&ctx).await?;
+    crate::signin::pending::cancel(ctx.req).await?;
     if let Some(user) = ctx.current_user().await? {
         if ctx.json {
             let mut response = Map::new();
@@ -81,7 +84,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("login_user.html", &form).await;
     };
 
-    super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
+    finish_first_factor(&ctx, &user, FirstFactor::Password, remember, next).await
 }
 
 /// Checks an e-mail address and password. Every failure — unknown address, wrong password,
@@ -95,7 +98,7 @@ pub(crate) async fn authenticate_password(
     password: &str,
 ) -> Result<Option<User>, Error> {
     let sec = ctx.sec;
-    let user = match crate::flows::validate_email(email) {
+    let user = match crate::forms::validate_email(email) {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
         None => None,
     };

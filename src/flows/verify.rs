@@ -1,18 +1,19 @@
 //! Re-authentication and freshness: `/verify` (password), `/us-verify` and
 //! `/us-verify/send-code` (password or a code), and the [`Fresh`] guard.
 
-use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{get, post, Route};
 use rocket::{Ignite, Rocket, Sentinel};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{form_next, Ctx, FormState, Input, Reply};
+use crate::context::{form_next, Ctx, Reply};
 use crate::datastore::User;
 use crate::error::Error;
 use crate::fairing::{missing_fairing, Security};
+use crate::forms::{FormState, Input};
 use crate::session::{authenticate, AuthMethod, SessionCell};
+use crate::signin::credentials;
 
 /// Message of a stale session.
 pub(crate) const REAUTH_REQUIRED: &str = "You must re-authenticate to access this endpoint";
@@ -46,33 +47,6 @@ pub(crate) async fn is_fresh(request: &Request<'_>) -> Result<bool, Error> {
     let fresh_at = SessionCell::lock(request).await?.fresh_at();
     let limit = config.freshness.to_chrono() + config.freshness_grace_period.to_chrono();
     Ok(fresh_at.is_some_and(|at| security.now().naive_utc() - at <= limit))
-}
-
-/// `None` when fresh; else the reply sending the user to re-authenticate: browsers to
-/// `/verify?next=<here>`, JSON clients a 401 with `reauth_required`.
-pub(crate) async fn require_fresh(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error> {
-    if is_fresh(ctx.req).await? {
-        return Ok(None);
-    }
-    Ok(Some(stale_reply(ctx)))
-}
-
-fn stale_reply(ctx: &Ctx<'_>) -> Reply {
-    if ctx.json {
-        let mut response = Map::new();
-        response.insert("errors".into(), json!([REAUTH_REQUIRED]));
-        response.insert("reauth_required".into(), json!(true));
-        return Reply::Json(
-            Status::Unauthorized,
-            crate::error::envelope(Status::Unauthorized, response),
-        );
-    }
-    let here = ctx.req.uri().to_string();
-    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    Reply::redirect(format!(
-        "{}?next={next}",
-        ctx.config().route_path("/verify")
-    ))
 }
 
 /// A signed-in user whose sign-in is fresh (see `freshness`): for sensitive pages of the
@@ -157,7 +131,7 @@ async fn verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
-    super::check_current_password(&ctx, &user, &input, &mut form).await?;
+    crate::signin::credentials::check_current_password(&ctx, &user, &input, &mut form).await?;
     if form.has_errors() {
         return ctx.invalid("verify.html", &form).await;
     }
@@ -175,11 +149,11 @@ async fn us_verify_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
         let mut response = Map::new();
         response.insert(
             "available_methods".into(),
-            json!(super::unified::active_methods(&ctx, &user)),
+            json!(credentials::active_methods(&ctx, &user)),
         );
         response.insert(
             "code_methods".into(),
-            json!(super::unified::code_methods(&ctx)),
+            json!(credentials::code_methods(&ctx)),
         );
         return ctx.ok(response).await;
     }
@@ -197,11 +171,11 @@ async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut form = us_verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
     let passcode = input.text("passcode").unwrap_or_default();
-    if super::unified::check_passcode(&ctx, &user.email, Some(&user), &passcode)
+    if credentials::check_passcode(&ctx, &user.email, Some(&user), &passcode)
         .await?
         .is_none()
     {
-        form.error("passcode", super::unified::INVALID_PASSCODE);
+        form.error("passcode", credentials::INVALID_PASSCODE);
     }
     if form.has_errors() {
         return ctx.invalid("us_verify.html", &form).await;
@@ -213,8 +187,8 @@ async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
 async fn us_verify_send_code(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if super::unified::email_set_up(&user) {
-        super::unified::send_code(&ctx, &user, false).await?;
+    if credentials::email_set_up(&user) {
+        credentials::send_sign_in_code(&ctx, &user, false).await?;
     }
     if ctx.json {
         return ctx.ok(Map::new()).await;

@@ -9,11 +9,11 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::catchers::BasicRealm;
+use crate::context::Ctx;
 use crate::datastore::User;
 use crate::error::Error;
 use crate::fairing::{missing_fairing, Security};
 use crate::flows::login::authenticate_password;
-use crate::flows::Ctx;
 use crate::guards::exempt;
 use crate::session::{authenticate, AuthMethod};
 
