@@ -363,26 +363,8 @@ async fn setup(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Rep
 
 /// Turns the user's second factor off.
 async fn disable(ctx: &Ctx<'_>, user: &User) -> Result<Reply, Error> {
-    let sec = ctx.sec;
-    let (uniquifier, method, secret) = (&user.fs_uniquifier, None, None);
-    let change = UserChange::TwoFactor {
-        uniquifier,
-        method,
-        secret,
-    };
-    let changed = sec.datastore().change_user(user.id, change).await?;
-    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
-    SessionCell::lock(ctx.req)
-        .await?
-        .refresh_user(changed.clone());
-    sec.notify(&changed, Notice::TwoFactorDisabled).await;
-    sec.emit_from(
-        ctx.req,
-        SecurityEvent::TwoFactorMethodChanged {
-            user: changed.clone(),
-            method: None,
-        },
-    );
+    let notice = Some(Notice::TwoFactorDisabled);
+    let changed = change_two_factor(ctx, user, None, notice).await?;
     if ctx.json {
         return ctx.ok(setup_json(ctx, &changed)).await;
     }
@@ -519,35 +501,51 @@ async fn setup_validate(
     Ok(Reply::redirect(ctx.config().route_path("/tf-setup")))
 }
 
-/// Stores the authenticator `secret` as the user's second factor, forgets the set-up, and
-/// tells the user and the application.
+/// Stores the authenticator `secret` as the user's second factor and forgets the set-up.
 async fn save_authenticator(ctx: &Ctx<'_>, user: &User, secret: &[u8]) -> Result<User, Error> {
-    let sec = ctx.sec;
-    let (uniquifier, sealed) = (&user.fs_uniquifier, sec.secret_box().seal(secret));
-    let (method, secret) = (Some("authenticator"), Some(sealed.as_str()));
-    let change = UserChange::TwoFactor {
-        uniquifier,
-        method,
-        secret,
-    };
-    let changed = sec.datastore().change_user(user.id, change).await?;
-    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
+    let sealed = ctx.sec.secret_box().seal(secret);
+    let notice = user
+        .tf_primary_method
+        .is_some()
+        .then_some(Notice::TwoFactorReplaced);
+    let changed = change_two_factor(ctx, user, Some(&sealed), notice).await?;
     Slots::update(ctx.req, |slots| {
         slots.two_factor_setup = None;
         true
     })
     .await?;
+    Ok(changed)
+}
+
+/// Sets the user's authenticator to the `sealed` secret (`None` turns the second factor off)
+/// if the account is unchanged, refreshes the session's user, and tells the user (`notice`)
+/// and the application.
+async fn change_two_factor(
+    ctx: &Ctx<'_>,
+    user: &User,
+    sealed: Option<&str>,
+    notice: Option<Notice<'_>>,
+) -> Result<User, Error> {
+    let sec = ctx.sec;
+    let method = sealed.map(|_| "authenticator");
+    let change = UserChange::TwoFactor {
+        uniquifier: &user.fs_uniquifier,
+        method,
+        secret: sealed,
+    };
+    let changed = sec.datastore().change_user(user.id, change).await?;
+    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
     SessionCell::lock(ctx.req)
         .await?
         .refresh_user(changed.clone());
-    if user.tf_primary_method.is_some() {
-        sec.notify(&changed, Notice::TwoFactorReplaced).await;
+    if let Some(notice) = notice {
+        sec.notify(&changed, notice).await;
     }
     sec.emit_from(
         ctx.req,
         SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
-            method: Some("authenticator".into()),
+            method: method.map(str::to_owned),
         },
     );
     Ok(changed)

@@ -418,7 +418,7 @@ async fn start_setup(
         ctx.flash("info", format!("A code was sent to {}.", user.email))
             .await?;
     }
-    setup_form_page(ctx, user, &form, Some(action), authr).await
+    setup_form_page(ctx, user, form, Some(action), authr).await
 }
 
 /// The set-up kept in the session, when `state` is its signed state for `user`.
