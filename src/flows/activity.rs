@@ -5,8 +5,9 @@ use rocket::{get, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::{Ctx, FormState, Reply};
+use crate::context::{Ctx, Reply};
 use crate::error::Error;
+use crate::forms::FormState;
 
 /// Events on one page.
 const PAGE_SIZE: i64 = 25;

@@ -4,10 +4,11 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::register::check_new_password;
-use super::{Ctx, FormKind, FormState, Input, Reply};
+use crate::context::{Ctx, Reply};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::forms::check_new_password;
+use crate::forms::{FormKind, FormState, Input};
 use crate::session::SessionCell;
 
 pub(super) fn routes() -> Vec<Route> {
@@ -39,7 +40,7 @@ async fn change_password_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     let config = ctx.config();
@@ -53,7 +54,8 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         "new_password_confirm",
     );
     form.check_extra_fields(sec, &input);
-    let current = super::check_current_password(&ctx, &user, &input, &mut form).await?;
+    let current =
+        crate::signin::credentials::check_current_password(&ctx, &user, &input, &mut form).await?;
     if current.is_some() && current == new_password {
         form.error(
             "password",

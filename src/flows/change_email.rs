@@ -5,10 +5,11 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::{Ctx, FormState, Input, Reply};
+use crate::context::{Ctx, Reply};
 use crate::datastore::{DatastoreError, User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::forms::{FormState, Input};
 use crate::mail::Notice;
 use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
@@ -50,7 +51,7 @@ async fn change_email_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     let sec = ctx.sec;

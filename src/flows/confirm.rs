@@ -4,14 +4,16 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{Ctx, FormKind, FormState, Input, Reply};
-use crate::datastore::{User, UserChange, UserQuery};
+use crate::context::{Ctx, Reply};
+use crate::datastore::{UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::forms::{FormKind, FormState, Input};
+use crate::links::{confirmation_link, confirmation_token};
 use crate::mail::MailKind;
-use crate::session::login_user_via;
-use crate::state::Security;
-use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
+use crate::signin::factor::FirstFactor;
+use crate::signin::finish::finish_first_factor;
+use crate::token::{fingerprint_matches, get_token_status, TokenPurpose};
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -20,28 +22,6 @@ pub(super) fn routes() -> Vec<Route> {
         confirm_email,
         confirm_email_post
     ]
-}
-
-/// A confirmation token: the user's uniquifier and a fingerprint of their address and password
-/// hash, so it stops working when either changes.
-pub(crate) fn confirmation_token(security: &Security, user: &User) -> String {
-    security.keys().sign(
-        TokenPurpose::Confirm,
-        &(
-            user.fs_uniquifier.clone(),
-            state_fingerprint(security.keys(), TokenPurpose::Confirm, user),
-        ),
-        security.now(),
-    )
-}
-
-/// The absolute link of a confirmation token.
-pub(crate) fn confirmation_link(ctx: &Ctx<'_>, token: &str) -> String {
-    format!(
-        "{}{}/{token}",
-        ctx.base_url(),
-        ctx.config().route_path("/confirm")
-    )
 }
 
 fn form(ctx: &Ctx<'_>) -> FormState {
@@ -162,13 +142,7 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
     ctx.flash("success", "Thank you. Your email has been confirmed.")
         .await?;
     if config.auto_login_after_confirm && confirmed.active {
-        if let Some(reply) =
-            super::two_factor::hook(&ctx, &confirmed, false, None, "confirm").await?
-        {
-            return Ok(reply);
-        }
-        login_user_via(ctx.req, &confirmed, false, "confirm").await?;
-        return Ok(Reply::redirect(config.post_login_view.clone()));
+        return finish_first_factor(&ctx, &confirmed, FirstFactor::Confirm, false, None).await;
     }
     Ok(Reply::redirect(config.route_path("/login")))
 }

@@ -6,11 +6,12 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use super::{Ctx, FormState, Input, Reply};
+use crate::context::{Ctx, Reply};
 use crate::datastore::User;
 use crate::devices::{self, Device};
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::forms::{FormState, Input};
 use crate::session::SessionCell;
 
 /// Answer to an id that is not one of the user's devices (also another user's).

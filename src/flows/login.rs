@@ -4,10 +4,16 @@ use rocket::http::Status;
 use rocket::{get, post, Route};
 use serde_json::{json, Map};
 
-use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
+use crate::auth::authenticate_password;
 use crate::config::SecurityConfig;
+use crate::context::{form_next, Ctx, Reply};
+use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
+use crate::events::SecurityEvent;
+use crate::forms::{FormKind, FormState, Input};
 use crate::session::logout_user;
+use crate::signin::factor::FirstFactor;
+use crate::signin::finish::finish_first_factor;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     let mut routes = rocket::routes![login_page, login, logout];
@@ -31,7 +37,7 @@ fn login_form(ctx: &Ctx<'_>) -> FormState {
 
 #[get("/login")]
 async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
-    crate::flows::cancel_pending_login(&ctx).await?;
+    crate::signin::pending::cancel(ctx.req).await?;
     if let Some(user) = ctx.current_user().await? {
         if ctx.json {
             let mut response = Map::new();
@@ -74,14 +80,12 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
-    let Some(user) =
-        crate::auth::authenticate_password(ctx.sec, ctx.req, &email, &password).await?
-    else {
+    let Some(user) = authenticate_password(ctx.sec, ctx.req, &email, &password).await? else {
         form.error("", msg::GENERIC_AUTHN_FAILED);
         return ctx.invalid("login_user.html", &form).await;
     };
 
-    super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
+    finish_first_factor(&ctx, &user, FirstFactor::Password, remember, next).await
 }
 
 #[post("/logout")]

@@ -5,16 +5,18 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::register::check_new_password;
-use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
-use crate::events::SecurityEvent;
-use crate::mail::MailKind;
 use crate::responses::envelope;
-use crate::session::login_user_via;
-use crate::state::Security;
-use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
+use crate::events::SecurityEvent;
+use crate::forms::check_new_password;
+use crate::forms::{validate_email, FormKind, FormState, Input};
+use crate::links::{reset_link, reset_token};
+use crate::mail::MailKind;
+use crate::signin::factor::FirstFactor;
+use crate::signin::finish::finish_first_factor;
+use crate::token::{fingerprint_matches, get_token_status, TokenPurpose};
 
 const INVALID_TOKEN: &str = "Invalid reset password token.";
 
@@ -25,28 +27,6 @@ pub(super) fn routes() -> Vec<Route> {
         reset_password_page,
         reset_password
     ]
-}
-
-/// A reset token bound to the current address and password hash: once either changes (by this
-/// reset or otherwise), every earlier reset link stops working.
-pub(crate) fn reset_token(security: &Security, user: &User) -> String {
-    security.keys().sign(
-        TokenPurpose::Reset,
-        &(
-            user.fs_uniquifier.clone(),
-            state_fingerprint(security.keys(), TokenPurpose::Reset, user),
-        ),
-        security.now(),
-    )
-}
-
-/// The absolute link of a reset token.
-pub(crate) fn reset_link(ctx: &Ctx<'_>, token: &str) -> String {
-    format!(
-        "{}{}/{token}",
-        ctx.base_url(),
-        ctx.config().route_path("/reset")
-    )
 }
 
 fn forgot_form(ctx: &Ctx<'_>) -> FormState {
@@ -255,16 +235,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     ctx.sec
         .emit_from(ctx.req, SecurityEvent::PasswordReset { user: user.clone() });
     if config.auto_login_after_reset {
-        if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "reset").await? {
-            return Ok(reply);
-        }
-        let user = login_user_via(ctx.req, &user, false, "reset").await?;
-        if ctx.json {
-            let mut response = Map::new();
-            response.insert("user".into(), ctx.user_payload(&user));
-            return ctx.ok(response).await;
-        }
-        return Ok(Reply::redirect(config.post_login_view.clone()));
+        return finish_first_factor(&ctx, &user, FirstFactor::Reset, false, None).await;
     }
     if ctx.json {
         return Ok(ctx.ok_bare(Map::new()));

@@ -8,12 +8,15 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{Ctx, FormState, Input, Reply};
+use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange};
 use crate::error::Error;
+use crate::forms::{FormState, Input};
 use crate::mail::Notice;
 use crate::session::SessionCell;
-use crate::token::constant_time_eq;
+use crate::signin::codes::CodeAttempt;
+use crate::signin::finish::finish_second_factor;
+use crate::signin::pending::PendingSignIn;
 
 const INVALID: &str = "Recovery code invalid";
 
@@ -71,7 +74,7 @@ fn codes_form(ctx: &Ctx<'_>) -> FormState {
 #[get("/mf-recovery-codes?<show_codes>")]
 async fn codes_page(ctx: Ctx<'_>, show_codes: Option<&str>) -> Result<Reply, Error> {
     let user = ctx.require_user(None).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     let codes = codes_of(&ctx, &user);
@@ -96,7 +99,7 @@ async fn codes_page(ctx: Ctx<'_>, show_codes: Option<&str>) -> Result<Reply, Err
 async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     let codes: Vec<String> = (0..ctx.config().multi_factor_recovery_codes_n)
@@ -130,8 +133,8 @@ fn recovery_form(ctx: &Ctx<'_>) -> FormState {
 }
 
 #[get("/mf-recovery")]
-async fn recovery_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
-    if super::two_factor::pending_login(&ctx).await?.is_none() {
+async fn recovery_page(ctx: Ctx<'_>, pending: PendingSignIn) -> Result<Reply, Error> {
+    if pending.any().is_none() {
         if ctx.json {
             return Ok(ctx.error(
                 rocket::http::Status::BadRequest,
@@ -148,9 +151,9 @@ async fn recovery_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 }
 
 #[post("/mf-recovery", data = "<input>")]
-async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
+async fn recover(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
-    let Some((pending, user)) = super::two_factor::pending_login(&ctx).await? else {
+    let Some(awaiting) = pending.any() else {
         let message = crate::error::msg::NO_PERMISSION_PAGE;
         if ctx.json {
             let mut form = recovery_form(&ctx);
@@ -160,23 +163,24 @@ async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return Ok(Reply::redirect(ctx.config().route_path("/login")));
     };
     let submitted = input.text("code").unwrap_or_default().to_ascii_lowercase();
-    let mut codes = codes_of(&ctx, &user);
-    let throttled = super::two_factor::throttled(ctx.sec, &user).await?;
-    let position = codes.iter().position(|c| constant_time_eq(c, &submitted));
-    let Some(position) = position.filter(|_| !throttled) else {
+    let user = &awaiting.user;
+    let mut codes = codes_of(&ctx, user);
+    let attempt = CodeAttempt::count(ctx.sec, user).await?;
+    let position = attempt.and_then(|attempt| attempt.recovery_code(&codes, &submitted));
+    let Some(position) = position else {
         let mut form = recovery_form(&ctx);
         form.error("code", INVALID);
         return ctx.invalid("mf_recovery.html", &form).await;
     };
     codes.remove(position);
     // Of concurrent uses of one code, only the first write of the rest succeeds.
-    if replace_codes(&ctx, &user, &codes).await?.is_none() {
+    if replace_codes(&ctx, user, &codes).await?.is_none() {
         let mut form = recovery_form(&ctx);
         form.error("code", INVALID);
         return ctx.invalid("mf_recovery.html", &form).await;
     }
     // The sign-in stays bound to the account as the pending login checked it.
-    let mut reply = super::two_factor::complete(&ctx, &pending, &user, "recovery_code").await?;
+    let mut reply = finish_second_factor(&ctx, &awaiting.login, user, "recovery_code").await?;
     if !ctx.json {
         // As Flask-Security-Too: a recovered sign-in goes to `post_login_view`.
         reply = Reply::redirect(ctx.config().post_login_view.clone());

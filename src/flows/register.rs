@@ -4,13 +4,13 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{anonymous_only, form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::config::SecurityConfig;
+use crate::context::{anonymous_only, form_next, Ctx, Reply};
 use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::forms::{check_new_password, FormKind, FormState, Input};
 use crate::mail::MailKind;
-use crate::password::validate_password_length;
 use crate::session::login_user_via;
 
 pub(super) fn routes(_config: &SecurityConfig) -> Vec<Route> {
@@ -35,36 +35,6 @@ async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
         form.value("next", next);
     }
     ctx.page("register_user.html", &form, Context::new()).await
-}
-
-/// Checks a new password and its confirmation, recording errors under the given field names.
-pub(crate) fn check_new_password(
-    config: &SecurityConfig,
-    form: &mut FormState,
-    input: &Input,
-    field: &str,
-    confirm_field: &str,
-) -> Option<String> {
-    let password = input.get(field).filter(|p| !p.is_empty());
-    let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
-    match password {
-        None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
-        Some(p) => {
-            if let Err(e) =
-                validate_password_length(p, config.password_length_min, config.password_length_max)
-            {
-                form.error(field, e.to_string());
-            }
-        }
-    }
-    match confirm {
-        None => form.error(confirm_field, msg::PASSWORD_NOT_PROVIDED),
-        Some(c) if password.is_some_and(|p| p != c) => {
-            form.error(confirm_field, msg::PASSWORDS_DO_NOT_MATCH)
-        }
-        Some(_) => {}
-    }
-    password.map(str::to_owned)
 }
 
 #[post("/register", data = "<input>")]
@@ -153,14 +123,14 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
     let config = ctx.config();
     let confirm_token = config
         .confirmable
-        .then(|| super::confirm::confirmation_token(ctx.sec, user));
+        .then(|| crate::links::confirmation_token(ctx.sec, user));
     if config.send_register_email {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         if let Some(token) = &confirm_token {
             context.insert(
                 "confirmation_link",
-                &super::confirm::confirmation_link(ctx, token),
+                &crate::links::confirmation_link(ctx, token),
             );
         }
         ctx.sec
@@ -197,14 +167,14 @@ async fn someone_tried_to_register(ctx: &Ctx<'_>, owner: &User) -> Result<(), Er
     let mut context = Context::new();
     context.insert("user", &json!({"email": owner.email}));
     if config.recoverable {
-        let token = super::recover::reset_token(ctx.sec, owner);
-        context.insert("recovery_link", &super::recover::reset_link(ctx, &token));
+        let token = crate::links::reset_token(ctx.sec, owner);
+        context.insert("recovery_link", &crate::links::reset_link(ctx, &token));
     }
     if config.confirmable && !owner.is_confirmed() {
-        let token = super::confirm::confirmation_token(ctx.sec, owner);
+        let token = crate::links::confirmation_token(ctx.sec, owner);
         context.insert(
             "confirmation_link",
-            &super::confirm::confirmation_link(ctx, &token),
+            &crate::links::confirmation_link(ctx, &token),
         );
     }
     ctx.sec

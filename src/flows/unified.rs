@@ -4,22 +4,26 @@
 
 use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::context::{anonymous_only, form_next, Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
+use crate::forms::{validate_email, FormKind, FormState, Input};
 use crate::mail::{MailKind, Notice};
-use crate::session::{login_user_via, SessionCell};
+use crate::session::SessionCell;
+use crate::signin::codes::{self, CodePurpose, CodeSource};
+use crate::signin::credentials::{
+    active_methods, check_passcode, code_methods, email_set_up, methods_of, send_sign_in_code,
+    INVALID_PASSCODE,
+};
+use crate::signin::factor::FirstFactor;
+use crate::signin::finish::finish_first_factor;
+use crate::signin::slots::{Slots, UnifiedSetup};
 use crate::token::TokenPurpose;
 use crate::totp;
 
-pub(crate) const INVALID_PASSCODE: &str = "Password or code submitted is not valid";
-const SIGNIN_CODE: &str = "us-email";
-const SETUP_CODE: &str = "us-setup";
-const PENDING_US_SETUP: &str = "us_setup";
 const SETUP_LIFETIME_SECS: u64 = 15 * 60;
 
 pub(super) fn routes() -> Vec<Route> {
@@ -34,45 +38,6 @@ pub(super) fn routes() -> Vec<Route> {
     ]
 }
 
-/// The user's unified sign-in methods: method → sealed secret (authenticator) or `true`.
-fn methods_of(user: &User) -> Map<String, Value> {
-    user.us_totp_secrets
-        .as_deref()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
-}
-
-/// Whether the user set up sign-in codes by e-mail.
-pub(crate) fn email_set_up(user: &User) -> bool {
-    methods_of(user).contains_key("email")
-}
-
-/// Methods the user can sign in with now: `password` (when they have one) and every set-up
-/// method.
-pub(crate) fn active_methods(ctx: &Ctx<'_>, user: &User) -> Vec<String> {
-    let enabled = &ctx.config().us_enabled_methods;
-    let mut methods: Vec<String> = methods_of(user)
-        .keys()
-        .filter(|m| enabled.contains(m))
-        .cloned()
-        .collect();
-    if user.password.is_some() && enabled.iter().any(|m| m == "password") {
-        methods.push("password".into());
-    }
-    methods.sort();
-    methods
-}
-
-/// Enabled methods that deliver a code.
-pub(crate) fn code_methods(ctx: &Ctx<'_>) -> Vec<String> {
-    ctx.config()
-        .us_enabled_methods
-        .iter()
-        .filter(|m| matches!(m.as_str(), "email" | "sms"))
-        .cloned()
-        .collect()
-}
-
 fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
     let mut methods: Vec<String> = ctx
         .config()
@@ -83,112 +48,6 @@ fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
         .collect();
     methods.sort();
     methods
-}
-
-/// Checks a passcode for `identity` (whose user, if any, is `user`) — the password or a code
-/// of a set-up method — and counts a failure towards the lockout and the client's limit (a
-/// client over its limit gets [`Error::TooManyRequests`]). A locked account's password is
-/// refused like a wrong one; its codes still work. Returns the method that matched.
-pub(crate) async fn check_passcode(
-    ctx: &Ctx<'_>,
-    identity: &str,
-    user: Option<&User>,
-    passcode: &str,
-) -> Result<Option<&'static str>, Error> {
-    if passcode.is_empty() {
-        return Ok(None);
-    }
-    let attempt = crate::auth::lockout::Attempt::open(ctx.sec, ctx.req, identity).await?;
-    let password_enabled = ctx
-        .config()
-        .us_enabled_methods
-        .iter()
-        .any(|m| m == "password");
-    let hash = user
-        .and_then(|u| u.password.as_deref())
-        .filter(|_| password_enabled);
-    if attempt.verify(ctx.sec, hash, passcode).await? {
-        attempt.succeeded(ctx.sec).await?;
-        return Ok(Some("password"));
-    }
-    let method = match user {
-        Some(user) => check_code(ctx, user, passcode).await?,
-        None => None,
-    };
-    if method.is_none() {
-        attempt.failed(ctx.sec, ctx.req, user).await?;
-    }
-    Ok(method)
-}
-
-/// Checks a sign-in code of a set-up method (counted by [`two_factor::throttled`]).
-///
-/// [`two_factor::throttled`]: super::two_factor::throttled
-async fn check_code(
-    ctx: &Ctx<'_>,
-    user: &User,
-    passcode: &str,
-) -> Result<Option<&'static str>, Error> {
-    let sec = ctx.sec;
-    let enabled = |m: &str| ctx.config().us_enabled_methods.iter().any(|e| e == m);
-    let looks_like_code =
-        passcode.trim().len() == 6 && passcode.trim().bytes().all(|b| b.is_ascii_digit());
-    if !looks_like_code || super::two_factor::throttled(sec, user).await? {
-        return Ok(None);
-    }
-    let methods = methods_of(user);
-    if enabled("email")
-        && methods.contains_key("email")
-        && super::two_factor::take_code(sec, user, SIGNIN_CODE, passcode).await?
-    {
-        return Ok(Some("email"));
-    }
-    if enabled("authenticator") {
-        let secret = methods
-            .get("authenticator")
-            .and_then(Value::as_str)
-            .and_then(|sealed| sec.secret_box().open(sealed));
-        if let Some(secret) = secret {
-            if super::two_factor::check_authenticator_code(sec, user, &secret, passcode).await? {
-                return Ok(Some("authenticator"));
-            }
-        }
-    }
-    Ok(None)
-}
-
-/// Mails a sign-in code (and, with `link`, the magic link) to the user.
-pub(crate) async fn send_code(ctx: &Ctx<'_>, user: &User, link: bool) -> Result<(), Error> {
-    let config = ctx.config();
-    let code =
-        super::two_factor::issue_code(ctx.sec, user, SIGNIN_CODE, config.us_token_validity).await?;
-    let mut context = Context::new();
-    context.insert("user", &json!({"email": user.email}));
-    context.insert("token", &code);
-    if link {
-        context.insert(
-            "login_link",
-            &format!(
-                "{}{}?id={}&code={code}",
-                ctx.base_url(),
-                config.route_path("/us-verify-link"),
-                user.fs_uniquifier
-            ),
-        );
-    }
-    ctx.sec
-        .send_mail(
-            &config.us_email_subject,
-            &user.email,
-            "us_instructions",
-            &context,
-        )
-        .await?;
-    ctx.sec.emit(SecurityEvent::LoginInstructionsSent {
-        user: user.clone(),
-        login_token: code,
-    });
-    Ok(())
 }
 
 fn signin_form(ctx: &Ctx<'_>) -> FormState {
@@ -219,7 +78,7 @@ async fn signin_form_page(ctx: &Ctx<'_>, form: &FormState) -> Result<Reply, Erro
 
 #[get("/us-signin")]
 async fn signin_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
-    super::cancel_pending_login(&ctx).await?;
+    crate::signin::pending::cancel(ctx.req).await?;
     if ctx.json {
         let mut response = signin_json(&ctx);
         if let Some(user) = ctx.current_user().await? {
@@ -278,7 +137,8 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             return signin_form_page(&ctx, &form).await;
         }
     };
-    super::finish_sign_in(&ctx, &user, remember, next, method, &format!("us_{method}")).await
+    let factor = FirstFactor::Unified(method);
+    finish_first_factor(&ctx, &user, factor, remember, next).await
 }
 
 #[post("/us-signin/send-code", data = "<input>")]
@@ -318,7 +178,7 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = user.filter(|u| u.active && email_set_up(u));
     let user = ctx.sec.mail_recipient(MailKind::SigninCode, user).await?;
     if let Some(user) = user {
-        send_code(&ctx, &user, true).await?;
+        send_sign_in_code(&ctx, &user, true).await?;
     }
     if ctx.json {
         return ctx.ok(signin_json(&ctx)).await;
@@ -347,14 +207,12 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
             match user.filter(|u| u.active && email_set_up(u)) {
                 // Counted like the codes of `/us-signin`: past the limit even the right code
                 // is refused until the window ends.
-                Some(user)
-                    if !super::two_factor::throttled(ctx.sec, &user).await?
-                        && super::two_factor::take_code(ctx.sec, &user, SIGNIN_CODE, code)
-                            .await? =>
-                {
-                    Some(user)
+                Some(user) => {
+                    let source = [CodeSource::Mailed(CodePurpose::UnifiedSignin)];
+                    let matched = codes::check_code(ctx.sec, &user, code, &source).await?;
+                    matched.map(|_| user)
                 }
-                _ => None,
+                None => None,
             }
         }
         _ => None,
@@ -364,21 +222,10 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
             .await?;
         return Ok(Reply::redirect(config.route_path("/us-signin")));
     };
-    if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "us_email").await? {
-        return Ok(reply);
-    }
-    login_user_via(ctx.req, &user, false, "magic_link").await?;
-    Ok(Reply::redirect(config.post_login_view.clone()))
+    finish_first_factor(&ctx, &user, FirstFactor::MagicLink, false, None).await
 }
 
 // ----- /us-setup -----
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct PendingUsSetup {
-    method: String,
-    nonce: String,
-    sealed_secret: Option<String>,
-}
 
 fn setup_form(ctx: &Ctx<'_>) -> FormState {
     FormState::new("us_setup_form", ctx.config().route_path("/us-setup"))
@@ -423,7 +270,7 @@ async fn setup_form_page(
 #[get("/us-setup")]
 async fn setup_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     let user = ctx.require_user(None).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     if ctx.json {
@@ -467,7 +314,7 @@ async fn save_methods(
 async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if let Some(reply) = super::verify::require_fresh(&ctx).await? {
+    if let Some(reply) = crate::signin::fresh::require_fresh(&ctx).await? {
         return Ok(reply);
     }
     let sec = ctx.sec;
@@ -506,7 +353,18 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         return setup_form_page(&ctx, &user, &form, None, None).await;
     }
-    let method = chosen.unwrap_or_default();
+    start_setup(&ctx, &user, &form, chosen.unwrap_or_default()).await
+}
+
+/// Starts the set-up of `method`: a new authenticator secret shown, or a code mailed; the
+/// state is kept in the session until the first code.
+async fn start_setup(
+    ctx: &Ctx<'_>,
+    user: &User,
+    form: &FormState,
+    method: String,
+) -> Result<Reply, Error> {
+    let sec = ctx.sec;
     let nonce = crate::token::random_secret();
     let state = sec.keys().sign(
         TokenPurpose::SetupState,
@@ -516,14 +374,11 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut authr = None;
     let sealed_secret = if method == "authenticator" {
         let secret = totp::new_secret();
-        authr = Some(super::two_factor::authenticator_details(
-            &ctx, &user, &secret,
-        ));
+        authr = Some(codes::authenticator_details(ctx, user, &secret));
         Some(sec.secret_box().seal(&secret))
     } else {
-        let code =
-            super::two_factor::issue_code(sec, &user, SETUP_CODE, ctx.config().us_token_validity)
-                .await?;
+        let validity = ctx.config().us_token_validity;
+        let code = codes::issue_code(sec, user, CodePurpose::UnifiedSetup, validity).await?;
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         context.insert("token", &code);
@@ -536,19 +391,16 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .await?;
         None
     };
-    {
-        let mut session = SessionCell::lock(ctx.req).await?;
-        let pending = PendingUsSetup {
-            method: method.clone(),
-            nonce,
-            sealed_secret,
-        };
-        session.data.extra.insert(
-            PENDING_US_SETUP.into(),
-            serde_json::to_value(pending).unwrap_or_default(),
-        );
-        session.touch();
-    }
+    let pending = UnifiedSetup {
+        method: method.clone(),
+        nonce,
+        sealed_secret,
+    };
+    Slots::update(ctx.req, |slots| {
+        slots.unified_setup = Some(pending);
+        true
+    })
+    .await?;
     if ctx.json {
         let mut response = Map::new();
         response.insert("chosen_method".into(), json!(method));
@@ -566,21 +418,17 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         ctx.flash("info", format!("A code was sent to {}.", user.email))
             .await?;
     }
-    setup_form_page(&ctx, &user, &form, Some(action), authr).await
+    setup_form_page(ctx, user, form, Some(action), authr).await
 }
 
-#[post("/us-setup/<state>", data = "<input>")]
-async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply, Error> {
-    let user = ctx.require_user(Some(&input)).await?;
-    ctx.check_csrf(&input).await?;
+/// The set-up kept in the session, when `state` is its signed state for `user`.
+async fn setup_in_progress(
+    ctx: &Ctx<'_>,
+    user: &User,
+    state: &str,
+) -> Result<Option<UnifiedSetup>, Error> {
     let sec = ctx.sec;
-    let pending = SessionCell::lock(ctx.req)
-        .await?
-        .data
-        .extra
-        .get(PENDING_US_SETUP)
-        .cloned()
-        .and_then(|v| serde_json::from_value::<PendingUsSetup>(v).ok());
+    let pending = Slots::read(ctx.req).await?.unified_setup;
     let claims = sec
         .keys()
         .verify::<(String, String, String)>(
@@ -591,39 +439,48 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
         )
         .ok()
         .map(|(claims, _)| claims);
-    let pending = match (pending, claims) {
+    Ok(match (pending, claims) {
         (Some(p), Some((uniquifier, method, nonce)))
             if uniquifier == user.fs_uniquifier
                 && method == p.method
                 && crate::token::constant_time_eq(&nonce, &p.nonce) =>
         {
-            p
+            Some(p)
         }
-        _ => {
-            if ctx.json {
-                return Ok(ctx.error(rocket::http::Status::BadRequest, msg::NO_PERMISSION_PAGE));
-            }
-            ctx.flash("error", msg::NO_PERMISSION_PAGE).await?;
-            return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
+        _ => None,
+    })
+}
+
+#[post("/us-setup/<state>", data = "<input>")]
+async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply, Error> {
+    let user = ctx.require_user(Some(&input)).await?;
+    ctx.check_csrf(&input).await?;
+    let sec = ctx.sec;
+    let Some(pending) = setup_in_progress(&ctx, &user, state).await? else {
+        if ctx.json {
+            return Ok(ctx.error(rocket::http::Status::BadRequest, msg::NO_PERMISSION_PAGE));
         }
+        ctx.flash("error", msg::NO_PERMISSION_PAGE).await?;
+        return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
     };
     let passcode = input.text("passcode").unwrap_or_default();
-    let throttled = super::two_factor::throttled(sec, &user).await?;
-    let (valid, stored) = match &pending.sealed_secret {
-        // Past the limit the code is neither checked nor used up.
-        _ if throttled => (false, Value::Null),
-        Some(sealed) => {
-            let secret = sec.secret_box().open(sealed).unwrap_or_default();
-            let ok =
-                super::two_factor::check_authenticator_code(sec, &user, &secret, &passcode).await?;
-            (ok, Value::String(sealed.clone()))
-        }
-        None => (
-            super::two_factor::take_code(sec, &user, SETUP_CODE, &passcode).await?,
+    // Past the limit the code is neither checked nor used up.
+    let secret = pending
+        .sealed_secret
+        .as_deref()
+        .map(|sealed| sec.secret_box().open(sealed).unwrap_or_default());
+    let (source, stored) = match (&secret, &pending.sealed_secret) {
+        (Some(secret), Some(sealed)) => (
+            CodeSource::Authenticator(secret),
+            Value::String(sealed.clone()),
+        ),
+        _ => (
+            CodeSource::Mailed(CodePurpose::UnifiedSetup),
             Value::Bool(true),
         ),
     };
-    if throttled || !valid {
+    let valid = codes::check_code(sec, &user, &passcode, &[source]).await?;
+    if valid.is_none() {
         let mut form = FormState::new(
             "us_setup_validate_form",
             format!("{}/{state}", ctx.config().route_path("/us-setup")),
@@ -640,11 +497,11 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let user = save_methods(&ctx, &user, methods).await?;
     sec.notify(&user, Notice::added_method(&pending.method))
         .await;
-    {
-        let mut session = SessionCell::lock(ctx.req).await?;
-        session.data.extra.remove(PENDING_US_SETUP);
-        session.touch();
-    }
+    Slots::update(ctx.req, |slots| {
+        slots.unified_setup = None;
+        true
+    })
+    .await?;
     if ctx.json {
         let mut response = Map::new();
         response.insert("chosen_method".into(), json!(pending.method));

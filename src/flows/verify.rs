@@ -1,16 +1,19 @@
 //! Re-authentication and freshness: `/verify` (password), `/us-verify` and
-//! `/us-verify/send-code` (password or a code).
+//! `/us-verify/send-code` (password or a code), and the [`Fresh`] guard.
 
-use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{get, post, Route};
+use rocket::{Ignite, Rocket, Sentinel};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
-use super::{form_next, Ctx, FormState, Input, Reply};
-use crate::auth::is_fresh;
+use crate::context::{form_next, Ctx, Reply};
 use crate::datastore::User;
 use crate::error::Error;
-use crate::session::SessionCell;
+use crate::state::{missing_fairing, Security};
+use crate::forms::{FormState, Input};
+use crate::session::{authenticate, AuthMethod, SessionCell};
+use crate::signin::credentials;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -20,27 +23,6 @@ pub(super) fn routes() -> Vec<Route> {
         us_verify,
         us_verify_send_code
     ]
-}
-
-/// `None` when fresh; else the reply sending the user to re-authenticate: browsers to
-/// `/verify?next=<here>`, JSON clients a 401 with `reauth_required`.
-pub(crate) async fn require_fresh(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error> {
-    if is_fresh(ctx.req).await? {
-        return Ok(None);
-    }
-    Ok(Some(stale_reply(ctx)))
-}
-
-fn stale_reply(ctx: &Ctx<'_>) -> Reply {
-    if ctx.json {
-        return Reply::Json(Status::Unauthorized, crate::responses::reauth_envelope());
-    }
-    let here = ctx.req.uri().to_string();
-    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    Reply::redirect(format!(
-        "{}?next={next}",
-        ctx.config().route_path("/verify")
-    ))
 }
 
 fn verify_form(ctx: &Ctx<'_>) -> FormState {
@@ -82,7 +64,7 @@ async fn verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
-    super::check_current_password(&ctx, &user, &input, &mut form).await?;
+    crate::signin::credentials::check_current_password(&ctx, &user, &input, &mut form).await?;
     if form.has_errors() {
         return ctx.invalid("verify.html", &form).await;
     }
@@ -100,11 +82,11 @@ async fn us_verify_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
         let mut response = Map::new();
         response.insert(
             "available_methods".into(),
-            json!(super::unified::active_methods(&ctx, &user)),
+            json!(credentials::active_methods(&ctx, &user)),
         );
         response.insert(
             "code_methods".into(),
-            json!(super::unified::code_methods(&ctx)),
+            json!(credentials::code_methods(&ctx)),
         );
         return ctx.ok(response).await;
     }
@@ -122,11 +104,11 @@ async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let mut form = us_verify_form(&ctx);
     let next = form_next(&ctx, &input, &mut form);
     let passcode = input.text("passcode").unwrap_or_default();
-    if super::unified::check_passcode(&ctx, &user.email, Some(&user), &passcode)
+    if credentials::check_passcode(&ctx, &user.email, Some(&user), &passcode)
         .await?
         .is_none()
     {
-        form.error("passcode", super::unified::INVALID_PASSCODE);
+        form.error("passcode", credentials::INVALID_PASSCODE);
     }
     if form.has_errors() {
         return ctx.invalid("us_verify.html", &form).await;
@@ -138,8 +120,8 @@ async fn us_verify(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
 async fn us_verify_send_code(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
-    if super::unified::email_set_up(&user) {
-        super::unified::send_code(&ctx, &user, false).await?;
+    if credentials::email_set_up(&user) {
+        credentials::send_sign_in_code(&ctx, &user, false).await?;
     }
     if ctx.json {
         return ctx.ok(Map::new()).await;

@@ -1,4 +1,4 @@
-//! Fields an application adds to the security forms ([`FormKind`], [`FormField`]).
+//! The fields an application adds to the security forms.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use std::sync::Arc;
 pub enum FormKind {
     /// `/login`.
     Login,
-    /// `/register`; values are stored in [`User::extra`](crate::User#structfield.extra).
+    /// `/register`; values are stored in [`User::extra`].
     Register,
     /// `/confirm` (send confirmation).
     SendConfirmation,

@@ -1,0 +1,65 @@
+//! How the first factor of a sign-in was proved.
+
+use serde::{Deserialize, Serialize};
+
+/// A unified sign-in method that proved a first factor at `/us-signin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum UnifiedMethod {
+    /// The password.
+    Password,
+    /// A code mailed to the address.
+    Email,
+    /// An authenticator app's code.
+    Authenticator,
+}
+
+impl UnifiedMethod {
+    /// The method's name in configuration (`us_enabled_methods`, `us_mfa_required`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnifiedMethod::Password => "password",
+            UnifiedMethod::Email => "email",
+            UnifiedMethod::Authenticator => "authenticator",
+        }
+    }
+}
+
+/// How the first factor of a sign-in was proved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum FirstFactor {
+    /// `/login`: e-mail address and password.
+    Password,
+    /// `/us-signin`: the password or a code of a set-up method.
+    Unified(UnifiedMethod),
+    /// `/us-verify-link`: the magic link of a mailed sign-in code.
+    MagicLink,
+    /// `/confirm/<token>` with `auto_login_after_confirm`.
+    Confirm,
+    /// `/reset/<token>` with `auto_login_after_reset`.
+    Reset,
+}
+
+impl FirstFactor {
+    /// The method `UserAuthenticated` reports when the sign-in needs no second factor.
+    pub fn recorded_as(self) -> &'static str {
+        match self {
+            FirstFactor::Password => "password",
+            FirstFactor::Unified(method) => method.as_str(),
+            FirstFactor::MagicLink => "magic_link",
+            FirstFactor::Confirm => "confirm",
+            FirstFactor::Reset => "reset",
+        }
+    }
+
+    /// The unified sign-in method of this factor, which asks for a second factor only when it
+    /// is in `us_mfa_required`.
+    pub fn unified_method(self) -> Option<UnifiedMethod> {
+        match self {
+            FirstFactor::Unified(method) => Some(method),
+            FirstFactor::MagicLink => Some(UnifiedMethod::Email),
+            _ => None,
+        }
+    }
+}
