@@ -224,7 +224,7 @@ impl Security {
 
     /// A signed auth token for `user` (Flask-Security-Too's `get_auth_token`), bound to the
     /// user's `fs_token_uniquifier`: a password change or reset revokes it. It expires after
-    /// `token_max_age` seconds (`0`: never).
+    /// `token_max_age` (`"0 seconds"`: never).
     ///
     /// ```no_run
     /// # use rocket::{post, State};
@@ -243,7 +243,7 @@ impl Security {
 
     /// The active user an auth token names, if the token is authentic and not expired.
     pub async fn user_for_auth_token(&self, token: &str) -> Result<Option<User>, Error> {
-        let max_age = Some(self.config().token_max_age).filter(|age| *age > 0);
+        let max_age = Some(self.config().token_max_age.as_secs()).filter(|age| *age > 0);
         let Ok((uniquifier, _)) =
             self.keys()
                 .verify::<String>(TokenPurpose::Auth, token, max_age, self.now())

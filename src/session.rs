@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::anonymous::{self, AnonymousState};
+use crate::config::SignInMethod;
 use crate::datastore::{SessionKind, SessionRecord, User, UserQuery};
 use crate::error::Error;
 use crate::fairing::Security;
@@ -597,14 +598,14 @@ fn auth_token_of(request: &Request<'_>) -> Option<String> {
 /// This is Flask-Security-Too's `login_user`. The flows call it after checking credentials;
 /// an application may call it from its own handlers (for example after an OAuth callback).
 pub async fn login_user(request: &Request<'_>, user: &User, remember: bool) -> Result<User, Error> {
-    login_user_via(request, user, remember, "password").await
+    login_user_via(request, user, remember, SignInMethod::Password).await
 }
 
 pub(crate) async fn login_user_via(
     request: &Request<'_>,
     user: &User,
     remember: bool,
-    method: &str,
+    method: SignInMethod,
 ) -> Result<User, Error> {
     let security = Security::of(request);
     let now = security.now();
@@ -629,7 +630,7 @@ pub(crate) async fn login_user_via(
         request,
         crate::events::SecurityEvent::UserAuthenticated {
             user: user.clone(),
-            method: method.to_owned(),
+            method,
         },
     );
     Ok(user)

@@ -5,6 +5,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{Ctx, FormKind, FormState, Input, Reply};
+use crate::config::SignInMethod;
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
@@ -163,11 +164,12 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         .await?;
     if config.auto_login_after_confirm && confirmed.active {
         if let Some(reply) =
-            super::two_factor::hook(&ctx, &confirmed, false, None, "confirm").await?
+            super::two_factor::hook(&ctx, &confirmed, false, None, SignInMethod::Confirm, None)
+                .await?
         {
             return Ok(reply);
         }
-        login_user_via(ctx.req, &confirmed, false, "confirm").await?;
+        login_user_via(ctx.req, &confirmed, false, SignInMethod::Confirm).await?;
         return Ok(Reply::redirect(config.post_login_view.clone()));
     }
     Ok(Reply::redirect(config.route_path("/login")))

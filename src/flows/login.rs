@@ -5,7 +5,7 @@ use rocket::{get, post, Route};
 use serde_json::{json, Map};
 
 use super::{form_next, Ctx, FormKind, FormState, Input, Reply};
-use crate::config::SecurityConfig;
+use crate::config::{LogoutMethod, SecurityConfig, SignInMethod};
 use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
@@ -13,17 +13,11 @@ use crate::session::logout_user;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     let mut routes = rocket::routes![login_page, login, logout];
-    routes.push(
-        if config
-            .logout_methods
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case("GET"))
-        {
-            rocket::routes![logout_get].remove(0)
-        } else {
-            rocket::routes![logout_get_refused].remove(0)
-        },
-    );
+    routes.push(if config.logout_methods.contains(&LogoutMethod::Get) {
+        rocket::routes![logout_get].remove(0)
+    } else {
+        rocket::routes![logout_get_refused].remove(0)
+    });
     routes
 }
 
@@ -81,7 +75,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("login_user.html", &form).await;
     };
 
-    super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
+    super::finish_sign_in(&ctx, &user, remember, next, SignInMethod::Password, None).await
 }
 
 /// Checks an e-mail address and password. Every failure — unknown address, wrong password,

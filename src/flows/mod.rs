@@ -26,7 +26,7 @@ use rocket::Route;
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
-use crate::config::SecurityConfig;
+use crate::config::{AuthMechanism, SecurityConfig, SignInMethod, UnifiedMethod};
 use crate::datastore::User;
 use crate::error::{envelope, json_response, msg, no_store, Error};
 use crate::fairing::Security;
@@ -154,7 +154,9 @@ impl<'r> Ctx<'r> {
         let auth = self.auth().await?;
         match &auth {
             Some((_, AuthMethod::Token))
-                if !config.csrf_protect_mechanisms.iter().any(|m| m == "token") =>
+                if !config
+                    .csrf_protect_mechanisms
+                    .contains(&AuthMechanism::Token) =>
             {
                 return Ok(())
             }
@@ -763,11 +765,11 @@ pub(crate) async fn finish_sign_in(
     user: &User,
     remember: bool,
     next: Option<String>,
-    method: &str,
-    hook_method: &str,
+    method: SignInMethod,
+    unified: Option<UnifiedMethod>,
 ) -> Result<Reply, Error> {
-    if let Some(reply) = two_factor::hook(ctx, user, remember, next.as_deref(), hook_method).await?
-    {
+    let hook = two_factor::hook(ctx, user, remember, next.as_deref(), method, unified);
+    if let Some(reply) = hook.await? {
         return Ok(reply);
     }
     let user = crate::session::login_user_via(ctx.req, user, remember, method).await?;

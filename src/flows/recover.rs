@@ -7,6 +7,7 @@ use serde_json::{json, Map};
 
 use super::register::check_new_password;
 use super::{validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::config::SignInMethod;
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
@@ -254,10 +255,11 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     ctx.sec
         .emit_from(ctx.req, SecurityEvent::PasswordReset { user: user.clone() });
     if config.auto_login_after_reset {
-        if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "reset").await? {
+        let hook = super::two_factor::hook(&ctx, &user, false, None, SignInMethod::Reset, None);
+        if let Some(reply) = hook.await? {
             return Ok(reply);
         }
-        let user = login_user_via(ctx.req, &user, false, "reset").await?;
+        let user = login_user_via(ctx.req, &user, false, SignInMethod::Reset).await?;
         if ctx.json {
             let mut response = Map::new();
             response.insert("user".into(), ctx.user_payload(&user));

@@ -9,6 +9,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{Ctx, FormState, Input, Reply};
+use crate::config::SignInMethod;
 use crate::datastore::{User, UserChange};
 use crate::error::Error;
 use crate::mail::Notice;
@@ -176,7 +177,8 @@ async fn recover(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("mf_recovery.html", &form).await;
     }
     // The sign-in stays bound to the account as the pending login checked it.
-    let mut reply = super::two_factor::complete(&ctx, &pending, &user, "recovery_code").await?;
+    let mut reply =
+        super::two_factor::complete(&ctx, &pending, &user, SignInMethod::RecoveryCode).await?;
     if !ctx.json {
         // As Flask-Security-Too: a recovered sign-in goes to `post_login_view`.
         reply = Reply::redirect(ctx.config().post_login_view.clone());

@@ -5,7 +5,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use super::{anonymous_only, form_next, Ctx, FormKind, FormState, Input, Reply};
-use crate::config::SecurityConfig;
+use crate::config::{SecurityConfig, SignInMethod};
 use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
@@ -177,7 +177,7 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
         confirm_token,
     });
     if !config.confirmable || config.login_without_confirmation {
-        login_user_via(ctx.req, user, false, "register").await?;
+        login_user_via(ctx.req, user, false, SignInMethod::Register).await?;
         return Ok(true);
     }
     Ok(false)

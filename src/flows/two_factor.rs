@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::lockout::CounterKey;
 use super::{Ctx, FormState, Input, Reply};
+use crate::config::{SignInMethod, TwoFactorMethod, UnifiedMethod};
 use crate::datastore::{OneTimeCode, User, UserChange, UserQuery};
 use crate::error::{envelope, msg, Error};
 use crate::events::SecurityEvent;
@@ -116,23 +117,22 @@ fn browser_remembered(ctx: &Ctx<'_>, user: &User) -> bool {
 
 /// Called by every login path after the first factor: when the user has a second factor (or
 /// must set one up), answers with the two-factor step instead of signing in. `None` means sign
-/// in now. `method` is `password`, `confirm`, `reset`, or `us_<method>` for unified sign-in
-/// (which asks for the second factor only after the methods in `us_mfa_required`).
+/// in now. `unified` is the method of a unified sign-in, which asks for the second factor only
+/// after the methods in `us_mfa_required`.
 pub(crate) async fn hook(
     ctx: &Ctx<'_>,
     user: &User,
     remember: bool,
     next: Option<&str>,
-    method: &str,
+    method: SignInMethod,
+    unified: Option<UnifiedMethod>,
 ) -> Result<Option<Reply>, Error> {
     let config = ctx.config();
     if !config.two_factor {
         return Ok(None);
     }
-    if let Some(us_method) = method.strip_prefix("us_") {
-        if !config.us_mfa_required.iter().any(|m| m == us_method) {
-            return Ok(None);
-        }
+    if unified.is_some_and(|m| !config.us_mfa_required.contains(&m)) {
+        return Ok(None);
     }
     let has_factor = user.tf_primary_method.is_some() && user.tf_totp_secret.is_some();
     let setup = !has_factor && config.two_factor_required;
@@ -156,7 +156,7 @@ pub(crate) async fn hook(
         uniquifier: user.fs_uniquifier.clone(),
         remember,
         next: next.clone(),
-        method: method.to_owned(),
+        method: method.to_string(),
         started: ctx.sec.now().timestamp(),
         setup,
     };
@@ -198,7 +198,7 @@ pub(crate) async fn complete(
     ctx: &Ctx<'_>,
     pending: &PendingLogin,
     user: &User,
-    method: &str,
+    method: SignInMethod,
 ) -> Result<Reply, Error> {
     clear_pending(ctx).await?;
     let user = login_user_via(ctx.req, user, pending.remember, method).await?;
@@ -248,11 +248,12 @@ pub(crate) async fn check_authenticator_code(
         secret,
         code,
         now.timestamp().max(0) as u64,
-        config.two_factor_authenticator_validity,
+        config.two_factor_authenticator_validity.as_secs(),
     ) else {
         return Ok(false);
     };
-    let window = Duration::seconds(2 * config.two_factor_authenticator_validity as i64 + 60);
+    let window =
+        Duration::seconds(2 * config.two_factor_authenticator_validity.as_secs() as i64 + 60);
     let uses = sec
         .datastore()
         .hit_counter(
@@ -439,8 +440,10 @@ async fn validate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         return validate_form_page(&ctx, &user, &form).await;
     }
-    let method = user.tf_primary_method.clone().unwrap_or_default();
-    complete(&ctx, &pending, &user, &method).await
+    let method = (user.tf_primary_method.as_deref())
+        .and_then(TwoFactorMethod::from_exact)
+        .unwrap_or(TwoFactorMethod::Authenticator);
+    complete(&ctx, &pending, &user, method.into()).await
 }
 
 // ----- /tf-rescue -----
@@ -474,8 +477,13 @@ async fn rescue(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             flash = Some("A one-time code was sent to your e-mail address.".to_owned());
         }
         "email" => {
-            let code =
-                issue_code(ctx.sec, &user, "tf-rescue", config.two_factor_mail_validity).await?;
+            let code = issue_code(
+                ctx.sec,
+                &user,
+                "tf-rescue",
+                config.two_factor_mail_validity.as_secs(),
+            )
+            .await?;
             let mut context = Context::new();
             context.insert("user", &json!({"email": user.email}));
             context.insert("token", &code);
@@ -531,7 +539,9 @@ async fn rescue(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
 // ----- /tf-setup -----
 
 fn available_methods(ctx: &Ctx<'_>, user: Option<&User>) -> Vec<String> {
-    let mut methods: Vec<String> = ctx.config().two_factor_enabled_methods.clone();
+    let mut methods: Vec<String> = (ctx.config().two_factor_enabled_methods.iter())
+        .map(ToString::to_string)
+        .collect();
     if user.is_some_and(|u| u.tf_primary_method.is_some()) {
         methods.insert(0, "disable".into());
     }
@@ -574,10 +584,10 @@ async fn setup_form_page(
     let choices: Vec<Value> = available_methods(ctx, Some(user))
         .into_iter()
         .map(|m| {
-            let label = match m.as_str() {
-                "authenticator" => "Authenticator app".to_owned(),
-                "disable" => "Turn two-factor authentication off".to_owned(),
-                other => other.to_owned(),
+            let label = match TwoFactorMethod::from_exact(&m) {
+                Some(TwoFactorMethod::Authenticator) => "Authenticator app".to_owned(),
+                None if m == "disable" => "Turn two-factor authentication off".to_owned(),
+                None => m.clone(),
             };
             json!({"value": m, "label": label})
         })
@@ -699,12 +709,8 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .await?;
         return Ok(Reply::redirect(ctx.config().route_path("/tf-setup")));
     }
-    if choice != "authenticator"
-        || !ctx
-            .config()
-            .two_factor_enabled_methods
-            .iter()
-            .any(|m| m == "authenticator")
+    if !TwoFactorMethod::from_exact(&choice)
+        .is_some_and(|m| ctx.config().two_factor_enabled_methods.contains(&m))
     {
         form.error("setup", "Marked method is not valid");
         if ctx.json {
@@ -810,7 +816,8 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         return setup_form_page(&ctx, &user, &form, Some(authr)).await;
     }
     let (uniquifier, sealed) = (&user.fs_uniquifier, sec.secret_box().seal(&secret));
-    let (method, secret) = (Some("authenticator"), Some(sealed.as_str()));
+    let method = Some(TwoFactorMethod::Authenticator.as_str());
+    let secret = Some(sealed.as_str());
     let change = UserChange::TwoFactor {
         uniquifier,
         method,
@@ -831,11 +838,11 @@ async fn setup_validate(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         ctx.req,
         SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
-            method: Some("authenticator".into()),
+            method: Some(TwoFactorMethod::Authenticator),
         },
     );
     if let Some(pending) = pending {
-        return complete(&ctx, &pending, &changed, "authenticator").await;
+        return complete(&ctx, &pending, &changed, SignInMethod::Authenticator).await;
     }
     if ctx.json {
         let mut response = Map::new();

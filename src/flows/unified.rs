@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use crate::config::{SignInMethod, UnifiedMethod};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
@@ -44,7 +45,7 @@ fn methods_of(user: &User) -> Map<String, Value> {
 
 /// Whether the user set up sign-in codes by e-mail.
 pub(crate) fn email_set_up(user: &User) -> bool {
-    methods_of(user).contains_key("email")
+    methods_of(user).contains_key(UnifiedMethod::Email.as_str())
 }
 
 /// Methods the user can sign in with now: `password` (when they have one) and every set-up
@@ -53,11 +54,11 @@ pub(crate) fn active_methods(ctx: &Ctx<'_>, user: &User) -> Vec<String> {
     let enabled = &ctx.config().us_enabled_methods;
     let mut methods: Vec<String> = methods_of(user)
         .keys()
-        .filter(|m| enabled.contains(m))
+        .filter(|m| UnifiedMethod::from_exact(m).is_some_and(|m| enabled.contains(&m)))
         .cloned()
         .collect();
-    if user.password.is_some() && enabled.iter().any(|m| m == "password") {
-        methods.push("password".into());
+    if user.password.is_some() && enabled.contains(&UnifiedMethod::Password) {
+        methods.push(UnifiedMethod::Password.to_string());
     }
     methods.sort();
     methods
@@ -68,8 +69,8 @@ pub(crate) fn code_methods(ctx: &Ctx<'_>) -> Vec<String> {
     ctx.config()
         .us_enabled_methods
         .iter()
-        .filter(|m| matches!(m.as_str(), "email" | "sms"))
-        .cloned()
+        .filter(|m| m.sends_code())
+        .map(ToString::to_string)
         .collect()
 }
 
@@ -78,8 +79,8 @@ fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
         .config()
         .us_enabled_methods
         .iter()
-        .filter(|m| m.as_str() != "password")
-        .cloned()
+        .filter(|m| **m != UnifiedMethod::Password)
+        .map(ToString::to_string)
         .collect();
     methods.sort();
     methods
@@ -94,7 +95,7 @@ pub(crate) async fn check_passcode(
     identity: &str,
     user: Option<&User>,
     passcode: &str,
-) -> Result<Option<&'static str>, Error> {
+) -> Result<Option<UnifiedMethod>, Error> {
     if passcode.is_empty() {
         return Ok(None);
     }
@@ -102,14 +103,13 @@ pub(crate) async fn check_passcode(
     let password_enabled = ctx
         .config()
         .us_enabled_methods
-        .iter()
-        .any(|m| m == "password");
+        .contains(&UnifiedMethod::Password);
     let hash = user
         .and_then(|u| u.password.as_deref())
         .filter(|_| password_enabled);
     if attempt.verify(ctx.sec, hash, passcode).await? {
         attempt.succeeded(ctx.sec).await?;
-        return Ok(Some("password"));
+        return Ok(Some(UnifiedMethod::Password));
     }
     let method = match user {
         Some(user) => check_code(ctx, user, passcode).await?,
@@ -128,29 +128,29 @@ async fn check_code(
     ctx: &Ctx<'_>,
     user: &User,
     passcode: &str,
-) -> Result<Option<&'static str>, Error> {
+) -> Result<Option<UnifiedMethod>, Error> {
     let sec = ctx.sec;
-    let enabled = |m: &str| ctx.config().us_enabled_methods.iter().any(|e| e == m);
+    let enabled = |m| ctx.config().us_enabled_methods.contains(&m);
     let looks_like_code =
         passcode.trim().len() == 6 && passcode.trim().bytes().all(|b| b.is_ascii_digit());
     if !looks_like_code || super::two_factor::throttled(sec, user).await? {
         return Ok(None);
     }
     let methods = methods_of(user);
-    if enabled("email")
-        && methods.contains_key("email")
+    if enabled(UnifiedMethod::Email)
+        && methods.contains_key(UnifiedMethod::Email.as_str())
         && super::two_factor::take_code(sec, user, SIGNIN_CODE, passcode).await?
     {
-        return Ok(Some("email"));
+        return Ok(Some(UnifiedMethod::Email));
     }
-    if enabled("authenticator") {
+    if enabled(UnifiedMethod::Authenticator) {
         let secret = methods
-            .get("authenticator")
+            .get(UnifiedMethod::Authenticator.as_str())
             .and_then(Value::as_str)
             .and_then(|sealed| sec.secret_box().open(sealed));
         if let Some(secret) = secret {
             if super::two_factor::check_authenticator_code(sec, user, &secret, passcode).await? {
-                return Ok(Some("authenticator"));
+                return Ok(Some(UnifiedMethod::Authenticator));
             }
         }
     }
@@ -160,8 +160,13 @@ async fn check_code(
 /// Mails a sign-in code (and, with `link`, the magic link) to the user.
 pub(crate) async fn send_code(ctx: &Ctx<'_>, user: &User, link: bool) -> Result<(), Error> {
     let config = ctx.config();
-    let code =
-        super::two_factor::issue_code(ctx.sec, user, SIGNIN_CODE, config.us_token_validity).await?;
+    let code = super::two_factor::issue_code(
+        ctx.sec,
+        user,
+        SIGNIN_CODE,
+        config.us_token_validity.as_secs(),
+    )
+    .await?;
     let mut context = Context::new();
     context.insert("user", &json!({"email": user.email}));
     context.insert("token", &code);
@@ -278,7 +283,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             return signin_form_page(&ctx, &form).await;
         }
     };
-    super::finish_sign_in(&ctx, &user, remember, next, method, &format!("us_{method}")).await
+    super::finish_sign_in(&ctx, &user, remember, next, method.into(), Some(method)).await
 }
 
 #[post("/us-signin/send-code", data = "<input>")]
@@ -364,10 +369,11 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
             .await?;
         return Ok(Reply::redirect(config.route_path("/us-signin")));
     };
-    if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, "us_email").await? {
+    let (method, unified) = (SignInMethod::MagicLink, Some(UnifiedMethod::Email));
+    if let Some(reply) = super::two_factor::hook(&ctx, &user, false, None, method, unified).await? {
         return Ok(reply);
     }
-    login_user_via(ctx.req, &user, false, "magic_link").await?;
+    login_user_via(ctx.req, &user, false, method).await?;
     Ok(Reply::redirect(config.post_login_view.clone()))
 }
 
@@ -449,7 +455,10 @@ async fn save_methods(
     let added = methods.keys().filter(|m| !before.contains_key(*m));
     let removed = before.keys().filter(|m| !methods.contains_key(*m));
     for (method, added) in added.map(|m| (m, true)).chain(removed.map(|m| (m, false))) {
-        let (user, method) = (changed.clone(), method.clone());
+        let Some(method) = UnifiedMethod::from_exact(method) else {
+            continue;
+        };
+        let user = changed.clone();
         let event = SecurityEvent::SignInMethodChanged {
             user,
             method,
@@ -494,9 +503,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let chosen = input.text("chosen_method");
     if delete.is_empty() {
         match chosen.as_deref() {
-            Some(m)
-                if setup_methods(&ctx).iter().any(|s| s == m)
-                    && matches!(m, "email" | "authenticator") => {}
+            Some(m) if setup_methods(&ctx).iter().any(|s| s == m) => {}
             _ => form.error("chosen_method", "Not a valid choice"),
         }
     }
@@ -514,16 +521,20 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         sec.now(),
     );
     let mut authr = None;
-    let sealed_secret = if method == "authenticator" {
+    let sealed_secret = if method == UnifiedMethod::Authenticator.as_str() {
         let secret = totp::new_secret();
         authr = Some(super::two_factor::authenticator_details(
             &ctx, &user, &secret,
         ));
         Some(sec.secret_box().seal(&secret))
     } else {
-        let code =
-            super::two_factor::issue_code(sec, &user, SETUP_CODE, ctx.config().us_token_validity)
-                .await?;
+        let code = super::two_factor::issue_code(
+            sec,
+            &user,
+            SETUP_CODE,
+            ctx.config().us_token_validity.as_secs(),
+        )
+        .await?;
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         context.insert("token", &code);
@@ -562,7 +573,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.ok(response).await;
     }
     let action = format!("{}/{state}", ctx.config().route_path("/us-setup"));
-    if method == "email" {
+    if method == UnifiedMethod::Email.as_str() {
         ctx.flash("info", format!("A code was sent to {}.", user.email))
             .await?;
     }
