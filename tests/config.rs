@@ -558,7 +558,7 @@ fn values_outside_a_closed_set_are_refused_naming_the_key_and_the_value() {
         );
         assert!(message.contains("security.mail.url"), "{message}");
         assert!(
-            message.contains(url.split('@').last().unwrap()),
+            message.contains(url.split('@').next_back().unwrap()),
             "{message}"
         );
         assert!(!message.contains("hunter2"), "{message}");
