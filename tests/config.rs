@@ -254,7 +254,11 @@ fn contract_defaults_in_typed_form() {
 /// actual default agree: every "Default: `...`" is compared with the serialized default.
 #[test]
 fn doc_comments_state_the_real_defaults() {
-    let source = include_str!("../src/config/settings.rs");
+    // From the crate root, so the test reads the same file wherever it moves under tests/.
+    let source = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/config/settings.rs"
+    ));
     let body = source
         .split("pub struct SecurityConfig {")
         .nth(1)
