@@ -27,7 +27,7 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
     use ActivityKind as K;
     Some(match event {
         SecurityEvent::UserAuthenticated { user, method } => {
-            (user.id, K::SignIn, Some(method.clone()))
+            (user.id, K::SignIn, Some(method.to_string()))
         }
         SecurityEvent::UserFailedAuthn {
             user: Some(user), ..
@@ -41,7 +41,7 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
         SecurityEvent::TwoFactorMethodChanged {
             user,
             method: Some(method),
-        } => (user.id, K::TwoFactorOn, Some(method.clone())),
+        } => (user.id, K::TwoFactorOn, Some(method.to_string())),
         SecurityEvent::TwoFactorMethodChanged { user, method: None } => {
             (user.id, K::TwoFactorOff, None)
         }
@@ -58,7 +58,7 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
             } else {
                 K::SignInMethodRemoved
             };
-            (user.id, kind, Some(method.clone()))
+            (user.id, kind, Some(method.to_string()))
         }
         SecurityEvent::SessionsEnded { user, count } => {
             (user.id, K::SessionEnded, Some(count.to_string()))
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(
             kind(SecurityEvent::UserAuthenticated {
                 user: user(),
-                method: "password".into()
+                method: crate::config::SignInMethod::Password
             }),
             Some(ActivityKind::SignIn)
         );
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(
             kind(SecurityEvent::SignInMethodChanged {
                 user: user(),
-                method: "email".into(),
+                method: crate::config::UnifiedMethod::Email,
                 added: false
             }),
             Some(ActivityKind::SignInMethodRemoved)

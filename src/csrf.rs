@@ -2,7 +2,7 @@
 //! `X-CSRF-Token` (or `X-CSRFToken`) header from JSON clients.
 //!
 //! A token is `nonce.timestamp.signature` over the session's CSRF secret, valid for
-//! `csrf_time_limit` seconds. The same token keeps working across login (the secret moves to the
+//! `csrf_time_limit`. The same token keeps working across login (the secret moves to the
 //! new session) and stops at logout (the secret is gone).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -71,7 +71,7 @@ pub(crate) async fn validate(request: &Request<'_>, token: Option<&str>) -> Resu
         return Err(Error::Csrf(msg::CSRF_INVALID));
     }
     let age = security.now().timestamp() - timestamp;
-    if age > i64::try_from(security.config().csrf_time_limit).unwrap_or(i64::MAX) {
+    if age > i64::try_from(security.config().csrf_time_limit.as_secs()).unwrap_or(i64::MAX) {
         return Err(Error::Csrf(msg::CSRF_EXPIRED));
     }
     Ok(())

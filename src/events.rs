@@ -8,6 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::config::{SignInMethod, TwoFactorMethod, UnifiedMethod};
 use crate::datastore::User;
 
 /// One security event, after Flask-Security-Too's signals.
@@ -61,8 +62,8 @@ pub enum SecurityEvent {
     UserAuthenticated {
         /// The user.
         user: User,
-        /// How: `password`, `email`, `authenticator`, `recovery_code`, `magic_link`, ...
-        method: String,
+        /// How.
+        method: SignInMethod,
     },
     /// A sign-in attempt failed (`user_failed_authn`). `user` is set when the identity exists.
     UserFailedAuthn {
@@ -102,7 +103,7 @@ pub enum SecurityEvent {
         /// The user.
         user: User,
         /// The new method, `None` when disabled.
-        method: Option<String>,
+        method: Option<TwoFactorMethod>,
     },
     /// New multi-factor recovery codes replaced the old ones.
     RecoveryCodesGenerated {
@@ -114,7 +115,7 @@ pub enum SecurityEvent {
         /// The user.
         user: User,
         /// The method.
-        method: String,
+        method: UnifiedMethod,
         /// `true` when set up, `false` when removed.
         added: bool,
     },

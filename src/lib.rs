@@ -86,7 +86,7 @@
 //! | `password_length_min` | `8` | |
 //! | `return_generic_responses` | `true` | never reveal whether an account exists |
 //! | `confirm_email_within`, `reset_password_within`, `change_email_within` | `"5 days"`, `"1 days"`, `"2 hours"` | link lifetimes |
-//! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `900` | API tokens |
+//! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `"15 minutes"` | API tokens |
 //! | `freshness`, `freshness_grace_period` | `"24 hours"`, `"1 hours"` | re-authentication for sensitive changes |
 //! | `email_sender` | `"no-reply@localhost"` | `From` of every mail |
 //! | `mail.url` | `"log"` | `smtp://host:port`, `smtps://...`, `file://DIR` or `log` |
@@ -155,7 +155,11 @@ mod user_agent;
 pub use auth::Fresh;
 pub use builder::SecurityBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
+pub use config::{
+    AuthMechanism, ConfigError, IdentityAttribute, LogoutMethod, MailConfig, MailTransport,
+    MalformedDuration, PasswordHashScheme, SecurityConfig, SignInMethod, TwoFactorMethod,
+    UnifiedMethod, UnknownChoice, WithinDelta,
+};
 pub use csrf::CsrfToken;
 pub use datastore::{
     lookup_key, ActivityStore, Clocked, CodeStore, CounterStore, DatastoreError, DatastoreResult,

@@ -205,7 +205,7 @@ impl Security {
 
     /// The active user an auth token names, if the token is authentic and not expired.
     pub async fn user_for_auth_token(&self, token: &str) -> Result<Option<User>, Error> {
-        let max_age = Some(self.config().token_max_age).filter(|age| *age > 0);
+        let max_age = Some(self.config().token_max_age.as_secs()).filter(|age| *age > 0);
         let Ok((uniquifier, _)) =
             self.keys()
                 .verify::<String>(TokenPurpose::Auth, token, max_age, self.now())

@@ -10,7 +10,9 @@ use rocket::figment::providers::{Format, Toml};
 use rocket::figment::Figment;
 use rocket::{get, routes};
 use rocket_security::{
-    AuthUser, ConfigError, MailConfig, MemoryDatastore, Security, SecurityConfig, WithinDelta,
+    AuthMechanism, AuthUser, ConfigError, IdentityAttribute, LogoutMethod, MailConfig,
+    MailTransport, MemoryDatastore, PasswordHashScheme, Security, SecurityConfig, TwoFactorMethod,
+    UnifiedMethod, WithinDelta,
 };
 use serde_json::{json, Value};
 
@@ -61,7 +63,6 @@ fn every_default_is_the_documented_value() {
         "confirm_email_within": "5 days",
         "reset_password_within": "1 days",
         "change_email_within": "2 hours",
-        "login_within": "1 days",
         "freshness": "24 hours",
         "freshness_grace_period": "1 hours",
         "session_idle_timeout": "7 days",
@@ -86,10 +87,10 @@ fn every_default_is_the_documented_value() {
         "csrf_protect_mechanisms": ["session", "basic"],
         "csrf_ignore_unauth_endpoints": false,
         "csrf_headers": ["X-CSRF-Token", "X-CSRFToken"],
-        "csrf_time_limit": 3600,
+        "csrf_time_limit": "1 hours",
         "token_authentication_header": "Authentication-Token",
         "token_authentication_key": "auth_token",
-        "token_max_age": 900,
+        "token_max_age": "15 minutes",
         "default_http_auth_realm": "Login Required",
         "email_sender": "no-reply@localhost",
         "email_subject_register": "Welcome",
@@ -112,13 +113,13 @@ fn every_default_is_the_documented_value() {
         "two_factor_required": false,
         "two_factor_always_validate": true,
         "two_factor_login_validity": "30 days",
-        "two_factor_authenticator_validity": 120,
-        "two_factor_mail_validity": 300,
+        "two_factor_authenticator_validity": "120 seconds",
+        "two_factor_mail_validity": "5 minutes",
         "two_factor_rescue_mail": null,
         "multi_factor_recovery_codes_n": 5,
         "us_enabled_methods": ["password", "email"],
         "us_mfa_required": ["password", "email"],
-        "us_token_validity": 120,
+        "us_token_validity": "120 seconds",
         "code_attempts_max": 10,
         "code_attempts_window": "15 minutes",
         "mail_limit": 3,
@@ -183,19 +184,31 @@ fn contract_defaults_in_typed_form() {
     assert!(!c.auto_login_after_confirm && !c.auto_login_after_reset);
     assert!(c.send_register_email);
     assert!(c.send_password_change_email && c.send_password_reset_notice_email);
-    assert_eq!(c.user_identity_attributes, ["email"]);
-    assert_eq!(c.logout_methods, ["POST"]);
+    assert_eq!(c.password_hash, PasswordHashScheme::Argon2);
+    assert_eq!(c.user_identity_attributes, [IdentityAttribute::Email]);
+    assert_eq!(c.logout_methods, [LogoutMethod::Post]);
+    assert_eq!(
+        c.csrf_protect_mechanisms,
+        [AuthMechanism::Session, AuthMechanism::Basic]
+    );
     assert_eq!(c.token_authentication_header, "Authentication-Token");
     assert_eq!(c.token_authentication_key.as_deref(), Some("auth_token"));
-    assert_eq!(c.token_max_age, 900);
+    assert_eq!(c.token_max_age.as_secs(), 900);
     assert_eq!(c.default_http_auth_realm, "Login Required");
-    assert_eq!(c.csrf_time_limit, 3600);
+    assert_eq!(c.csrf_time_limit.as_secs(), 3600);
     assert_eq!(c.post_login_view, "/");
     assert_eq!(c.post_logout_view, "/");
     assert_eq!(c.multi_factor_recovery_codes_n, 5);
-    assert_eq!(c.two_factor_authenticator_validity, 120);
-    assert_eq!(c.us_token_validity, 120);
-    assert_eq!(c.two_factor_mail_validity, 300);
+    assert_eq!(c.two_factor_authenticator_validity.as_secs(), 120);
+    assert_eq!(c.us_token_validity.as_secs(), 120);
+    assert_eq!(c.two_factor_mail_validity.as_secs(), 300);
+    assert_eq!(
+        c.two_factor_enabled_methods,
+        [TwoFactorMethod::Authenticator]
+    );
+    let (password, email) = (UnifiedMethod::Password, UnifiedMethod::Email);
+    assert_eq!(c.us_enabled_methods, [password, email]);
+    assert_eq!(c.us_mfa_required, [password, email]);
     // C1 lifetimes (production values) and freshness.
     let secs = |d: &WithinDelta| d.as_secs();
     assert_eq!(secs(&c.confirm_email_within), 5 * 86_400);
@@ -233,6 +246,7 @@ fn contract_defaults_in_typed_form() {
     assert_eq!(c.us_email_subject, "Verification Code");
     assert_eq!(c.mail, MailConfig::default());
     assert_eq!(c.mail.url, "log");
+    assert_eq!(c.mail.transport(), Some(MailTransport::Log));
     assert_eq!(c.mail.max_attempts, 10);
 }
 
@@ -240,12 +254,16 @@ fn contract_defaults_in_typed_form() {
 /// actual default agree: every "Default: `...`" is compared with the serialized default.
 #[test]
 fn doc_comments_state_the_real_defaults() {
-    let source = include_str!("../src/config.rs");
+    // From the crate root, so the test reads the same file wherever it moves under tests/.
+    let source = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/config/settings.rs"
+    ));
     let body = source
         .split("pub struct SecurityConfig {")
         .nth(1)
         .and_then(|rest| rest.split("\n}\n").next())
-        .expect("the struct in src/config.rs");
+        .expect("the struct in src/config/settings.rs");
     let defaults = serde_json::to_value(SecurityConfig::default()).unwrap();
     let mut docs = String::new();
     let mut checked = 0;
@@ -439,6 +457,148 @@ fn from_figment_reads_the_contract_configuration() {
     );
 }
 
+/// The `[default.security]` table of CONTRACT C0, as written there, reads into the typed
+/// settings.
+#[test]
+fn the_contract_table_reads_into_enums() {
+    let figment = from_toml(
+        r#"
+        [security]
+        two_factor_enabled_methods = ["authenticator"]
+        us_enabled_methods = ["password", "email", "authenticator"]
+        us_mfa_required = ["password", "email"]
+        lockout_within = "15 minutes"
+        ip_failures_within = "15 minutes"
+
+        [security.mail]
+        url = "smtp://127.0.0.1:2525"
+        "#,
+    );
+    let (config, unknown) = SecurityConfig::from_figment(&figment).unwrap();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    use UnifiedMethod::{Authenticator, Email, Password};
+    assert_eq!(config.us_enabled_methods, [Password, Email, Authenticator]);
+    assert_eq!(config.us_mfa_required, [Password, Email]);
+    assert_eq!(
+        config.two_factor_enabled_methods,
+        [TwoFactorMethod::Authenticator]
+    );
+    assert_eq!(config.mail.transport(), Some(MailTransport::Smtp));
+    // Every closed set is read without regard to case and written back as documented.
+    let figment = from_toml(
+        "[security]\nlogout_methods = [\"post\", \"GET\"]\npassword_hash = \"Argon2\"\n\
+         csrf_protect_mechanisms = [\"Token\"]\nuser_identity_attributes = [\"EMAIL\"]",
+    );
+    let (config, _) = SecurityConfig::from_figment(&figment).unwrap();
+    assert_eq!(
+        config.logout_methods,
+        [LogoutMethod::Post, LogoutMethod::Get]
+    );
+    assert_eq!(config.csrf_protect_mechanisms, [AuthMechanism::Token]);
+    let json = serde_json::to_value(&config).unwrap();
+    assert_eq!(json["logout_methods"], json!(["POST", "GET"]));
+    assert_eq!(json["password_hash"], json!("argon2"));
+    assert_eq!(json["user_identity_attributes"], json!(["email"]));
+}
+
+/// A value outside a closed set stops the configuration with a message naming the key and the
+/// value (and what would do).
+#[test]
+fn values_outside_a_closed_set_are_refused_naming_the_key_and_the_value() {
+    for (toml, key, value) in [
+        (
+            "us_enabled_methods = [\"password\", \"sms\"]",
+            "us_enabled_methods",
+            "sms",
+        ),
+        (
+            "us_mfa_required = [\"passwd\"]",
+            "us_mfa_required",
+            "passwd",
+        ),
+        (
+            "two_factor_enabled_methods = [\"email\"]",
+            "two_factor_enabled_methods",
+            "email",
+        ),
+        ("logout_methods = [\"DELETE\"]", "logout_methods", "DELETE"),
+        ("password_hash = \"bcrypt\"", "password_hash", "bcrypt"),
+        (
+            "csrf_protect_mechanisms = [\"cookie\"]",
+            "csrf_protect_mechanisms",
+            "cookie",
+        ),
+        (
+            "user_identity_attributes = [\"username\"]",
+            "user_identity_attributes",
+            "username",
+        ),
+    ] {
+        let figment = from_toml(&format!("[security]\n{toml}"));
+        let error = SecurityConfig::from_figment(&figment).expect_err(toml);
+        let message = error.to_string();
+        assert!(
+            matches!(error, ConfigError::Invalid(_)),
+            "{toml}: {message}"
+        );
+        assert!(message.contains(key), "{toml}: no key in {message}");
+        assert!(
+            message.contains(&format!("{value:?}")),
+            "{toml}: no value in {message}"
+        );
+        assert!(message.contains("expected one of"), "{toml}: {message}");
+    }
+    for url in [
+        "sendmail:///usr/sbin/sendmail",
+        "smtp.example.com",
+        "ftp://u:hunter2@x",
+    ] {
+        let figment = from_toml(&format!("[security.mail]\nurl = {url:?}"));
+        let error = SecurityConfig::from_figment(&figment).expect_err(url);
+        let message = error.to_string();
+        assert!(
+            matches!(error, ConfigError::Unsupported { .. }),
+            "{message}"
+        );
+        assert!(message.contains("security.mail.url"), "{message}");
+        assert!(
+            message.contains(url.split('@').next_back().unwrap()),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}
+
+/// The lifetimes Flask-Security-Too gives in seconds take a number of seconds or a duration.
+#[test]
+fn second_counts_and_durations_are_both_read() {
+    let figment = from_toml(
+        "[security]\ntoken_max_age = 0\nus_token_validity = 60\n\
+         csrf_time_limit = \"2 hours\"\ntwo_factor_mail_validity = \"10 minutes\"",
+    );
+    let (config, _) = SecurityConfig::from_figment(&figment).unwrap();
+    assert_eq!(config.token_max_age.as_secs(), 0);
+    assert_eq!(config.us_token_validity.as_secs(), 60);
+    assert_eq!(config.us_token_validity.to_string(), "60 seconds");
+    assert_eq!(config.csrf_time_limit.as_secs(), 7200);
+    assert_eq!(config.two_factor_mail_validity.as_secs(), 600);
+    for (toml, key) in [
+        ("token_max_age = -1", "token_max_age"),
+        ("us_token_validity = \"soon\"", "us_token_validity"),
+        ("csrf_time_limit = 1.5", "csrf_time_limit"),
+        (
+            "two_factor_authenticator_validity = 99999999999999",
+            "two_factor_authenticator_validity",
+        ),
+    ] {
+        let figment = from_toml(&format!("[security]\n{toml}"));
+        let message = SecurityConfig::from_figment(&figment)
+            .expect_err(toml)
+            .to_string();
+        assert!(message.contains(key), "{toml}: {message}");
+    }
+}
+
 #[test]
 fn wrong_types_are_refused_naming_the_key() {
     for (toml, key) in [
@@ -480,11 +640,6 @@ fn malformed_durations_are_refused_naming_the_key_and_the_value() {
 #[test]
 fn unsupported_values_are_refused_naming_the_key() {
     for (toml, key) in [
-        ("password_hash = \"bcrypt\"", "password_hash"),
-        (
-            "user_identity_attributes = [\"username\"]",
-            "user_identity_attributes",
-        ),
         ("url_prefix = \"auth\"", "url_prefix"),
         (
             "password_length_min = 20\npassword_length_max = 10",
@@ -530,7 +685,6 @@ fn get_within_delta_finds_lifetimes_by_name() {
     assert_eq!(secs("SECURITY_CONFIRM_EMAIL_WITHIN"), Some(10));
     assert_eq!(secs("reset_password_within"), Some(86_400));
     assert_eq!(secs("change_email_within"), Some(7200));
-    assert_eq!(secs("login_within"), Some(86_400));
     assert_eq!(secs("freshness"), Some(86_400));
     assert_eq!(secs("freshness_grace_period"), Some(3600));
     assert_eq!(secs("session_idle_timeout"), Some(7 * 86_400));
@@ -549,7 +703,12 @@ fn get_within_delta_finds_lifetimes_by_name() {
             .to_string(),
         "10 seconds"
     );
-    assert_eq!(secs("token_max_age"), None, "not a duration setting");
+    assert_eq!(secs("token_max_age"), Some(900));
+    assert_eq!(secs("csrf_time_limit"), Some(3600));
+    assert_eq!(secs("two_factor_authenticator_validity"), Some(120));
+    assert_eq!(secs("two_factor_mail_validity"), Some(300));
+    assert_eq!(secs("us_token_validity"), Some(120));
+    assert_eq!(secs("password_length_min"), None, "not a duration setting");
     assert_eq!(secs("no_such_setting"), None);
 }
 
@@ -674,6 +833,21 @@ async fn a_wrong_type_stops_the_launch() {
 #[rocket::async_test]
 async fn an_unsupported_value_stops_the_launch() {
     let figment = valid_figment().merge(("security.password_hash", "md5"));
+    assert_fairing_failed(ignite(figment).await);
+}
+
+#[rocket::async_test]
+async fn a_value_outside_a_closed_set_stops_the_launch() {
+    for (key, value) in [
+        ("security.us_enabled_methods", json!(["password", "sms"])),
+        ("security.two_factor_enabled_methods", json!(["sms"])),
+        ("security.logout_methods", json!(["PUT"])),
+        ("security.csrf_protect_mechanisms", json!(["cookie"])),
+    ] {
+        let figment = valid_figment().merge((key, value));
+        assert_fairing_failed(ignite(figment).await);
+    }
+    let figment = valid_figment().merge(("security.mail.url", "sendmail://localhost"));
     assert_fairing_failed(ignite(figment).await);
 }
 

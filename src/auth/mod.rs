@@ -10,5 +10,4 @@ mod password;
 pub(crate) use email::validate_email;
 pub(crate) use fresh::is_fresh;
 pub use fresh::Fresh;
-pub(crate) use lockout::check_password;
 pub(crate) use password::authenticate_password;

@@ -7,9 +7,7 @@ use serde_json::{json, Map};
 use crate::auth::authenticate_password;
 use crate::config::SecurityConfig;
 use crate::context::{form_next, Ctx, Reply};
-use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
-use crate::events::SecurityEvent;
 use crate::forms::{FormKind, FormState, Input};
 use crate::session::logout_user;
 use crate::signin::factor::FirstFactor;
@@ -21,7 +19,7 @@ pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
         if config
             .logout_methods
             .iter()
-            .any(|m| m.eq_ignore_ascii_case("GET"))
+            .any(|m| *m == crate::config::LogoutMethod::Get)
         {
             rocket::routes![logout_get].remove(0)
         } else {

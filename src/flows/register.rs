@@ -147,7 +147,7 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
         confirm_token,
     });
     if !config.confirmable || config.login_without_confirmation {
-        login_user_via(ctx.req, user, false, "register").await?;
+        login_user_via(ctx.req, user, false, crate::config::SignInMethod::Register).await?;
         return Ok(true);
     }
     Ok(false)

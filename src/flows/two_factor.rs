@@ -142,8 +142,12 @@ async fn validate(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<
         }
         return validate_form_page(&ctx, &user, &form).await;
     }
-    let method = user.tf_primary_method.clone().unwrap_or_default();
-    finish_second_factor(&ctx, &login, &user, &method).await
+    let method = user
+        .tf_primary_method
+        .as_deref()
+        .and_then(crate::config::TwoFactorMethod::from_exact)
+        .map_or(crate::config::SignInMethod::Authenticator, Into::into);
+    finish_second_factor(&ctx, &login, &user, method).await
 }
 
 // ----- /tf-rescue -----
@@ -176,7 +180,7 @@ async fn rescue(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Re
         "email" => {
             let (purpose, validity) = (
                 CodePurpose::TwoFactorRescue,
-                config.two_factor_mail_validity,
+                config.two_factor_mail_validity.as_secs(),
             );
             let code = codes::issue_code(ctx.sec, &user, purpose, validity).await?;
             let mut context = Context::new();
@@ -234,7 +238,12 @@ async fn rescue(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Re
 // ----- /tf-setup -----
 
 fn available_methods(ctx: &Ctx<'_>, user: Option<&User>) -> Vec<String> {
-    let mut methods: Vec<String> = ctx.config().two_factor_enabled_methods.clone();
+    let mut methods: Vec<String> = ctx
+        .config()
+        .two_factor_enabled_methods
+        .iter()
+        .map(|m| m.as_str().to_owned())
+        .collect();
     if user.is_some_and(|u| u.tf_primary_method.is_some()) {
         methods.insert(0, "disable".into());
     }
@@ -485,7 +494,7 @@ async fn setup_validate(
     }
     let changed = save_authenticator(&ctx, &user, &secret).await?;
     if let Some(login) = pending {
-        return finish_second_factor(&ctx, &login, &changed, "authenticator").await;
+        return finish_second_factor(&ctx, &login, &changed, crate::config::SignInMethod::Authenticator).await;
     }
     if ctx.json {
         let mut response = Map::new();
@@ -546,7 +555,7 @@ async fn change_two_factor(
         ctx.req,
         SecurityEvent::TwoFactorMethodChanged {
             user: changed.clone(),
-            method: method.map(str::to_owned),
+            method: method.and_then(crate::config::TwoFactorMethod::from_exact),
         },
     );
     Ok(changed)

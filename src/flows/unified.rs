@@ -44,7 +44,7 @@ fn setup_methods(ctx: &Ctx<'_>) -> Vec<String> {
         .us_enabled_methods
         .iter()
         .filter(|m| m.as_str() != "password")
-        .cloned()
+        .map(|m| m.as_str().to_owned())
         .collect();
     methods.sort();
     methods
@@ -296,7 +296,10 @@ async fn save_methods(
     let added = methods.keys().filter(|m| !before.contains_key(*m));
     let removed = before.keys().filter(|m| !methods.contains_key(*m));
     for (method, added) in added.map(|m| (m, true)).chain(removed.map(|m| (m, false))) {
-        let (user, method) = (changed.clone(), method.clone());
+        let Some(method) = crate::config::UnifiedMethod::from_exact(method) else {
+            continue;
+        };
+        let user = changed.clone();
         let event = SecurityEvent::SignInMethodChanged {
             user,
             method,
@@ -377,7 +380,7 @@ async fn start_setup(
         authr = Some(codes::authenticator_details(ctx, user, &secret));
         Some(sec.secret_box().seal(&secret))
     } else {
-        let validity = ctx.config().us_token_validity;
+        let validity = ctx.config().us_token_validity.as_secs();
         let code = codes::issue_code(sec, user, CodePurpose::UnifiedSetup, validity).await?;
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

@@ -1,18 +1,15 @@
 //! Re-authentication and freshness: `/verify` (password), `/us-verify` and
 //! `/us-verify/send-code` (password or a code), and the [`Fresh`] guard.
 
-use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{get, post, Route};
-use rocket::{Ignite, Rocket, Sentinel};
 use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map};
 
 use crate::context::{form_next, Ctx, Reply};
 use crate::datastore::User;
 use crate::error::Error;
-use crate::state::{missing_fairing, Security};
 use crate::forms::{FormState, Input};
-use crate::session::{authenticate, AuthMethod, SessionCell};
+use crate::session::SessionCell;
 use crate::signin::credentials;
 
 pub(super) fn routes() -> Vec<Route> {

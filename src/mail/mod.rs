@@ -42,7 +42,7 @@ pub use self::outbox::Outbox;
 pub use self::render::render_mail;
 pub use self::smtp::SmtpMailer;
 
-use crate::config::MailConfig;
+use crate::config::{redact_url, MailConfig, MailTransport};
 use crate::datastore::DatastoreError;
 
 /// One outgoing mail: a sender, one recipient, a subject and a text and an HTML version of the
@@ -155,16 +155,13 @@ pub trait Mailer: Send + Sync + 'static {
 /// ```
 pub fn mailer_from_config(config: &MailConfig) -> Result<Arc<dyn Mailer>, MailError> {
     let url = config.url.trim();
-    if url.eq_ignore_ascii_case("log") {
-        return Ok(Arc::new(LogMailer::new()));
-    }
-    let scheme = url
-        .split_once(':')
-        .map(|(scheme, _)| scheme.to_ascii_lowercase());
-    match scheme.as_deref() {
-        Some("smtp" | "smtps") => Ok(Arc::new(SmtpMailer::from_config(config)?)),
-        Some("file") => Ok(Arc::new(FileMailer::from_url(url)?)),
-        _ => Err(config_error(
+    match config.transport() {
+        Some(MailTransport::Log) => Ok(Arc::new(LogMailer::new())),
+        Some(MailTransport::Smtp | MailTransport::Smtps) => {
+            Ok(Arc::new(SmtpMailer::from_config(config)?))
+        }
+        Some(MailTransport::File) => Ok(Arc::new(FileMailer::from_url(url)?)),
+        None => Err(config_error(
             url,
             "write smtp://host:port (add ?tls=required for STARTTLS), smtps://host:port, \
              file://DIR or log",
@@ -177,23 +174,6 @@ fn config_error(url: &str, reason: impl Into<String>) -> MailError {
     MailError::Config {
         url: redact_url(url),
         reason: reason.into(),
-    }
-}
-
-/// `url` with the password of its userinfo replaced, for error messages and logs.
-fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            // Setting a password only fails for URLs that cannot have one, not the case here.
-            let _ = parsed.set_password(Some("[redacted]"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
-        // Unparseable: keep the scheme and host part readable, drop anything like userinfo.
-        Err(_) => match url.rsplit_once('@') {
-            Some((_, host)) => format!("[redacted]@{host}"),
-            None => url.to_owned(),
-        },
     }
 }
 

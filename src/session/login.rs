@@ -1,5 +1,6 @@
 //! Signing in and out, and who a request is authenticated as.
 
+use crate::config::SignInMethod;
 use rocket::request::Request;
 
 use super::{naive, AuthMethod, RememberChange, SessionCell, REMEMBER_LINK};
@@ -79,14 +80,14 @@ pub(crate) async fn authenticate(
 /// This is Flask-Security-Too's `login_user`. The flows call it after checking credentials;
 /// an application may call it from its own handlers (for example after an OAuth callback).
 pub async fn login_user(request: &Request<'_>, user: &User, remember: bool) -> Result<User, Error> {
-    login_user_via(request, user, remember, "password").await
+    login_user_via(request, user, remember, SignInMethod::Password).await
 }
 
 pub(crate) async fn login_user_via(
     request: &Request<'_>,
     user: &User,
     remember: bool,
-    method: &str,
+    method: SignInMethod,
 ) -> Result<User, Error> {
     let security = Security::of(request);
     let now = security.now();
@@ -111,7 +112,7 @@ pub(crate) async fn login_user_via(
         request,
         crate::events::SecurityEvent::UserAuthenticated {
             user: user.clone(),
-            method: method.to_owned(),
+            method,
         },
     );
     Ok(user)

@@ -124,11 +124,11 @@ impl<'a> CodeAttempt<'a> {
             secret,
             code,
             now.timestamp().max(0) as u64,
-            config.two_factor_authenticator_validity,
+            config.two_factor_authenticator_validity.as_secs(),
         ) else {
             return Ok(false);
         };
-        let window = Duration::seconds(2 * config.two_factor_authenticator_validity as i64 + 60);
+        let window = Duration::seconds(2 * config.two_factor_authenticator_validity.as_secs() as i64 + 60);
         let uses = sec
             .datastore()
             .hit_counter(

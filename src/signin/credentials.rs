@@ -57,7 +57,7 @@ pub(crate) fn active_methods(ctx: &Ctx<'_>, user: &User) -> Vec<String> {
     let enabled = &ctx.config().us_enabled_methods;
     let mut methods: Vec<String> = methods_of(user)
         .keys()
-        .filter(|m| enabled.contains(m))
+        .filter(|m| enabled.iter().any(|e| e == *m))
         .cloned()
         .collect();
     if user.password.is_some() && enabled.iter().any(|m| m == "password") {
@@ -72,8 +72,8 @@ pub(crate) fn code_methods(ctx: &Ctx<'_>) -> Vec<String> {
     ctx.config()
         .us_enabled_methods
         .iter()
-        .filter(|m| matches!(m.as_str(), "email" | "sms"))
-        .cloned()
+        .filter(|m| m.sends_code())
+        .map(|m| m.as_str().to_owned())
         .collect()
 }
 
@@ -156,7 +156,7 @@ pub(crate) async fn send_sign_in_code(ctx: &Ctx<'_>, user: &User, link: bool) ->
         ctx.sec,
         user,
         CodePurpose::UnifiedSignin,
-        config.us_token_validity,
+        config.us_token_validity.as_secs(),
     )
     .await?;
     let mut context = Context::new();

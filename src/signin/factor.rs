@@ -2,28 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A unified sign-in method that proved a first factor at `/us-signin`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum UnifiedMethod {
-    /// The password.
-    Password,
-    /// A code mailed to the address.
-    Email,
-    /// An authenticator app's code.
-    Authenticator,
-}
-
-impl UnifiedMethod {
-    /// The method's name in configuration (`us_enabled_methods`, `us_mfa_required`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnifiedMethod::Password => "password",
-            UnifiedMethod::Email => "email",
-            UnifiedMethod::Authenticator => "authenticator",
-        }
-    }
-}
+pub(crate) use crate::config::UnifiedMethod;
+use crate::config::SignInMethod;
 
 /// How the first factor of a sign-in was proved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,13 +23,13 @@ pub(crate) enum FirstFactor {
 
 impl FirstFactor {
     /// The method `UserAuthenticated` reports when the sign-in needs no second factor.
-    pub fn recorded_as(self) -> &'static str {
+    pub fn recorded_as(self) -> SignInMethod {
         match self {
-            FirstFactor::Password => "password",
-            FirstFactor::Unified(method) => method.as_str(),
-            FirstFactor::MagicLink => "magic_link",
-            FirstFactor::Confirm => "confirm",
-            FirstFactor::Reset => "reset",
+            FirstFactor::Password => SignInMethod::Password,
+            FirstFactor::Unified(method) => method.into(),
+            FirstFactor::MagicLink => SignInMethod::MagicLink,
+            FirstFactor::Confirm => SignInMethod::Confirm,
+            FirstFactor::Reset => SignInMethod::Reset,
         }
     }
 

@@ -1,6 +1,7 @@
 //! One way to finish a first factor, for every entry point (`/login`, `/us-signin`,
 //! `/us-verify-link`, `/confirm/<token>`, `/reset/<token>`), and one way to finish the second.
 
+use crate::config::SignInMethod;
 use serde_json::{Map, Value};
 
 use super::factor::FirstFactor;
@@ -52,7 +53,7 @@ pub(crate) async fn finish_second_factor(
     ctx: &Ctx<'_>,
     login: &PendingLogin,
     user: &User,
-    method: &str,
+    method: SignInMethod,
 ) -> Result<Reply, Error> {
     pending::forget(ctx.req).await?;
     let user = login_user_via(ctx.req, user, login.remember, method).await?;

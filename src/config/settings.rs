@@ -1,192 +1,22 @@
-//! `SecurityConfig`: every setting under `[<profile>.security]`, typed, with its default.
-//!
-//! Names follow Flask-Security-Too's, lower-case and without the `SECURITY_` prefix. Durations
-//! are written the way Flask-Security-Too's `*_WITHIN` settings are: `"10 seconds"`,
-//! `"2 hours"`, `"5 days"`.
+//! `SecurityConfig`: the settings, their documentation and their defaults.
 
 use std::fmt;
-use std::str::FromStr;
-use std::time::Duration;
 
-use rocket::figment::{Figment, Profile};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// A duration written as `"<n> <unit>"`, as Flask-Security-Too's `get_within_delta` reads it.
-///
-/// Units: `seconds`, `minutes`, `hours`, `days`, `weeks` (singular too). The text is kept,
-/// because user-facing messages quote it ("You did not confirm your email within 10 seconds.").
-///
-/// ```
-/// use rocket_security::WithinDelta;
-///
-/// let d: WithinDelta = "2 hours".parse().unwrap();
-/// assert_eq!(d.as_secs(), 7200);
-/// assert_eq!(d.to_string(), "2 hours");
-/// assert!("two hours".parse::<WithinDelta>().is_err());
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct WithinDelta {
-    text: String,
-    duration: Duration,
-}
-
-impl WithinDelta {
-    /// The duration.
-    pub fn duration(&self) -> Duration {
-        self.duration
-    }
-
-    /// The duration in whole seconds.
-    pub fn as_secs(&self) -> u64 {
-        self.duration.as_secs()
-    }
-
-    /// The duration as a `chrono::Duration`, for arithmetic with timestamps.
-    pub fn to_chrono(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.duration).unwrap_or(chrono::Duration::MAX)
-    }
-
-    fn new(text: &str) -> Self {
-        text.parse().expect("built-in durations are well-formed")
-    }
-}
-
-/// Why a duration string was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.describe())]
-pub struct MalformedDuration {
-    input: String,
-    too_long: bool,
-}
-
-impl MalformedDuration {
-    fn describe(&self) -> String {
-        if self.too_long {
-            format!(
-                "duration {:?} is too long: write at most {} days",
-                self.input,
-                MAX_DURATION_SECS / 86_400
-            )
-        } else {
-            format!(
-                "malformed duration {:?}: write a number and a unit, for example \"10 seconds\", \
-                 \"2 hours\" or \"5 days\"",
-                self.input
-            )
-        }
-    }
-}
-
-/// The longest duration accepted, about a thousand years: longer ones would overflow the
-/// date arithmetic of sessions and tokens.
-const MAX_DURATION_SECS: u64 = 365_000 * 86_400;
-
-impl FromStr for WithinDelta {
-    type Err = MalformedDuration;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let refuse = |too_long| MalformedDuration {
-            input: s.to_owned(),
-            too_long,
-        };
-        let bad = || refuse(false);
-        let mut parts = s.split_whitespace();
-        let (Some(amount), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        let unit = unit.to_ascii_lowercase();
-        let unit_secs: u64 = match unit.strip_suffix('s').unwrap_or(&unit) {
-            "second" => 1,
-            "minute" => 60,
-            "hour" => 3600,
-            "day" => 86_400,
-            "week" => 604_800,
-            _ => return Err(bad()),
-        };
-        if !amount.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let secs = amount
-            .parse::<u64>()
-            .ok()
-            .and_then(|amount| amount.checked_mul(unit_secs))
-            .filter(|secs| *secs <= MAX_DURATION_SECS)
-            .ok_or_else(|| refuse(true))?;
-        Ok(WithinDelta {
-            text: s.trim().to_owned(),
-            duration: Duration::from_secs(secs),
-        })
-    }
-}
-
-impl fmt::Display for WithinDelta {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl fmt::Debug for WithinDelta {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.text)
-    }
-}
-
-impl Serialize for WithinDelta {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> Deserialize<'de> for WithinDelta {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Outgoing mail settings, under `[<profile>.security.mail]`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MailConfig {
-    /// Where mail goes. `smtp://host:port` (plain; add `?tls=required` for STARTTLS),
-    /// `smtps://host:port` (implicit TLS), `file://DIR` (one `.eml` file a mail, for
-    /// development) or `log` (links printed to the console). Default: `log`.
-    pub url: String,
-    /// SMTP user name, if the server wants one.
-    pub username: Option<String>,
-    /// SMTP password.
-    pub password: Option<String>,
-    /// Delivery attempts before a mail is left in the outbox as failed. Default: 10.
-    pub max_attempts: u32,
-}
-
-impl Default for MailConfig {
-    fn default() -> Self {
-        MailConfig {
-            url: "log".into(),
-            username: None,
-            password: None,
-            max_attempts: 10,
-        }
-    }
-}
-
-impl fmt::Debug for MailConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MailConfig")
-            .field("url", &self.url)
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
-            .field("max_attempts", &self.max_attempts)
-            .finish()
-    }
-}
+use super::choices::{
+    AuthMechanism, IdentityAttribute, LogoutMethod, PasswordHashScheme, TwoFactorMethod,
+    UnifiedMethod,
+};
+use super::duration::{seconds_or_within, WithinDelta};
+use super::mail::MailConfig;
 
 /// Every setting of rocket_security, read from `[<profile>.security]` in `Rocket.toml` or from
 /// `ROCKET_SECURITY_*`-style environment overrides through Rocket's figment.
 ///
-/// Each field documents its default. A wrong type or a malformed duration stops the launch with
-/// a message naming the key; an unknown key is logged as a warning and ignored.
+/// Each field documents its default. A wrong type, a malformed duration or a value outside a
+/// closed set (a method, a scheme) stops the launch with a message naming the key and the
+/// value; an unknown key is logged as a warning and ignored.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecurityConfig {
@@ -218,7 +48,7 @@ pub struct SecurityConfig {
     /// builds; in debug builds one is generated and kept next to the database.
     pub password_salt: Option<String>,
     /// Password hash scheme. Only `"argon2"` (Argon2id) is supported. Default: `"argon2"`.
-    pub password_hash: String,
+    pub password_hash: PasswordHashScheme,
     /// Minimum password length, in characters after NFKD normalisation. Default: `8`.
     pub password_length_min: usize,
     /// Maximum password length, in characters. Default: `128`.
@@ -252,7 +82,7 @@ pub struct SecurityConfig {
     /// Send a notice when a password is reset. Default: `true`.
     pub send_password_reset_notice_email: bool,
     /// Attributes a user may sign in with. Only `"email"` is supported. Default: `["email"]`.
-    pub user_identity_attributes: Vec<String>,
+    pub user_identity_attributes: Vec<IdentityAttribute>,
     /// Report outcomes of HTML forms as flashes on the next page. Default: `true`.
     pub flash_messages: bool,
 
@@ -263,8 +93,6 @@ pub struct SecurityConfig {
     pub reset_password_within: WithinDelta,
     /// How long a change-of-email link works. Default: `"2 hours"`.
     pub change_email_within: WithinDelta,
-    /// How long a mailed sign-in link works. Default: `"1 days"`.
-    pub login_within: WithinDelta,
     /// How long a sign-in counts as fresh for sensitive changes. Default: `"24 hours"`.
     pub freshness: WithinDelta,
     /// Extra time after `freshness` in which a request that started fresh still passes.
@@ -284,8 +112,9 @@ pub struct SecurityConfig {
     pub post_logout_view: String,
     /// Where to go after registration; `None` means `post_login_view`. Default: `None`.
     pub post_register_view: Option<String>,
-    /// Methods accepted by logout. Only `POST` is safe; `GET` may be added. Default: `["POST"]`.
-    pub logout_methods: Vec<String>,
+    /// Methods accepted by logout, `"POST"` and `"GET"`. Only `POST` is safe; `GET` may be
+    /// added. Default: `["POST"]`.
+    pub logout_methods: Vec<LogoutMethod>,
     /// Public base URL of the site, for example `"https://app.example.com"`: every mailed link
     /// (reset, confirm, change of e-mail, welcome, magic sign-in) and the same-origin check of
     /// `next` use it, never the request's `Host`. Required in release builds; in debug builds
@@ -331,14 +160,17 @@ pub struct SecurityConfig {
     /// Check CSRF tokens on every state-changing security endpoint. Default: `true`.
     pub csrf_protect: bool,
     /// Authentication mechanisms whose requests need a CSRF token. Token-authenticated requests
-    /// are exempt unless `"token"` is listed. Default: `["session", "basic"]`.
-    pub csrf_protect_mechanisms: Vec<String>,
+    /// are exempt unless `"token"` is listed (`"session"`, `"basic"`, `"token"`).
+    /// Default: `["session", "basic"]`.
+    pub csrf_protect_mechanisms: Vec<AuthMechanism>,
     /// Skip the CSRF check on endpoints called while not signed in. Default: `false`.
     pub csrf_ignore_unauth_endpoints: bool,
     /// Headers a JSON client may send the token in. Default: `["X-CSRF-Token", "X-CSRFToken"]`.
     pub csrf_headers: Vec<String>,
-    /// Seconds a CSRF token stays valid. Default: `3600`.
-    pub csrf_time_limit: u64,
+    /// How long a CSRF token stays valid (a number is read as seconds).
+    /// Default: `"1 hours"`.
+    #[serde(deserialize_with = "seconds_or_within")]
+    pub csrf_time_limit: WithinDelta,
 
     // ----- tokens and HTTP auth -----
     /// Header carrying an auth token. Default: `"Authentication-Token"`.
@@ -346,8 +178,10 @@ pub struct SecurityConfig {
     /// Query parameter and JSON body key carrying an auth token; `None` accepts the header only.
     /// Default: `Some("auth_token")`.
     pub token_authentication_key: Option<String>,
-    /// Seconds an auth token stays valid; `0` means no expiry. Default: `900`.
-    pub token_max_age: u64,
+    /// How long an auth token stays valid (a number is read as seconds); `"0 seconds"` (or
+    /// `0`) means no expiry. Default: `"15 minutes"`.
+    #[serde(deserialize_with = "seconds_or_within")]
+    pub token_max_age: WithinDelta,
     /// Realm of `WWW-Authenticate: Basic`. Default: `"Login Required"`.
     pub default_http_auth_realm: String,
 
@@ -398,8 +232,9 @@ pub struct SecurityConfig {
     /// example `{ "1" = "..." }`); the highest version encrypts, all decrypt, so keys can be
     /// rotated. Empty: a key derived from Rocket's `secret_key`. Default: empty.
     pub totp_secrets: std::collections::BTreeMap<String, String>,
-    /// Second factors offered. Default: `["authenticator"]`.
-    pub two_factor_enabled_methods: Vec<String>,
+    /// Second factors offered; only `"authenticator"` is supported.
+    /// Default: `["authenticator"]`.
+    pub two_factor_enabled_methods: Vec<TwoFactorMethod>,
     /// Require every user to set up a second factor. Default: `false`.
     pub two_factor_required: bool,
     /// Ask for the second factor at every login (else a validated browser is remembered for
@@ -407,21 +242,28 @@ pub struct SecurityConfig {
     pub two_factor_always_validate: bool,
     /// How long a validated browser is remembered. Default: `"30 days"`.
     pub two_factor_login_validity: WithinDelta,
-    /// Seconds either side of now in which an authenticator code is accepted. Default: `120`.
-    pub two_factor_authenticator_validity: u64,
-    /// Seconds a mailed two-factor rescue code works. Default: `300`.
-    pub two_factor_mail_validity: u64,
+    /// How long either side of now an authenticator code is accepted (a number is read as
+    /// seconds). Default: `"120 seconds"`.
+    #[serde(deserialize_with = "seconds_or_within")]
+    pub two_factor_authenticator_validity: WithinDelta,
+    /// How long a mailed two-factor rescue code works (a number is read as seconds).
+    /// Default: `"5 minutes"`.
+    #[serde(deserialize_with = "seconds_or_within")]
+    pub two_factor_mail_validity: WithinDelta,
     /// Address that receives `help` requests from `/tf-rescue`. Default: `None`.
     pub two_factor_rescue_mail: Option<String>,
     /// How many recovery codes are generated. Default: `5`.
     pub multi_factor_recovery_codes_n: usize,
-    /// Methods of unified sign-in. Default: `["password", "email"]`.
-    pub us_enabled_methods: Vec<String>,
-    /// First factors after which a user with two-factor set up must still give the second.
+    /// Methods of unified sign-in: `"password"`, `"email"`, `"authenticator"`.
     /// Default: `["password", "email"]`.
-    pub us_mfa_required: Vec<String>,
-    /// Seconds a mailed sign-in code works. Default: `120`.
-    pub us_token_validity: u64,
+    pub us_enabled_methods: Vec<UnifiedMethod>,
+    /// Unified sign-in methods after which a user with two-factor set up must still give the
+    /// second. Default: `["password", "email"]`.
+    pub us_mfa_required: Vec<UnifiedMethod>,
+    /// How long a mailed sign-in code (and its magic link) works (a number is read as
+    /// seconds). Default: `"120 seconds"`.
+    #[serde(deserialize_with = "seconds_or_within")]
+    pub us_token_validity: WithinDelta,
     /// Wrong codes allowed per user in `code_attempts_window` before codes are refused.
     /// Default: `10`.
     pub code_attempts_max: i64,
@@ -471,7 +313,7 @@ impl Default for SecurityConfig {
             multi_factor_recovery_codes: false,
             login_disabled: false,
             password_salt: None,
-            password_hash: "argon2".into(),
+            password_hash: PasswordHashScheme::Argon2,
             password_length_min: 8,
             password_length_max: 128,
             argon2_memory_kib: 19_456,
@@ -486,12 +328,11 @@ impl Default for SecurityConfig {
             send_register_email: true,
             send_password_change_email: true,
             send_password_reset_notice_email: true,
-            user_identity_attributes: strings(&["email"]),
+            user_identity_attributes: vec![IdentityAttribute::Email],
             flash_messages: true,
             confirm_email_within: WithinDelta::new("5 days"),
             reset_password_within: WithinDelta::new("1 days"),
             change_email_within: WithinDelta::new("2 hours"),
-            login_within: WithinDelta::new("1 days"),
             freshness: WithinDelta::new("24 hours"),
             freshness_grace_period: WithinDelta::new("1 hours"),
             session_idle_timeout: WithinDelta::new("7 days"),
@@ -500,7 +341,7 @@ impl Default for SecurityConfig {
             post_login_view: "/".into(),
             post_logout_view: "/".into(),
             post_register_view: None,
-            logout_methods: strings(&["POST"]),
+            logout_methods: vec![LogoutMethod::Post],
             server_name: None,
             trusted_hosts: Vec::new(),
             trust_forwarded_headers: false,
@@ -513,13 +354,13 @@ impl Default for SecurityConfig {
             activity_keep: WithinDelta::new("365 days"),
             notify_new_device: false,
             csrf_protect: true,
-            csrf_protect_mechanisms: strings(&["session", "basic"]),
+            csrf_protect_mechanisms: vec![AuthMechanism::Session, AuthMechanism::Basic],
             csrf_ignore_unauth_endpoints: false,
             csrf_headers: strings(&["X-CSRF-Token", "X-CSRFToken"]),
-            csrf_time_limit: 3600,
+            csrf_time_limit: WithinDelta::new("1 hours"),
             token_authentication_header: "Authentication-Token".into(),
             token_authentication_key: Some("auth_token".into()),
-            token_max_age: 900,
+            token_max_age: WithinDelta::new("15 minutes"),
             default_http_auth_realm: "Login Required".into(),
             email_sender: "no-reply@localhost".into(),
             email_subject_register: "Welcome".into(),
@@ -541,17 +382,17 @@ impl Default for SecurityConfig {
             mail: MailConfig::default(),
             totp_issuer: None,
             totp_secrets: Default::default(),
-            two_factor_enabled_methods: strings(&["authenticator"]),
+            two_factor_enabled_methods: vec![TwoFactorMethod::Authenticator],
             two_factor_required: false,
             two_factor_always_validate: true,
             two_factor_login_validity: WithinDelta::new("30 days"),
-            two_factor_authenticator_validity: 120,
-            two_factor_mail_validity: 300,
+            two_factor_authenticator_validity: WithinDelta::new("120 seconds"),
+            two_factor_mail_validity: WithinDelta::new("5 minutes"),
             two_factor_rescue_mail: None,
             multi_factor_recovery_codes_n: 5,
-            us_enabled_methods: strings(&["password", "email"]),
-            us_mfa_required: strings(&["password", "email"]),
-            us_token_validity: 120,
+            us_enabled_methods: vec![UnifiedMethod::Password, UnifiedMethod::Email],
+            us_mfa_required: vec![UnifiedMethod::Password, UnifiedMethod::Email],
+            us_token_validity: WithinDelta::new("120 seconds"),
             code_attempts_max: 10,
             code_attempts_window: WithinDelta::new("15 minutes"),
             mail_limit: 3,
@@ -589,183 +430,4 @@ impl fmt::Debug for SecurityConfig {
         }
         write!(f, "SecurityConfig {value}")
     }
-}
-
-/// Why the configuration was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A key has the wrong type or a malformed value; figment's message names the key.
-    #[error("invalid security configuration: {0}")]
-    Invalid(#[from] Box<rocket::figment::Error>),
-    /// A setting that must be given is missing.
-    #[error("missing setting `{key}`: {hint}")]
-    Missing {
-        /// The key, for example `security.password_salt`.
-        key: &'static str,
-        /// What to do about it.
-        hint: &'static str,
-    },
-    /// A setting has a value that cannot work.
-    #[error("unsupported value for `security.{key}`: {reason}")]
-    Unsupported {
-        /// The key under `security`.
-        key: &'static str,
-        /// Why.
-        reason: String,
-    },
-}
-
-impl SecurityConfig {
-    /// Reads the `security` table of a figment (Rocket's, in an application) and checks it.
-    ///
-    /// Returns the config and the unknown keys found, which the caller should warn about.
-    pub fn from_figment(figment: &Figment) -> Result<(Self, Vec<String>), ConfigError> {
-        let config: SecurityConfig = if figment.contains("security") {
-            figment
-                .extract_inner("security")
-                .map_err(|e| ConfigError::Invalid(Box::new(e)))?
-        } else {
-            SecurityConfig::default()
-        };
-        config.check()?;
-        Ok((config, unknown_keys(figment)))
-    }
-
-    /// Looks a lifetime setting up by name, as Flask-Security-Too's `get_within_delta` does.
-    ///
-    /// ```
-    /// use rocket_security::SecurityConfig;
-    ///
-    /// let config = SecurityConfig::default();
-    /// let within = config.get_within_delta("change_email_within").unwrap();
-    /// assert_eq!(within.as_secs(), 2 * 3600);
-    /// assert!(config.get_within_delta("no_such_key").is_none());
-    /// ```
-    pub fn get_within_delta(&self, key: &str) -> Option<&WithinDelta> {
-        let key = key.trim_start_matches("SECURITY_").to_ascii_lowercase();
-        Some(match key.as_str() {
-            "confirm_email_within" => &self.confirm_email_within,
-            "reset_password_within" => &self.reset_password_within,
-            "change_email_within" => &self.change_email_within,
-            "login_within" => &self.login_within,
-            "freshness" => &self.freshness,
-            "freshness_grace_period" => &self.freshness_grace_period,
-            "session_idle_timeout" => &self.session_idle_timeout,
-            "session_absolute_timeout" => &self.session_absolute_timeout,
-            "remember_cookie_duration" => &self.remember_cookie_duration,
-            "activity_keep" => &self.activity_keep,
-            "two_factor_login_validity" => &self.two_factor_login_validity,
-            "code_attempts_window" => &self.code_attempts_window,
-            "mail_limit_within" => &self.mail_limit_within,
-            "lockout_within" => &self.lockout_within,
-            "lockout_duration" => &self.lockout_duration,
-            "ip_failures_within" => &self.ip_failures_within,
-            _ => return None,
-        })
-    }
-
-    /// Whether cookies get the `Secure` flag, given whether the request came over HTTPS:
-    /// `cookie_secure`, else its older name `session_cookie_secure`, else `https`.
-    pub fn cookie_secure(&self, https: bool) -> bool {
-        self.cookie_secure
-            .or(self.session_cookie_secure)
-            .unwrap_or(https)
-    }
-
-    /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
-    pub fn route_path(&self, path: &str) -> String {
-        format!("{}{}", self.url_prefix.trim_end_matches('/'), path)
-    }
-
-    fn check(&self) -> Result<(), ConfigError> {
-        if !self.password_hash.eq_ignore_ascii_case("argon2") {
-            return Err(ConfigError::Unsupported {
-                key: "password_hash",
-                reason: format!("{:?}; only \"argon2\" is supported", self.password_hash),
-            });
-        }
-        if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1)
-            || self.argon2_iterations == 0
-        {
-            return Err(ConfigError::Unsupported {
-                key: "argon2_memory_kib",
-                reason: "argon2 needs at least 8 KiB a lane and one iteration".into(),
-            });
-        }
-        if self.password_length_min > self.password_length_max {
-            return Err(ConfigError::Unsupported {
-                key: "password_length_min",
-                reason: "it is larger than password_length_max".into(),
-            });
-        }
-        if let Some(bad) = self
-            .user_identity_attributes
-            .iter()
-            .find(|a| a.as_str() != "email")
-        {
-            return Err(ConfigError::Unsupported {
-                key: "user_identity_attributes",
-                reason: format!("{bad:?}; only \"email\" is supported"),
-            });
-        }
-        if self.mail_limit < 1 {
-            return Err(ConfigError::Unsupported {
-                key: "mail_limit",
-                reason: "at least one mail of each kind must be allowed".into(),
-            });
-        }
-        if let Some(server) = &self.server_name {
-            let valid = url::Url::parse(server).is_ok_and(|url| {
-                matches!(url.scheme(), "http" | "https")
-                    && url.host_str().is_some()
-                    && url.query().is_none()
-                    && url.username().is_empty()
-            });
-            if !valid {
-                return Err(ConfigError::Unsupported {
-                    key: "server_name",
-                    reason: format!(
-                        "{server:?}; write the site's URL, e.g. \"https://app.example.com\""
-                    ),
-                });
-            }
-        }
-        if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
-            return Err(ConfigError::Unsupported {
-                key: "url_prefix",
-                reason: "it must start with '/'".into(),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// The keys under `security` (and `security.mail`) that no setting reads.
-fn unknown_keys(figment: &Figment) -> Vec<String> {
-    let known = serde_json::to_value(SecurityConfig::default()).unwrap_or_default();
-    let known_mail = serde_json::to_value(MailConfig::default()).unwrap_or_default();
-    let Ok(dict) = figment.extract_inner::<rocket::figment::value::Dict>("security") else {
-        return Vec::new();
-    };
-    let mut unknown = Vec::new();
-    for (key, value) in &dict {
-        if known.get(key).is_none() {
-            unknown.push(format!("security.{key}"));
-        } else if key == "mail" {
-            if let Some(mail) = value.as_dict() {
-                unknown.extend(
-                    mail.keys()
-                        .filter(|k| known_mail.get(k.as_str()).is_none())
-                        .map(|k| format!("security.mail.{k}")),
-                );
-            }
-        }
-    }
-    unknown.sort();
-    unknown
-}
-
-/// Whether the figment selects a release profile (secrets must then be configured).
-pub(crate) fn is_release(figment: &Figment) -> bool {
-    *figment.profile() == Profile::new("release")
 }

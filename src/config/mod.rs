@@ -1,0 +1,198 @@
+//! `SecurityConfig`: every setting under `[<profile>.security]`, typed, with its default.
+//!
+//! Names follow Flask-Security-Too's, lower-case and without the `SECURITY_` prefix. Durations
+//! are written the way Flask-Security-Too's `*_WITHIN` settings are: `"10 seconds"`,
+//! `"2 hours"`, `"5 days"`.
+
+mod choices;
+mod duration;
+mod mail;
+mod settings;
+
+use rocket::figment::{Figment, Profile};
+
+pub use choices::{
+    AuthMechanism, IdentityAttribute, LogoutMethod, MailTransport, PasswordHashScheme,
+    SignInMethod, TwoFactorMethod, UnifiedMethod, UnknownChoice,
+};
+pub use duration::{MalformedDuration, WithinDelta};
+pub(crate) use mail::redact_url;
+pub use mail::MailConfig;
+pub use settings::SecurityConfig;
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A key has the wrong type or a malformed value; figment's message names the key.
+    #[error("invalid security configuration: {0}")]
+    Invalid(#[from] Box<rocket::figment::Error>),
+    /// A setting that must be given is missing.
+    #[error("missing setting `{key}`: {hint}")]
+    Missing {
+        /// The key, for example `security.password_salt`.
+        key: &'static str,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// A setting has a value that cannot work.
+    #[error("unsupported value for `security.{key}`: {reason}")]
+    Unsupported {
+        /// The key under `security`.
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl SecurityConfig {
+    /// Reads the `security` table of a figment (Rocket's, in an application) and checks it.
+    ///
+    /// Returns the config and the unknown keys found, which the caller should warn about.
+    pub fn from_figment(figment: &Figment) -> Result<(Self, Vec<String>), ConfigError> {
+        let config: SecurityConfig = if figment.contains("security") {
+            figment
+                .extract_inner("security")
+                .map_err(|e| ConfigError::Invalid(Box::new(e)))?
+        } else {
+            SecurityConfig::default()
+        };
+        config.check()?;
+        Ok((config, unknown_keys(figment)))
+    }
+
+    /// Looks a lifetime setting up by name, as Flask-Security-Too's `get_within_delta` does.
+    ///
+    /// ```
+    /// use rocket_security::SecurityConfig;
+    ///
+    /// let config = SecurityConfig::default();
+    /// let within = config.get_within_delta("change_email_within").unwrap();
+    /// assert_eq!(within.as_secs(), 2 * 3600);
+    /// assert!(config.get_within_delta("no_such_key").is_none());
+    /// ```
+    pub fn get_within_delta(&self, key: &str) -> Option<&WithinDelta> {
+        let key = key.trim_start_matches("SECURITY_").to_ascii_lowercase();
+        Some(match key.as_str() {
+            "confirm_email_within" => &self.confirm_email_within,
+            "reset_password_within" => &self.reset_password_within,
+            "change_email_within" => &self.change_email_within,
+            "freshness" => &self.freshness,
+            "freshness_grace_period" => &self.freshness_grace_period,
+            "session_idle_timeout" => &self.session_idle_timeout,
+            "session_absolute_timeout" => &self.session_absolute_timeout,
+            "remember_cookie_duration" => &self.remember_cookie_duration,
+            "activity_keep" => &self.activity_keep,
+            "two_factor_login_validity" => &self.two_factor_login_validity,
+            "code_attempts_window" => &self.code_attempts_window,
+            "mail_limit_within" => &self.mail_limit_within,
+            "lockout_within" => &self.lockout_within,
+            "lockout_duration" => &self.lockout_duration,
+            "ip_failures_within" => &self.ip_failures_within,
+            "csrf_time_limit" => &self.csrf_time_limit,
+            "token_max_age" => &self.token_max_age,
+            "two_factor_authenticator_validity" => &self.two_factor_authenticator_validity,
+            "two_factor_mail_validity" => &self.two_factor_mail_validity,
+            "us_token_validity" => &self.us_token_validity,
+            _ => return None,
+        })
+    }
+
+    /// Whether cookies get the `Secure` flag, given whether the request came over HTTPS:
+    /// `cookie_secure`, else its older name `session_cookie_secure`, else `https`.
+    pub fn cookie_secure(&self, https: bool) -> bool {
+        self.cookie_secure
+            .or(self.session_cookie_secure)
+            .unwrap_or(https)
+    }
+
+    /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
+    pub fn route_path(&self, path: &str) -> String {
+        format!("{}{}", self.url_prefix.trim_end_matches('/'), path)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1)
+            || self.argon2_iterations == 0
+        {
+            return Err(ConfigError::Unsupported {
+                key: "argon2_memory_kib",
+                reason: "argon2 needs at least 8 KiB a lane and one iteration".into(),
+            });
+        }
+        if self.password_length_min > self.password_length_max {
+            return Err(ConfigError::Unsupported {
+                key: "password_length_min",
+                reason: "it is larger than password_length_max".into(),
+            });
+        }
+        if self.mail.transport().is_none() {
+            return Err(ConfigError::Unsupported {
+                key: "mail.url",
+                reason: format!(
+                    "{:?}; write smtp://host:port (add ?tls=required for STARTTLS), \
+                     smtps://host:port, file://DIR or log",
+                    redact_url(&self.mail.url)
+                ),
+            });
+        }
+        if self.mail_limit < 1 {
+            return Err(ConfigError::Unsupported {
+                key: "mail_limit",
+                reason: "at least one mail of each kind must be allowed".into(),
+            });
+        }
+        if let Some(server) = &self.server_name {
+            let valid = url::Url::parse(server).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host_str().is_some()
+                    && url.query().is_none()
+                    && url.username().is_empty()
+            });
+            if !valid {
+                return Err(ConfigError::Unsupported {
+                    key: "server_name",
+                    reason: format!(
+                        "{server:?}; write the site's URL, e.g. \"https://app.example.com\""
+                    ),
+                });
+            }
+        }
+        if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
+            return Err(ConfigError::Unsupported {
+                key: "url_prefix",
+                reason: "it must start with '/'".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The keys under `security` (and `security.mail`) that no setting reads.
+fn unknown_keys(figment: &Figment) -> Vec<String> {
+    let known = serde_json::to_value(SecurityConfig::default()).unwrap_or_default();
+    let known_mail = serde_json::to_value(MailConfig::default()).unwrap_or_default();
+    let Ok(dict) = figment.extract_inner::<rocket::figment::value::Dict>("security") else {
+        return Vec::new();
+    };
+    let mut unknown = Vec::new();
+    for (key, value) in &dict {
+        if known.get(key).is_none() {
+            unknown.push(format!("security.{key}"));
+        } else if key == "mail" {
+            if let Some(mail) = value.as_dict() {
+                unknown.extend(
+                    mail.keys()
+                        .filter(|k| known_mail.get(k.as_str()).is_none())
+                        .map(|k| format!("security.mail.{k}")),
+                );
+            }
+        }
+    }
+    unknown.sort();
+    unknown
+}
+
+/// Whether the figment selects a release profile (secrets must then be configured).
+pub(crate) fn is_release(figment: &Figment) -> bool {
+    *figment.profile() == Profile::new("release")
+}
