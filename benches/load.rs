@@ -6,117 +6,29 @@
 //! `LOAD_REQUESTS`, guarded requests per client, default 50). Everything it sends goes to its
 //! own server on loopback, and it stops by itself.
 
+#[path = "../examples/starter/routes.rs"]
+mod routes;
+
 #[path = "../examples/starter/app.rs"]
 #[allow(dead_code)]
 mod app;
 
+#[path = "http/client.rs"]
+#[allow(dead_code)]
+mod client;
+
 use std::time::{Duration, Instant};
 
-use rocket::tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use client::Connection;
 use rocket::tokio::net::TcpStream;
 use rocket_security::{NewUser, Security};
-use serde_json::Value;
 
-/// One keep-alive HTTP/1.1 connection with a cookie jar of one session cookie.
-struct Connection {
-    stream: BufReader<TcpStream>,
-    port: u16,
-    cookie: Option<String>,
-}
+const PASSWORD: &str = "correct horse battery";
 
-impl Connection {
-    async fn open(port: u16) -> Connection {
-        let stream = TcpStream::connect(("127.0.0.1", port))
-            .await
-            .expect("connect");
-        Connection {
-            stream: BufReader::new(stream),
-            port,
-            cookie: None,
-        }
-    }
-
-    async fn request(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> (u16, String) {
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n",
-            self.port,
-            body.len()
-        );
-        if let Some(cookie) = &self.cookie {
-            head.push_str(&format!("Cookie: session={cookie}\r\n"));
-        }
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        head.push_str(body);
-        self.stream
-            .get_mut()
-            .write_all(head.as_bytes())
-            .await
-            .expect("write");
-        let mut status_line = String::new();
-        self.stream
-            .read_line(&mut status_line)
-            .await
-            .expect("status line");
-        let status: u16 = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("status");
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            self.stream.read_line(&mut line).await.expect("header");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            let (name, value) = line.split_once(':').unwrap_or((line, ""));
-            let value = value.trim();
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().unwrap_or(0);
-            } else if name.eq_ignore_ascii_case("set-cookie") {
-                if let Some(rest) = value.strip_prefix("session=") {
-                    let cookie = rest.split(';').next().unwrap_or("");
-                    self.cookie = (!cookie.is_empty()).then(|| cookie.to_owned());
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        self.stream.read_exact(&mut body).await.expect("body");
-        (status, String::from_utf8_lossy(&body).into_owned())
-    }
-}
-
-const JSON: [(&str, &str); 2] = [
-    ("Content-Type", "application/json"),
-    ("Accept", "application/json"),
-];
-
-async fn login(port: u16, email: &str) -> Connection {
+/// A connection signed in as `email`.
+async fn login(port: u16, email: String) -> Connection {
     let mut connection = Connection::open(port).await;
-    let (_, body) = connection.request("GET", "/login", &JSON, "").await;
-    let body: Value = serde_json::from_str(&body).expect("JSON");
-    let csrf = body["response"]["csrf_token"]
-        .as_str()
-        .expect("csrf token")
-        .to_owned();
-    let credentials =
-        serde_json::json!({"email": email, "password": "correct horse battery"}).to_string();
-    let mut headers = JSON.to_vec();
-    headers.push(("X-CSRF-Token", &csrf));
-    let (status, body) = connection
-        .request("POST", "/login", &headers, &credentials)
-        .await;
-    assert_eq!(status, 200, "login failed: {body}");
+    connection.login(&email, PASSWORD).await;
     connection
 }
 
@@ -173,11 +85,7 @@ async fn main() {
     let shutdown = rocket.shutdown();
     let server = rocket::tokio::spawn(rocket.launch());
 
-    let hash = security
-        .hasher()
-        .hash("correct horse battery")
-        .await
-        .expect("hash");
+    let hash = security.hasher().hash(PASSWORD).await.expect("hash");
     for i in 0..clients {
         security
             .datastore()
@@ -200,12 +108,7 @@ async fn main() {
 
     let started = Instant::now();
     let logins: Vec<_> = (0..clients)
-        .map(|i| {
-            rocket::tokio::spawn(login(
-                port,
-                Box::leak(format!("user{i}@example.com").into_boxed_str()),
-            ))
-        })
+        .map(|i| rocket::tokio::spawn(login(port, format!("user{i}@example.com"))))
         .collect();
     let mut connections = Vec::new();
     for login in logins {

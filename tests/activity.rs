@@ -1,12 +1,11 @@
 //! The security activity page (`/activity`) and its log, on every backend.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{app_with, contract_settings, get_json_with, link, TestApp};
+use crate::common::app::{
+    app_with, contract_settings, csrf_with, get_json_with, link, post_json_headers, TestApp,
+};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use rocket_security::{Activity, ActivityKind, UserDatastore, UserQuery};
@@ -33,18 +32,9 @@ async fn activity_app(store: Arc<dyn UserDatastore>) -> TestApp {
 
 /// POST JSON with a `User-Agent`, fetching a CSRF token first.
 async fn post_as(client: &Client, path: &str, body: Value) -> (Status, Value) {
-    let (_, login) = get_json_with(client, "/login").await;
-    let csrf = login["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let response = client
-        .post(path.to_owned())
-        .header(ContentType::JSON)
-        .header(Accept::JSON)
-        .header(Header::new("User-Agent", FIREFOX))
-        .header(Header::new("X-CSRF-Token", csrf))
-        .body(body.to_string())
-        .dispatch()
-        .await;
-    common::app::read_json(response).await
+    let csrf = csrf_with(client).await;
+    let headers = [("User-Agent", FIREFOX), ("X-CSRF-Token", &csrf)];
+    post_json_headers(client, path, body, &headers).await
 }
 
 async fn sign_in(client: &Client, password: &str) -> Status {
@@ -299,8 +289,7 @@ async fn a_new_device_is_notified_once(store: Arc<dyn UserDatastore>) {
     // A phone the account never used: one notice, once.
     let phone = app.browser().await;
     for _ in 0..2 {
-        let (_, login) = get_json_with(&phone, "/login").await;
-        let csrf = login["response"]["csrf_token"].as_str().unwrap().to_owned();
+        let csrf = crate::common::app::csrf_with(&phone).await;
         let response = phone
             .post("/login")
             .header(ContentType::JSON)
@@ -334,7 +323,8 @@ async fn no_notice_unless_turned_on(store: Arc<dyn UserDatastore>) {
         .all(|m| m.subject != "New sign-in to your account"));
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     a_new_device_is_notified_once,
     no_notice_unless_turned_on,
     events_are_recorded_for_each_kind,

@@ -1,8 +1,6 @@
 //! Configuration: the defaults in force, duration parsing, what `from_figment` accepts and
 //! refuses, and how a bad configuration stops the launch through Rocket.
 
-#![recursion_limit = "512"]
-
 use std::sync::Arc;
 
 use rocket::error::ErrorKind;

@@ -1,18 +1,9 @@
 //! The `UserDatastore` contract, run against every backend.
 //!
-//! Each test is written once below and instantiated per backend by `datastore_tests!`, as
-//! `<test>_sqlite`, `<test>_postgres`, `<test>_mysql`. SQLite always runs; PostgreSQL and MySQL
-//! run when `TEST_POSTGRES_URL` / `TEST_MYSQL_URL` are set, each test on a database of its own.
-//! Another backend is one more name in the `datastore_tests!` call and a constructor of that
-//! name in `tests/common`; for the in-memory store:
-//!
-//! ```ignore
-//! pub async fn memory(_test: &str) -> Option<TestStore> {
-//!     Some(TestStore::without_database(Arc::new(MemoryDatastore::default())))
-//! }
-//! ```
-
-mod common;
+//! Each test is written once below and run by `per_backend!` on the in-memory store, SQLite,
+//! PostgreSQL and MariaDB / MySQL (`datastore::<backend>::<test>`). SQLite and the in-memory
+//! store always run; PostgreSQL and MySQL run when `TEST_POSTGRES_URL` / `TEST_MYSQL_URL` are
+//! set, each test on a database of its own.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -25,54 +16,32 @@ use rocket_security::{
 
 type Store = Arc<dyn UserDatastore>;
 
-/// Instantiates every test for each named backend.
-macro_rules! datastore_tests {
-    ($($backend:ident),+ $(,)?) => {
-        $(
-            datastore_tests!(@each $backend;
-                create_and_find_users,
-                user_fields_round_trip,
-                duplicate_emails_are_rejected_in_any_case,
-                concurrent_creates_of_one_email_make_one_user,
-                concurrent_creates_share_new_roles,
-                update_user_writes_stored_fields_only,
-                update_user_rejects_a_taken_email,
-                delete_user_cascades,
-                activation_reports_changes,
-                roles_are_created_granted_and_revoked,
-                concurrent_find_or_create_role_makes_one_role,
-                record_login_shifts_current_to_last,
-                concurrent_logins_all_count,
-                sessions_are_stored_updated_and_deleted,
-                a_duplicate_session_id_is_refused,
-                user_sessions_are_listed_and_ended,
-                outbox_queues_retries_and_delivers,
-                outbox_ignores_empty_limits_and_unknown_mails,
-                codes_work_once_and_expire,
-                concurrent_takes_of_a_code_succeed_once,
-                counters_count_within_their_window,
-                concurrent_hits_are_all_counted,
-            );
-        )+
-    };
-    (@each $backend:ident; $($test:ident),+ $(,)?) => {
-        paste::paste! {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn [<$test _ $backend>]() {
-                    let Some(backend) = common::$backend(stringify!([<$test _ $backend>])).await
-                    else {
-                        return;
-                    };
-                    $test(backend.store.clone()).await;
-                    backend.finish().await;
-                }
-            )+
-        }
-    };
-}
-
-datastore_tests!(memory, sqlite, postgres, mysql);
+per_backend!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    stores:
+    create_and_find_users,
+    user_fields_round_trip,
+    duplicate_emails_are_rejected_in_any_case,
+    concurrent_creates_of_one_email_make_one_user,
+    concurrent_creates_share_new_roles,
+    update_user_writes_stored_fields_only,
+    update_user_rejects_a_taken_email,
+    delete_user_cascades,
+    activation_reports_changes,
+    roles_are_created_granted_and_revoked,
+    concurrent_find_or_create_role_makes_one_role,
+    record_login_shifts_current_to_last,
+    concurrent_logins_all_count,
+    sessions_are_stored_updated_and_deleted,
+    a_duplicate_session_id_is_refused,
+    user_sessions_are_listed_and_ended,
+    outbox_queues_retries_and_delivers,
+    outbox_ignores_empty_limits_and_unknown_mails,
+    codes_work_once_and_expire,
+    concurrent_takes_of_a_code_succeed_once,
+    counters_count_within_their_window,
+    concurrent_hits_are_all_counted,
+);
 
 // ----- helpers -----
 
@@ -1130,7 +1099,9 @@ fn email_lookup_uses_the_index_on_sqlite() {
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let backend = runtime
-        .block_on(common::sqlite("email_lookup_uses_the_index_on_sqlite"))
+        .block_on(crate::common::sqlite(
+            "email_lookup_uses_the_index_on_sqlite",
+        ))
         .unwrap();
     let path = backend
         .url()
@@ -1172,7 +1143,7 @@ async fn sqlite_connections_are_set_up() {
         value: String,
     }
 
-    let backend = common::sqlite("sqlite_connections_are_set_up")
+    let backend = crate::common::sqlite("sqlite_connections_are_set_up")
         .await
         .unwrap();
     let pool = backend.diesel.as_ref().unwrap().pool().clone();
@@ -1270,7 +1241,7 @@ async fn security_db_serves_rocket_handlers() {
         Some(user.email)
     }
 
-    let backend = common::sqlite("security_db_serves_rocket_handlers")
+    let backend = crate::common::sqlite("security_db_serves_rocket_handlers")
         .await
         .unwrap();
     create(&backend.store, "Rocket@Example.com").await;

@@ -1,14 +1,13 @@
 //! The sessions page (`/sessions`, `/sessions/revoke`) and the `users sessions | sign-out |
 //! unlock | reset-access` commands, on every backend.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::app::{
+    app, csrf_from_html, csrf_with, get_json_with, post_json_headers, post_json_with, TestApp,
+};
 use clap::Parser as _;
-use common::app::{app, csrf_from_html, get_json_with, post_json_with, TestApp};
-use rocket::http::{Accept, ContentType, Header, Status};
+use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 use rocket_security::cli::{execute, Cli};
 use rocket_security::{Security, UserDatastore, UserQuery};
@@ -21,18 +20,11 @@ const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) App
 
 /// Signs `client` in as `email` (JSON) with a `User-Agent`, optionally remembered.
 async fn sign_in(client: &Client, email: &str, user_agent: &str, remember: bool) {
-    let (_, body) = get_json_with(client, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let response = client
-        .post("/login")
-        .header(ContentType::JSON)
-        .header(Accept::JSON)
-        .header(Header::new("User-Agent", user_agent.to_owned()))
-        .header(Header::new("X-CSRF-Token", csrf))
-        .body(json!({"email": email, "password": PASSWORD, "remember": remember}).to_string())
-        .dispatch()
-        .await;
-    assert_eq!(response.status(), Status::Ok, "sign-in of {email} failed");
+    let csrf = csrf_with(client).await;
+    let headers = [("User-Agent", user_agent), ("X-CSRF-Token", &csrf)];
+    let body = json!({"email": email, "password": PASSWORD, "remember": remember});
+    let (status, body) = post_json_headers(client, "/login", body, &headers).await;
+    assert_eq!(status, Status::Ok, "sign-in of {email} failed: {body}");
 }
 
 /// The sessions a client sees (JSON).
@@ -50,17 +42,8 @@ async fn own_id(client: &Client) -> String {
     current[0]["id"].as_str().unwrap().to_owned()
 }
 
-/// A fresh CSRF token of a signed-in client.
-async fn csrf(client: &Client) -> String {
-    let (_, body) = get_json_with(client, "/login").await;
-    body["response"]["csrf_token"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_default()
-}
-
 async fn revoke(client: &Client, body: Value) -> (Status, Value) {
-    let token = csrf(client).await;
+    let token = csrf_with(client).await;
     post_json_with(client, "/sessions/revoke", body, Some(&token)).await
 }
 
@@ -343,7 +326,8 @@ async fn command_line_unlocks(store: Arc<dyn UserDatastore>) {
     }
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     three_sessions_are_listed_with_the_current_one_marked,
     revoking_one_signs_that_client_out,
     all_others_keeps_only_the_current_session,

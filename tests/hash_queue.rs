@@ -1,13 +1,10 @@
 //! A full password hashing queue answers at once with 503 and `Retry-After`, in JSON and HTML,
 //! instead of piling up waiting requests.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{app_with, contract_settings, TestApp};
+use crate::common::app::{app_with, contract_settings, TestApp};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket_security::{Argon2Hasher, Argon2Settings, UserDatastore};
 use serde_json::json;
@@ -132,7 +129,8 @@ async fn burst_of_basic_auth_requests_gets_503_with_retry_after(store: Arc<dyn U
     assert!(refused > 0, "a full queue refuses some of 24 requests");
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     burst_of_logins_gets_503_with_retry_after,
     burst_of_basic_auth_requests_gets_503_with_retry_after,
 );

@@ -2,12 +2,10 @@
 //! its own `SecurityDb::init()` and its own `Template::fairing()` keep working next to
 //! `Security::fairing()`.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::read_json;
+use crate::common::app::{app_configured, contract_settings, login_with, read_json};
 use rocket::http::{Accept, ContentType, Status};
 use rocket::local::asynchronous::Client;
 use rocket::{catch, catchers, get, routes, Build, Rocket, State};
@@ -100,18 +98,7 @@ async fn host_with_catchers(store: Arc<MemoryDatastore>) -> Client {
 }
 
 async fn sign_in(client: &Client, email: &str) {
-    let response = client.get("/login").header(Accept::JSON).dispatch().await;
-    let (_, body) = read_json(response).await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let response = client
-        .post("/login")
-        .header(rocket::http::Header::new("X-CSRF-Token", csrf))
-        .header(ContentType::JSON)
-        .header(Accept::JSON)
-        .body(json!({"email": email, "password": "password123"}).to_string())
-        .dispatch()
-        .await;
-    assert_eq!(response.status(), Status::Ok, "signing in");
+    login_with(client, email, "password123", "").await;
 }
 
 async fn make_user(store: &dyn UserDatastore, email: &str) {
@@ -292,26 +279,7 @@ async fn security_db_init_in_either_order_shares_one_pool(url: &str) {
     }
 }
 
-macro_rules! per_server {
-    ($($name:ident => $server:ident),+ $(,)?) => {$(
-        #[rocket::async_test]
-        async fn $name() {
-            let Some(db) =
-                common::FreshDatabase::create(common::Server::$server, stringify!($name)).await
-            else {
-                return;
-            };
-            security_db_init_in_either_order_shares_one_pool(&db.url).await;
-            db.remove().await;
-        }
-    )+};
-}
-
-per_server!(
-    security_db_shared_sqlite => Sqlite,
-    security_db_shared_postgres => Postgres,
-    security_db_shared_mysql => Mysql,
-);
+per_backend!(databases: security_db_init_in_either_order_shares_one_pool);
 
 // ----- the host's own templates -----
 
@@ -347,5 +315,47 @@ async fn host_templates_render_beside_the_security_pages() {
     assert!(
         html.contains("name=\"email\"") && html.contains("type=\"password\""),
         "{html}"
+    );
+}
+
+/// The starter (the test app): its own pages are `Template`s from the one `templates/` folder,
+/// beside a security page replaced from that same folder.
+#[rocket::async_test]
+async fn starter_pages_render_beside_a_replaced_security_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("security")).unwrap();
+    std::fs::write(
+        dir.path().join("security/login_user.html.tera"),
+        r#"{% extends "security/_layout" %}{% block content %}CUSTOM LOGIN{% endblock %}"#,
+    )
+    .unwrap();
+    let store = Arc::new(MemoryDatastore::new());
+    let app = app_configured(
+        store,
+        contract_settings(),
+        json!({"template_dir": dir.path()}),
+        |b| b,
+    )
+    .await;
+    let response = app.client.get("/").dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let home = response.into_string().await.unwrap();
+    assert!(
+        home.contains("<h1>rocket_security starter</h1>") && home.contains("Sign in"),
+        "{home}"
+    );
+    let response = app.client.get("/login").dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let login = response.into_string().await.unwrap();
+    assert!(login.contains("CUSTOM LOGIN"), "{login}");
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.login("joe@example.com", "password123").await;
+    let response = app.client.get("/account").dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let account = response.into_string().await.unwrap();
+    assert!(
+        account.contains("<h1>Your account</h1>") && account.contains("joe@example.com"),
+        "{account}"
     );
 }

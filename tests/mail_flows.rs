@@ -1,13 +1,10 @@
 //! Confirmation, password recovery, password change and change of e-mail, through the app,
 //! with the mail actually sent (capturing mailer) and the links followed.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
+use crate::common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket_security::{Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::json;
@@ -589,7 +586,8 @@ async fn change_email_end_to_end(store: Arc<dyn UserDatastore>) {
     assert_eq!(location, "/change-email", "a used link is refused");
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     confirmation_link_confirms_once,
     expired_confirmation_link_leaves_the_user_unconfirmed,
     resending_confirmation_is_generic,

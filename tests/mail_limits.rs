@@ -1,12 +1,9 @@
 //! The same kind of mail goes to one address at most `mail_limit` times in
 //! `mail_limit_within`; further requests get the same answer and send nothing.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
-use common::app::{app_with, contract_settings, TestApp};
+use crate::common::app::{app_with, contract_settings, TestApp};
 use rocket::http::Status;
 use rocket_security::{Security, UserDatastore, UserQuery};
 use serde_json::{json, Value};
@@ -142,7 +139,7 @@ async fn two_factor_rescue_codes_are_limited(store: Arc<dyn UserDatastore>) {
     app.user("ann@example.com", "password123", true, true, &[])
         .await;
     app.login("ann@example.com", "password123").await;
-    common::totp::set_up_authenticator(&app).await;
+    crate::common::totp::set_up_authenticator(&app).await;
     app.post("/logout", json!({})).await;
     let (status, body) = app
         .post(
@@ -179,7 +176,8 @@ async fn the_limit_is_configurable(store: Arc<dyn UserDatastore>) {
     assert_eq!(delivered(&app, "ann@example.com", subject).await, 2);
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     reset_mails_are_limited_per_address,
     concurrent_reset_requests_send_at_most_the_limit,
     confirmation_mails_are_limited,

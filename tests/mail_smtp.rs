@@ -1,7 +1,5 @@
 //! Mail delivery: SMTP through a real sink, the outbox's retries, the shipped mailers.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,7 +9,7 @@ use rocket_security::{
     Mail, MailConfig, MailError, Mailer, Outbox, OutboxMail, OutboxStore as _, SmtpMailer,
 };
 
-use common::smtp_sink::SmtpSink;
+use crate::common::smtp_sink::SmtpSink;
 
 const WAIT: Duration = Duration::from_secs(10);
 

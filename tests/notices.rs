@@ -1,12 +1,9 @@
 //! Security notices: the owner is mailed when the address, the password, two-factor, recovery
 //! codes or sign-in methods change, so a change they did not make does not go unnoticed.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
-use common::app::{app_configured, app_with, contract_settings, link, TestApp};
+use crate::common::app::{app_configured, app_with, contract_settings, link, TestApp};
 use rocket::http::Status;
 use rocket_security::{Mail, Security, UserDatastore};
 use serde_json::{json, Value};
@@ -107,14 +104,14 @@ async fn two_factor_replaced_or_turned_off_notifies_the_owner(store: Arc<dyn Use
     let app = signed_in(store).await;
     let replaced = "Your two-factor authenticator has been replaced";
     let disabled = "Two-factor authentication has been turned off";
-    common::totp::set_up_authenticator(&app).await;
+    crate::common::totp::set_up_authenticator(&app).await;
     assert!(
         mails_titled(&app, replaced).await.is_empty(),
         "a first set-up"
     );
     // A code's time step is accepted once: the new authenticator's code is a later one.
     app.clock.advance(chrono::Duration::seconds(60));
-    common::totp::set_up_authenticator(&app).await;
+    crate::common::totp::set_up_authenticator(&app).await;
     let notices = mails_titled(&app, replaced).await;
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].to, "ann@example.com");
@@ -214,7 +211,8 @@ async fn notice_subjects_and_templates_can_be_replaced(store: Arc<dyn UserDatast
     );
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     email_change_notifies_the_old_and_the_new_address,
     password_change_notifies_the_owner,
     password_reset_notifies_the_owner,

@@ -2,14 +2,12 @@
 //! or page) and nothing panics or wedges; when it returns the application recovers by itself.
 //! The readiness route follows the database.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::app::{app, read_json, TestApp};
-use common::mariadb_server::MariaDbServer;
-use common::pg_server::PgServer;
+use crate::common::app::{app, read_json, TestApp};
+use crate::common::mariadb_server::MariaDbServer;
+use crate::common::pg_server::PgServer;
 use rocket::http::{Accept, Status};
 use rocket_security::{DieselDatastore, UserDatastore};
 

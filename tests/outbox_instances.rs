@@ -1,13 +1,10 @@
 //! The mail outbox shared by several application instances on one database: each mail goes out
 //! exactly once, and a mail claimed by an instance that died is taken over when its lease ends.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use common::{FreshDatabase, Server};
 use rocket_security::{CapturingMailer, DieselDatastore, Mailer, Outbox, OutboxMail, OutboxStore};
 
 const MAILS: usize = 40;
@@ -99,33 +96,11 @@ async fn a_lapsed_claim_is_taken_over(url: &str) {
         .unwrap());
 }
 
-macro_rules! per_server {
-    ($($server:ident: $once:ident, $lapsed:ident;)+) => {$(
-        #[tokio::test(flavor = "multi_thread")]
-        async fn $once() {
-            let Some(db) = FreshDatabase::create(Server::$server, stringify!($once)).await else {
-                return;
-            };
-            every_mail_goes_out_once_across_instances(&db.url).await;
-            db.remove().await;
-        }
-
-        #[tokio::test(flavor = "multi_thread")]
-        async fn $lapsed() {
-            let Some(db) = FreshDatabase::create(Server::$server, stringify!($lapsed)).await else {
-                return;
-            };
-            a_lapsed_claim_is_taken_over(&db.url).await;
-            db.remove().await;
-        }
-    )+};
-}
-
-per_server! {
-    Sqlite: exactly_once_sqlite, lapsed_claim_sqlite;
-    Postgres: exactly_once_postgres, lapsed_claim_postgres;
-    Mysql: exactly_once_mysql, lapsed_claim_mysql;
-}
+per_backend!(
+    #[tokio::test(flavor = "multi_thread")]
+    databases: every_mail_goes_out_once_across_instances,
+    a_lapsed_claim_is_taken_over,
+);
 
 #[tokio::test]
 async fn the_memory_store_claims_once_too() {

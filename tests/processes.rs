@@ -1,14 +1,13 @@
 //! The starter app as real processes: a graceful stop on SIGTERM, and several instances on
 //! one database sharing sessions, remember-me cookies, auth tokens and their revocation.
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
-use common::process::{free_port, random_key, starter_command, write_config, Browser, Server};
-use common::smtp_sink::SmtpSink;
-use common::{FreshDatabase, Server as Backend};
+use crate::common::process::{
+    free_port, random_key, starter_command, write_config, Browser, Server,
+};
+use crate::common::smtp_sink::SmtpSink;
 use serde_json::json;
 
 const EMAIL: &str = "joe@example.com";
@@ -161,31 +160,16 @@ async fn two_instances_share_sessions_tokens_and_revocation(database: &str, dir:
     );
 }
 
-macro_rules! per_server {
-    ($($name:ident => $server:ident),+ $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread")]
-        async fn $name() {
-            let Some(db) = FreshDatabase::create(Backend::$server, stringify!($name)).await else {
-                return;
-            };
-            let dir = tempfile::tempdir().unwrap();
-            two_instances_share_sessions_tokens_and_revocation(&db.url, dir.path()).await;
-            db.remove().await;
-        }
-    )+};
-}
-
-per_server!(
-    two_instances_on_one_postgres => Postgres,
-    two_instances_on_one_mysql => Mysql,
-);
-
-#[tokio::test(flavor = "multi_thread")]
-async fn two_instances_on_one_sqlite_file() {
+/// Two starter processes on one database (a SQLite file, or a PostgreSQL / MariaDB database).
+async fn two_instances_on_one_database(database: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
-    two_instances_share_sessions_tokens_and_revocation(&database, dir.path()).await;
+    two_instances_share_sessions_tokens_and_revocation(database, dir.path()).await;
 }
+
+per_backend!(
+    #[tokio::test(flavor = "multi_thread")]
+    databases: two_instances_on_one_database,
+);
 
 /// SMTP down for 60 s while mail is queued: requests answer at once, and when SMTP returns
 /// every mail is delivered, none lost, none twice.

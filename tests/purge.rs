@@ -1,13 +1,10 @@
 //! Purging on a schedule: delivered mail keeps no live link or code, and expired sessions,
 //! codes, delivered mail and stale counters are deleted, on every backend.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::app::{app_with, contract_settings, link, TestApp};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use common::app::{app_with, contract_settings, link, TestApp};
 use rocket::http::Status;
 use rocket_security::{NewUser, OneTimeCode, OutboxMail, Security, UserDatastore, UserQuery};
 use serde_json::{json, Value};
@@ -217,7 +214,8 @@ async fn purge_deletes_what_has_expired(store: Arc<dyn UserDatastore>) {
     assert_eq!(security.purge_expired().await.unwrap(), Default::default());
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     delivered_mail_is_scrubbed_then_purged,
     expired_codes_are_purged,
     stale_counters_are_purged,

@@ -1,14 +1,10 @@
 //! Revocation that cannot be raced, links bound to what they were issued for, and
 //! pre-hijacking (issue #10, items 5, 6 and 8).
 
-#[macro_use]
-mod common;
-mod hooks;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{
+use crate::common::app::{
     app_with, contract_settings, get_json_with, login_with_status, post_json_with, TestApp,
 };
 use rocket::http::{Accept, Cookie, Header, Status};
@@ -21,7 +17,8 @@ const PASSWORD: &str = "password123";
 const NEW_PASSWORD: &str = "brand-new-secret";
 const WAIT: Duration = Duration::from_secs(5);
 
-backend_tests!(
+per_backend!(
+    stores:
     sign_in_racing_a_reset_leaves_nothing_valid,
     sign_in_racing_a_password_change_leaves_nothing_valid,
     reset_link_dies_with_an_email_change,
@@ -45,7 +42,7 @@ fn with(extra: Value) -> Value {
 async fn hooked_app(
     store: Arc<dyn UserDatastore>,
     settings: Value,
-    hasher: &hooks::HookedHasher,
+    hasher: &crate::hooks::HookedHasher,
 ) -> TestApp {
     let hasher = hasher.clone();
     app_with(store, settings, move |b| {
@@ -57,8 +54,7 @@ async fn hooked_app(
 /// A browser with its CSRF token.
 async fn browser(app: &TestApp) -> (Client, String) {
     let browser = app.browser().await;
-    let (_, page) = get_json_with(&browser, "/login").await;
-    let csrf = page["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = crate::common::app::csrf_with(&browser).await;
     (browser, csrf)
 }
 
@@ -69,7 +65,7 @@ async fn mailed_link(app: &TestApp, n: usize, route: &str) -> String {
     loop {
         let mails = app.mailer.wait_for(n, WAIT).await;
         let link = mails.iter().rev().find_map(|mail| {
-            let link = common::app::link(&mail.text, "http://")?;
+            let link = crate::common::app::link(&mail.text, "http://")?;
             let at = link.find(route)?;
             Some(link[at..].to_owned())
         });
@@ -87,8 +83,7 @@ async fn sign_in_everywhere(
     email: &str,
     password: &str,
 ) -> (Cookie<'static>, String) {
-    let (_, page) = get_json_with(client, "/login").await;
-    let csrf = page["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = crate::common::app::csrf_with(client).await;
     let body = json!({"email": email, "password": password, "remember": true});
     let (status, body) =
         post_json_with(client, "/login?include_auth_token", body, Some(&csrf)).await;
@@ -153,7 +148,7 @@ fn new_password_form(password: &str) -> Value {
 }
 
 async fn sign_in_racing_a_reset_leaves_nothing_valid(store: Arc<dyn UserDatastore>) {
-    let hasher = hooks::HookedHasher::new();
+    let hasher = crate::hooks::HookedHasher::new();
     let app = hooked_app(store, with(json!({})), &hasher).await;
     app.user(JOE, PASSWORD, true, true, &[]).await;
     let (status, _) = app.post("/reset", json!({"email": JOE})).await;
@@ -170,7 +165,7 @@ async fn sign_in_racing_a_reset_leaves_nothing_valid(store: Arc<dyn UserDatastor
 }
 
 async fn sign_in_racing_a_password_change_leaves_nothing_valid(store: Arc<dyn UserDatastore>) {
-    let hasher = hooks::HookedHasher::new();
+    let hasher = crate::hooks::HookedHasher::new();
     let app = hooked_app(store, with(json!({})), &hasher).await;
     app.user(JOE, PASSWORD, true, true, &[]).await;
     let owner = browser(&app).await;
@@ -293,7 +288,7 @@ async fn owner_reset_removes_what_a_pre_registrant_set_up(store: Arc<dyn UserDat
     let (remember, token) = sign_in_everywhere(&app.client, JOE, "registrant-password").await;
     let (status, body) = app.post("/mf-recovery-codes", json!({})).await;
     assert_eq!(status, Status::Ok, "{body}");
-    hooks::set_up_authenticator(&app).await;
+    crate::common::totp::set_up_authenticator(&app).await;
     let (status, body) = app
         .post("/change-email", json!({"email": "registrant@example.net"}))
         .await;

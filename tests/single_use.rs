@@ -3,15 +3,11 @@
 //! them at the same moment, and a write made for one purpose never undoes a concurrent change;
 //! `UserDatastore::change_user`, which the flows build on, checked directly on every backend.
 
-#[macro_use]
-mod common;
-mod hooks;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{app_with, contract_settings, get_json_with, post_json_with, TestApp};
+use crate::common::app::{app_with, contract_settings, get_json_with, post_json_with, TestApp};
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 use rocket_security::{
@@ -27,7 +23,8 @@ const RACERS: usize = 10;
 
 type Store = Arc<dyn UserDatastore>;
 
-backend_tests!(
+per_backend!(
+    stores:
     recovery_code_signs_in_once_under_concurrency,
     reset_link_works_once_under_concurrency,
     confirmation_link_confirms_once_under_concurrency,
@@ -86,8 +83,7 @@ async fn browsers(app: &TestApp, n: usize) -> Vec<(Client, String)> {
     let mut out = Vec::new();
     for _ in 0..n {
         let browser = app.browser().await;
-        let (_, page) = get_json_with(&browser, "/login").await;
-        let csrf = page["response"]["csrf_token"].as_str().unwrap().to_owned();
+        let csrf = crate::common::app::csrf_with(&browser).await;
         out.push((browser, csrf));
     }
     out
@@ -141,7 +137,8 @@ fn successes(results: &[(Client, Status)]) -> usize {
 async fn mailed_link(app: &TestApp, n: usize, route: &str) -> String {
     let mails = app.mailer.wait_for(n, WAIT).await;
     let text = &mails[n - 1].text;
-    let link = common::app::link(text, "http://").unwrap_or_else(|| panic!("no link in {text}"));
+    let link =
+        crate::common::app::link(text, "http://").unwrap_or_else(|| panic!("no link in {text}"));
     let at = link.find(route).unwrap_or_else(|| panic!("{link}"));
     link[at..].to_owned()
 }
@@ -162,7 +159,7 @@ async fn recovery_code_signs_in_once_under_concurrency(store: Arc<dyn UserDatast
         .as_str()
         .unwrap()
         .to_owned();
-    hooks::set_up_authenticator(&app).await;
+    crate::common::totp::set_up_authenticator(&app).await;
     app.post("/logout", json!({})).await;
 
     // Ten browsers each pass the password and wait for the second factor.
@@ -200,7 +197,7 @@ async fn reset_link_works_once_under_concurrency(store: Arc<dyn UserDatastore>) 
     assert_eq!(successes(&results), 1, "one reset link, one new password");
     let winner = results.iter().position(|(_, s)| *s == Status::Ok).unwrap();
     for (i, password) in passwords.iter().enumerate() {
-        let body = common::app::login_with_status(&app.browser().await, JOE, password).await;
+        let body = crate::common::app::login_with_status(&app.browser().await, JOE, password).await;
         assert_eq!(
             body["meta"]["code"] == 200,
             i == winner,
@@ -255,7 +252,7 @@ async fn mailed_code_signs_in_once_under_concurrency(store: Arc<dyn UserDatastor
         .await;
     assert_eq!(status, Status::Ok, "{body}");
     let state = body["response"]["state"].as_str().unwrap().to_owned();
-    let setup_code = hooks::six_digits(&app.mailer.wait_for(1, WAIT).await[0].text);
+    let setup_code = crate::common::totp::six_digits(&app.mailer.wait_for(1, WAIT).await[0].text);
     let path = format!("/us-setup/{state}");
     let (status, body) = app.post(&path, json!({"passcode": setup_code})).await;
     assert_eq!(status, Status::Ok, "{body}");
@@ -266,14 +263,14 @@ async fn mailed_code_signs_in_once_under_concurrency(store: Arc<dyn UserDatastor
     let (status, _) = app.post("/us-signin/send-code", body).await;
     assert_eq!(status, Status::Ok);
     let mails = app.mailer.wait_for(sent + 1, WAIT).await;
-    let code = hooks::six_digits(&mails.last().unwrap().text);
+    let code = crate::common::totp::six_digits(&mails.last().unwrap().text);
     let bodies = vec![json!({"identity": JOE, "passcode": code}); RACERS];
     let results = race_post(browsers(&app, RACERS).await, "/us-signin", bodies).await;
     assert_eq!(successes(&results), 1, "one mailed code, one sign-in");
 }
 
 async fn login_rehash_does_not_undo_a_concurrent_deactivation(store: Arc<dyn UserDatastore>) {
-    let hasher = hooks::HookedHasher::outdated();
+    let hasher = crate::hooks::HookedHasher::outdated();
     let plugged = hasher.clone();
     let app = app_with(store.clone(), with(json!({})), move |b| {
         b.password_hasher(Arc::new(plugged.clone()))
@@ -287,19 +284,19 @@ async fn login_rehash_does_not_undo_a_concurrent_deactivation(store: Arc<dyn Use
         let joe = admin_store.find_user(UserQuery::Email(JOE)).await.unwrap();
         assert!(admin_store.deactivate_user(&joe.unwrap()).await.unwrap());
     });
-    common::app::login_with_status(&app.client, JOE, PASSWORD).await;
+    crate::common::app::login_with_status(&app.client, JOE, PASSWORD).await;
     let joe = store
         .find_user(UserQuery::Email(JOE))
         .await
         .unwrap()
         .unwrap();
     assert!(!joe.active, "the deactivation stands");
-    let body = common::app::login_with_status(&app.browser().await, JOE, PASSWORD).await;
+    let body = crate::common::app::login_with_status(&app.browser().await, JOE, PASSWORD).await;
     assert_ne!(body["meta"]["code"], 200, "{body}");
 }
 
 async fn login_rehash_does_not_undo_a_concurrent_reset(store: Arc<dyn UserDatastore>) {
-    let hasher = hooks::HookedHasher::outdated();
+    let hasher = crate::hooks::HookedHasher::outdated();
     let plugged = hasher.clone();
     let app = app_with(store.clone(), with(json!({})), move |b| {
         b.password_hasher(Arc::new(plugged.clone()))
@@ -317,10 +314,11 @@ async fn login_rehash_does_not_undo_a_concurrent_reset(store: Arc<dyn UserDatast
         let (status, body) = post_json_with(&browser, &link, body, Some(&csrf)).await;
         assert_eq!(status, Status::Ok, "{body}");
     });
-    common::app::login_with_status(&app.client, JOE, PASSWORD).await;
-    let old = common::app::login_with_status(&app.browser().await, JOE, PASSWORD).await;
+    crate::common::app::login_with_status(&app.client, JOE, PASSWORD).await;
+    let old = crate::common::app::login_with_status(&app.browser().await, JOE, PASSWORD).await;
     assert_ne!(old["meta"]["code"], 200, "the old password is gone: {old}");
-    let new = common::app::login_with_status(&app.browser().await, JOE, "brand-new-secret").await;
+    let new =
+        crate::common::app::login_with_status(&app.browser().await, JOE, "brand-new-secret").await;
     assert_eq!(new["meta"]["code"], 200, "{new}");
 }
 

@@ -2,12 +2,9 @@
 //! (pages, JSON, failed sign-ins, bad links) leaves the session table as it was, CSRF keeps
 //! working without a row, and flashes per session are capped.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
-use common::app::{contract_settings, csrf_from_html, read_json};
+use crate::common::app::{contract_settings, csrf_from_html, read_json};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use rocket_security::{
@@ -229,7 +226,8 @@ async fn flashes_per_session_are_capped(store: Arc<dyn UserDatastore>) {
     assert_eq!(session_rows(&store).await, 0);
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     anonymous_floods_leave_no_rows,
     csrf_works_without_a_row,
     flashes_per_session_are_capped,

@@ -3,18 +3,16 @@
 //! sessions counted as fresh, cookies without `Secure` behind a TLS proxy, the auth token of a
 //! JSON body, and input the database cannot hold.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{
-    app_with, contract_settings, csrf_from_html, get_json_with, link, login_with, post_json_with,
-    read_json, TestApp,
+use crate::common::app::{
+    app_with, contract_settings, csrf_from_html, link, login_with, post_json_headers,
+    post_json_with, read_json, TestApp,
 };
+use crate::common::totp::{code_at, six_digits};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
-use rocket::local::asynchronous::{Client, LocalResponse};
+use rocket::local::asynchronous::LocalResponse;
 use rocket_security::UserDatastore;
 use serde_json::{json, Value};
 
@@ -47,31 +45,6 @@ async fn new_app(store: Arc<dyn UserDatastore>, extra: Value) -> TestApp {
     app
 }
 
-/// POST JSON with extra headers.
-async fn post_with(
-    client: &Client,
-    path: &str,
-    body: Value,
-    headers: &[(&str, &str)],
-) -> (Status, Value) {
-    let mut request = client
-        .post(path.to_owned())
-        .header(ContentType::JSON)
-        .header(Accept::JSON)
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(Header::new(name.to_string(), value.to_string()));
-    }
-    read_json(request.dispatch().await).await
-}
-
-fn six_digits(text: &str) -> String {
-    let at = text
-        .find(|c: char| c.is_ascii_digit())
-        .expect("a code in the mail");
-    text[at..at + 6].to_owned()
-}
-
 fn set_cookie<'a>(response: &'a LocalResponse<'_>, name: &str) -> Option<&'a str> {
     response
         .headers()
@@ -86,7 +59,7 @@ async fn mailed_links_ignore_the_host_header(store: Arc<dyn UserDatastore>) {
     let evil = [("Host", "evil.example.com")];
 
     let csrf = app.csrf().await;
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/reset",
         json!({"email": "joe@example.com"}),
@@ -115,7 +88,7 @@ async fn mailed_links_ignore_the_host_header(store: Arc<dyn UserDatastore>) {
     // The notice of the new sign-in method went out too; the magic link comes next.
     let sent = app.mailer.wait_for(3, WAIT).await.len();
     let csrf = app.csrf().await;
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/us-signin/send-code",
         json!({"identity": "joe@example.com", "chosen_method": "email"}),
@@ -135,7 +108,7 @@ async fn mailed_links_ignore_the_host_header(store: Arc<dyn UserDatastore>) {
 async fn debug_links_use_rockets_address_not_the_host(store: Arc<dyn UserDatastore>) {
     let app = new_app(store, json!({"trust_forwarded_headers": true})).await;
     let csrf = app.csrf().await;
-    let (status, _) = post_with(
+    let (status, _) = post_json_headers(
         &app.client,
         "/reset",
         json!({"email": "joe@example.com"}),
@@ -163,7 +136,7 @@ async fn next_must_match_the_configured_site(store: Arc<dyn UserDatastore>) {
     let login =
         |next: &str| json!({"email": "joe@example.com", "password": "password123", "next": next});
     // Same origin as the forged Host, but not the site: refused.
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/login",
         login("http://evil.example.com/welcome"),
@@ -175,7 +148,7 @@ async fn next_must_match_the_configured_site(store: Arc<dyn UserDatastore>) {
         body["response"]["field_errors"]["next"].is_array(),
         "{body}"
     );
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/login",
         login(&format!("{site}/welcome")),
@@ -209,7 +182,7 @@ async fn untrusted_hosts_get_400(store: Arc<dyn UserDatastore>) {
     let response = get("app.example.com").dispatch().await;
     let (_, body) = read_json(response).await;
     let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let (status, _) = post_with(
+    let (status, _) = post_json_headers(
         &app.client,
         "/reset",
         json!({"email": "joe@example.com"}),
@@ -218,7 +191,7 @@ async fn untrusted_hosts_get_400(store: Arc<dyn UserDatastore>) {
     .await;
     assert_eq!(status, Status::BadRequest);
     // Nor does a request without a Host get through.
-    let (status, _) = post_with(
+    let (status, _) = post_json_headers(
         &app.client,
         "/reset",
         json!({"email": "joe@example.com"}),
@@ -257,7 +230,7 @@ async fn another_users_token_does_not_freshen_a_session(store: Arc<dyn UserDatas
     assert_eq!(status, Status::Unauthorized, "joe's session is stale");
 
     let csrf = app.csrf().await;
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/verify",
         json!({"password": "password456"}),
@@ -277,7 +250,7 @@ async fn another_users_token_does_not_freshen_a_session(store: Arc<dyn UserDatas
     );
     assert_eq!(body["response"]["reauth_required"], true);
     // The same through /us-verify.
-    let (status, body) = post_with(
+    let (status, body) = post_json_headers(
         &app.client,
         "/us-verify",
         json!({"passcode": "password456"}),
@@ -329,9 +302,8 @@ async fn remembered_sessions_are_not_fresh(store: Arc<dyn UserDatastore>) {
 
     // A second browser: a session cookie of its own, the remember-me cookie, and the token.
     let browser = app.browser().await;
-    let (_, body) = get_json_with(&browser, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
-    let (status, body) = post_with(
+    let csrf = crate::common::app::csrf_with(&browser).await;
+    let (status, body) = post_json_headers(
         &browser,
         "/verify",
         json!({"password": "password123"}),
@@ -500,22 +472,6 @@ async fn auth_token_in_a_json_body_is_accepted(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Unauthorized);
 }
 
-fn totp_code(app: &TestApp, b32: &str, steps: i64) -> String {
-    use rocket_security::Clock;
-    let secret = totp_rs::Secret::Encoded(b32.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new_unchecked(
-        totp_rs::Algorithm::SHA1,
-        6,
-        0,
-        30,
-        secret,
-        None,
-        String::new(),
-    );
-    let now = app.clock.now() + chrono::Duration::seconds(30 * steps);
-    totp.generate(now.timestamp() as u64)
-}
-
 async fn html_mf_recovery_goes_to_post_login_view(store: Arc<dyn UserDatastore>) {
     let app = new_app(store, json!({})).await;
     app.login("joe@example.com", "password123").await;
@@ -538,7 +494,7 @@ async fn html_mf_recovery_goes_to_post_login_view(store: Arc<dyn UserDatastore>)
     let (status, body) = app
         .post(
             &format!("/tf-setup/{state}"),
-            json!({"code": totp_code(&app, &b32, 0)}),
+            json!({"code": code_at(&app, &b32, 0)}),
         )
         .await;
     assert_eq!(status, Status::Ok, "{body}");
@@ -658,7 +614,8 @@ async fn nul_and_overlong_input_never_fails_with_500(store: Arc<dyn UserDatastor
     }
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     mailed_links_ignore_the_host_header,
     debug_links_use_rockets_address_not_the_host,
     next_must_match_the_configured_site,

@@ -1,13 +1,11 @@
 //! Two-factor authentication, recovery codes and unified sign-in through the app, with real
 //! TOTP codes and the mailed codes and links.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::app::{app_with, contract_settings, csrf_from_html, TestApp};
+use crate::common::app::{app_with, contract_settings, csrf_from_html, TestApp};
+use crate::common::totp::{code_at, six_digits};
 use rocket::http::{Accept, ContentType, Status};
 use rocket_security::{UserDatastore, UserQuery};
 use serde_json::{json, Value};
@@ -37,33 +35,6 @@ async fn new_app(store: Arc<dyn UserDatastore>) -> TestApp {
     app.user("joe@example.com", "password123", true, true, &[])
         .await;
     app
-}
-
-/// The authenticator code of a base32 secret at the app's current time, offset by `steps`.
-fn code(app: &TestApp, b32: &str, steps: i64) -> String {
-    let secret = totp_rs::Secret::Encoded(b32.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new_unchecked(
-        totp_rs::Algorithm::SHA1,
-        6,
-        0,
-        30,
-        secret,
-        None,
-        String::new(),
-    );
-    let now = chrono::Utc::now() + (app.clock_offset()) + chrono::Duration::seconds(30 * steps);
-    totp.generate(now.timestamp() as u64)
-}
-
-trait ClockOffset {
-    fn clock_offset(&self) -> chrono::Duration;
-}
-
-impl ClockOffset for TestApp {
-    fn clock_offset(&self) -> chrono::Duration {
-        use rocket_security::Clock;
-        self.clock.now() - chrono::Utc::now()
-    }
 }
 
 /// Sets up the authenticator for the signed-in user; returns the base32 secret.
@@ -101,7 +72,7 @@ async fn set_up_authenticator(app: &TestApp) -> String {
     let (status, body) = app
         .post(
             &format!("/tf-setup/{state}"),
-            json!({"code": code(app, &b32, 0)}),
+            json!({"code": code_at(app, &b32, 0)}),
         )
         .await;
     assert_eq!(status, Status::Ok, "{body}");
@@ -155,7 +126,7 @@ async fn authenticator_login_end_to_end(store: Arc<dyn UserDatastore>) {
         body["response"]["field_errors"]["code"],
         json!(["Invalid code"])
     );
-    let good = code(&app, &b32, 1);
+    let good = code_at(&app, &b32, 1);
     let (status, body) = app
         .post_json(
             "/tf-validate?include_auth_token",
@@ -213,13 +184,6 @@ async fn authenticator_login_end_to_end(store: Arc<dyn UserDatastore>) {
         .unwrap()
         .unwrap();
     assert!(user.tf_primary_method.is_none() && user.tf_totp_secret.is_none());
-}
-
-fn six_digits(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a six-digit code")
-        .to_owned()
 }
 
 async fn tf_validate_without_pending_login(store: Arc<dyn UserDatastore>) {
@@ -280,7 +244,10 @@ async fn html_two_factor_login_redirects_through_validate(store: Arc<dyn UserDat
         .client
         .post("/tf-validate")
         .header(ContentType::Form)
-        .body(format!("code={}&csrf_token={token}", code(&app, &b32, 1)))
+        .body(format!(
+            "code={}&csrf_token={token}",
+            code_at(&app, &b32, 1)
+        ))
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::Found);
@@ -413,7 +380,7 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     assert_eq!(mails.len(), 3);
     assert_eq!(mails[1].subject, "Your sign-in methods have changed");
     let code = six_digits(&mails[2].text);
-    let link = common::app::link(&mails[2].text, "http://").unwrap();
+    let link = crate::common::app::link(&mails[2].text, "http://").unwrap();
     assert!(
         link.contains("/us-verify-link?id=") && link.ends_with(&format!("code={code}")),
         "{link}"
@@ -453,8 +420,8 @@ async fn unified_signin_with_mailed_code_and_magic_link(store: Arc<dyn UserDatas
     )
     .await;
     let mails = app.mailer.wait_for(5, WAIT).await;
-    let older = common::app::link(&mails[3].text, "http://").unwrap();
-    let newest = common::app::link(&mails[4].text, "http://").unwrap();
+    let older = crate::common::app::link(&mails[3].text, "http://").unwrap();
+    let newest = crate::common::app::link(&mails[4].text, "http://").unwrap();
     let path = |l: &str| format!("/{}", l.splitn(4, '/').nth(3).unwrap());
     let response = app.client.get(path(&older)).dispatch().await;
     assert_eq!(
@@ -556,7 +523,7 @@ async fn wrong_codes_are_throttled(store: Arc<dyn UserDatastore>) {
     let (status, _) = app
         .post_json(
             "/tf-validate",
-            json!({"code": code(&app, &b32, 0)}),
+            json!({"code": code_at(&app, &b32, 0)}),
             Some(&csrf),
         )
         .await;
@@ -576,7 +543,7 @@ async fn wrong_codes_are_throttled(store: Arc<dyn UserDatastore>) {
     let (status, body) = app
         .post_json(
             "/tf-validate",
-            json!({"code": code(&app, &b32, 0)}),
+            json!({"code": code_at(&app, &b32, 0)}),
             Some(&csrf),
         )
         .await;
@@ -647,7 +614,7 @@ async fn validated_browser_is_remembered_when_configured(store: Arc<dyn UserData
     let (status, _) = app
         .post_json(
             "/tf-validate",
-            json!({"code": code(&app, &b32, 1)}),
+            json!({"code": code_at(&app, &b32, 1)}),
             Some(&csrf),
         )
         .await;
@@ -664,7 +631,8 @@ async fn validated_browser_is_remembered_when_configured(store: Arc<dyn UserData
     app.post("/logout", json!({})).await;
     // Another browser still needs it, and so does this one once the validity has passed.
     let other = app.browser().await;
-    let body = common::app::login_with_status(&other, "joe@example.com", "password123").await;
+    let body =
+        crate::common::app::login_with_status(&other, "joe@example.com", "password123").await;
     assert_eq!(body["response"]["tf_required"], true);
     app.clock.advance(chrono::Duration::days(2));
     let (_, body) = app
@@ -708,7 +676,7 @@ async fn required_two_factor_is_set_up_at_login(store: Arc<dyn UserDatastore>) {
     let (status, body) = app
         .post_json(
             &format!("/tf-setup/{state}"),
-            json!({"code": code(&app, &b32, 0)}),
+            json!({"code": code_at(&app, &b32, 0)}),
             Some(&csrf),
         )
         .await;
@@ -720,7 +688,8 @@ async fn required_two_factor_is_set_up_at_login(store: Arc<dyn UserDatastore>) {
     );
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     authenticator_login_end_to_end,
     tf_validate_without_pending_login,
     html_two_factor_login_redirects_through_validate,

@@ -1,12 +1,9 @@
 //! The web layer through Rocket's local client: sessions, guards, CSRF, login, logout,
 //! registration, in JSON and HTML mode, on every backend.
 
-#[macro_use]
-mod common;
-
 use std::sync::Arc;
 
-use common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
+use crate::common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket_security::{UserDatastore, UserQuery};
 use serde_json::json;
@@ -161,9 +158,10 @@ async fn login_json_succeeds_and_rotates_the_session(store: Arc<dyn UserDatastor
     assert_ne!(before, after, "the session id changes at login");
     let response = app.client.get("/protected").dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    assert_eq!(
-        response.into_string().await.unwrap(),
-        "protected page for joe@example.com"
+    let page = response.into_string().await.unwrap();
+    assert!(
+        page.contains("<p>protected page for joe@example.com</p>"),
+        "{page}"
     );
     // The CSRF token from before the login still works in the same session.
     let (status, _) = app.post_json("/logout", json!({}), Some(&token)).await;
@@ -734,7 +732,8 @@ async fn deactivated_user_loses_the_session(store: Arc<dyn UserDatastore>) {
     assert_eq!(status, Status::Unauthorized);
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     login_page_json_gives_csrf_and_session_cookie,
     login_page_html_has_the_form,
     csrf_is_required_and_checked,

@@ -8,6 +8,9 @@
 //! the ratios are what to compare. Everything goes to its own servers on loopback, and the run
 //! stops by itself.
 
+#[path = "../../examples/starter/routes.rs"]
+mod routes;
+
 #[path = "../../examples/starter/app.rs"]
 #[allow(dead_code)]
 mod app;

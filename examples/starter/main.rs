@@ -4,6 +4,7 @@
 //! command line for users and roles: `cargo run --example starter -- users create ...`.
 
 mod app;
+mod routes;
 
 #[rocket::main]
 async fn main() -> std::process::ExitCode {

@@ -1,8 +1,10 @@
-//! A test application: the security fairing on a chosen datastore, a capturing mailer, fast
-//! password hashing, and demo routes like the starter's.
+//! A test application: the starter's own app (its routes, `Template::fairing()` and the security
+//! layer, included from `examples/starter` rather than copied) on a chosen datastore, with a
+//! capturing mailer, fast password hashing, and two more API routes of its own.
 
 #![allow(dead_code)]
 
+use std::path::Path;
 use std::sync::Arc;
 
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
@@ -11,44 +13,18 @@ use rocket::serde::json::Json;
 use rocket::{get, routes};
 use rocket_security::mechanism::{Basic, Session, Token};
 use rocket_security::{
-    realm, role, AnyRole, Argon2Hasher, Argon2Settings, AuthRequired, AuthUser, BasicAuth,
-    CapturingMailer, Mail, ManualClock, NewUser, Roles, Security, SecurityBuilder, TokenAuth, User,
-    UserDatastore,
+    realm, Argon2Hasher, Argon2Settings, AuthRequired, BasicAuth, CapturingMailer, Mail,
+    ManualClock, NewUser, Security, SecurityBuilder, UserDatastore,
 };
 use serde_json::{json, Value};
 
-role!(Admin = "admin", Editor = "editor", Author = "author");
+#[path = "../../examples/starter/routes.rs"]
+mod routes;
+
+#[path = "../../examples/starter/app.rs"]
+mod starter;
+
 realm!(ApiRealm = "API");
-
-#[get("/")]
-fn index() -> &'static str {
-    "home"
-}
-
-#[get("/protected")]
-fn protected(user: AuthUser) -> rocket::response::content::RawHtml<String> {
-    rocket::response::content::RawHtml(format!("protected page for {}", user.email))
-}
-
-#[get("/admin")]
-fn admin(user: Roles<Admin>) -> String {
-    format!("admin page for {}", user.email)
-}
-
-#[get("/editor")]
-fn editor(user: AnyRole<(Editor, Author)>) -> String {
-    format!("editor page for {}", user.email)
-}
-
-#[get("/api/token")]
-fn api_token(user: TokenAuth) -> Json<Value> {
-    Json(json!({"email": user.email, "via": "token"}))
-}
-
-#[get("/api/basic")]
-fn api_basic(user: BasicAuth) -> Json<Value> {
-    Json(json!({"email": user.email, "via": "basic"}))
-}
 
 /// HTTP Basic in a realm of its own.
 #[get("/api/realm")]
@@ -62,29 +38,6 @@ fn api_report(user: AuthRequired<(Session, Token, Basic)>) -> Json<Value> {
     Json(json!({"email": user.email, "via": format!("{:?}", user.method())}))
 }
 
-#[get("/api/me")]
-fn api_me(user: AuthRequired<(Session, Token)>) -> Json<Value> {
-    Json(me_json(&user))
-}
-
-/// The starter's `/api/me` body (CONTRACT C6).
-fn me_json(user: &User) -> Value {
-    let iso =
-        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
-    json!({
-        "email": user.email,
-        "active": user.active,
-        "confirmed": user.confirmed_at.is_some(),
-        "roles": user.role_names(),
-        "login_count": user.login_count,
-        "current_login_at": iso(user.current_login_at),
-        "last_login_at": iso(user.last_login_at),
-        "current_login_ip": user.current_login_ip,
-        "last_login_ip": user.last_login_ip,
-        "tf_primary_method": user.tf_primary_method,
-    })
-}
-
 /// A running test application.
 pub struct TestApp {
     pub client: Client,
@@ -94,6 +47,8 @@ pub struct TestApp {
     settings: Value,
     rocket_settings: Value,
     customise: Customise,
+    /// The template folder made for this app, when the test gave one of its own.
+    templates: Option<Arc<tempfile::TempDir>>,
 }
 
 /// Changes made to the builder of a test app.
@@ -142,6 +97,14 @@ pub async fn app_configured(
     let mailer = Arc::new(CapturingMailer::new());
     let clock = ManualClock::new();
     let customise: Customise = Arc::new(customise);
+    let mut rocket_settings = rocket_settings;
+    let templates = rocket_settings
+        .get("template_dir")
+        .and_then(Value::as_str)
+        .map(|dir| Arc::new(template_folder(Path::new(dir))));
+    if let Some(folder) = &templates {
+        rocket_settings["template_dir"] = json!(folder.path());
+    }
     let client = client(
         &store,
         &mailer,
@@ -159,7 +122,35 @@ pub async fn app_configured(
         settings,
         rocket_settings,
         customise,
+        templates,
     }
+}
+
+/// The starter's `templates/` folder, which the test app renders from.
+pub const STARTER_TEMPLATES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+
+/// A folder holding the starter's templates with the files of `overrides` over them, as an
+/// application's one `templates/` folder would: both the security layer and `Template::fairing()`
+/// read it.
+fn template_folder(overrides: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("template folder");
+        for entry in std::fs::read_dir(from)
+            .expect("read a template folder")
+            .flatten()
+        {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy a template");
+            }
+        }
+    }
+    let folder = tempfile::tempdir().expect("temporary directory");
+    copy(Path::new(STARTER_TEMPLATES), folder.path());
+    copy(overrides, folder.path());
+    folder
 }
 
 /// A random secret key, so no published key is ever used.
@@ -199,7 +190,7 @@ async fn client(
     let figment = rocket::Config::figment()
         .merge(("secret_key", KEY.get_or_init(secret_key).clone()))
         .merge(("log_level", "critical"))
-        .merge(("template_dir", "tests/no-such-dir"))
+        .merge(("template_dir", STARTER_TEMPLATES))
         .merge(("security", settings))
         .merge(rocket::figment::providers::Serialized::globals(
             rocket_settings.clone(),
@@ -211,17 +202,8 @@ async fn client(
             .password_hasher(hasher)
             .clock(Arc::new(clock.clone())),
     );
-    let rocket = rocket::custom(figment)
-        .attach(builder.fairing())
-        .register("/", Security::catchers())
-        .mount("/", Security::health())
-        .mount(
-            "/",
-            routes![
-                index, protected, admin, editor, api_token, api_basic, api_realm, api_me,
-                api_report
-            ],
-        );
+    let rocket = starter::assemble(rocket::custom(figment), builder.fairing())
+        .mount("/", routes![api_realm, api_report]);
     Client::tracked(rocket)
         .await
         .expect("the test app launches")
@@ -283,9 +265,7 @@ impl TestApp {
 
     /// A fresh CSRF token from `GET /login` (JSON).
     pub async fn csrf(&self) -> String {
-        let (status, body) = self.get_json("/login").await;
-        assert_eq!(status, Status::Ok, "{body}");
-        body["response"]["csrf_token"].as_str().unwrap().to_owned()
+        csrf_with(&self.client).await
     }
 
     /// POST JSON with a CSRF header.
@@ -330,6 +310,16 @@ pub async fn get_json_with(client: &Client, path: &str) -> (Status, Value) {
     read_json(response).await
 }
 
+/// A fresh CSRF token for any client, from `GET /login` (JSON).
+pub async fn csrf_with(client: &Client) -> String {
+    let (status, body) = get_json_with(client, "/login").await;
+    assert_eq!(status, Status::Ok, "{body}");
+    body["response"]["csrf_token"]
+        .as_str()
+        .expect("a csrf_token")
+        .to_owned()
+}
+
 /// POST JSON with a CSRF header from any client.
 pub async fn post_json_with(
     client: &Client,
@@ -337,21 +327,33 @@ pub async fn post_json_with(
     body: Value,
     csrf: Option<&str>,
 ) -> (Status, Value) {
+    match csrf {
+        Some(token) => post_json_headers(client, path, body, &[("X-CSRF-Token", token)]).await,
+        None => post_json_headers(client, path, body, &[]).await,
+    }
+}
+
+/// POST JSON from any client with extra `headers` (`X-CSRF-Token`, `User-Agent`, `Host`...).
+pub async fn post_json_headers(
+    client: &Client,
+    path: &str,
+    body: Value,
+    headers: &[(&str, &str)],
+) -> (Status, Value) {
     let mut request = client
-        .post(path)
+        .post(path.to_owned())
         .header(ContentType::JSON)
         .header(Accept::JSON)
         .body(body.to_string());
-    if let Some(token) = csrf {
-        request = request.header(Header::new("X-CSRF-Token", token.to_owned()));
+    for (name, value) in headers {
+        request = request.header(Header::new(name.to_string(), value.to_string()));
     }
     read_json(request.dispatch().await).await
 }
 
 /// Signs in from any client (JSON, fetching a CSRF token first); returns the response body.
 pub async fn login_with(client: &Client, email: &str, password: &str, query: &str) -> Value {
-    let (_, body) = get_json_with(client, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = csrf_with(client).await;
     let (status, body) = post_json_with(
         client,
         &format!("/login{query}"),
@@ -365,8 +367,7 @@ pub async fn login_with(client: &Client, email: &str, password: &str, query: &st
 
 /// POST /login (JSON) from any client and return the body, whatever the status.
 pub async fn login_with_status(client: &Client, email: &str, password: &str) -> Value {
-    let (_, body) = get_json_with(client, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = csrf_with(client).await;
     post_json_with(
         client,
         "/login",

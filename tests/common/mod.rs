@@ -1,15 +1,16 @@
 //! Backends for integration tests: a fresh SQLite file, or a fresh database on the PostgreSQL /
 //! MySQL server named by `TEST_POSTGRES_URL` / `TEST_MYSQL_URL`, each migrated and dropped
-//! again at the end.
-//!
-//! Every constructor takes the test's name and returns `None` (after printing why) when its
-//! server is not configured, so a test reads:
+//! again at the end; and [`per_backend!`](crate::per_backend), which runs a test written once
+//! on each of them:
 //!
 //! ```ignore
-//! let Some(backend) = common::postgres("my_test_postgres").await else { return };
-//! // ... use backend.store ...
-//! backend.finish().await;
+//! async fn sessions_survive_a_restart(store: Arc<dyn UserDatastore>) { /* ... */ }
+//!
+//! per_backend!(stores: sessions_survive_a_restart);
 //! ```
+//!
+//! Every constructor takes the test's name and returns `None` (after printing why) when its
+//! server is not configured.
 #![allow(dead_code)]
 
 pub mod app;
@@ -252,33 +253,63 @@ pub async fn mysql(test: &str) -> Option<TestStore> {
     diesel_store(Server::Mysql, test).await
 }
 
-/// Instantiates async test cases `async fn case(store: Arc<dyn UserDatastore>)` once per
-/// backend: `memory::case`, `sqlite::case`, and `postgres::case` / `mysql::case` (which print a
-/// skip line when their server is not configured).
+/// Runs a test body written once on every backend, as one test function per backend in a
+/// module per backend (`<module>::sqlite::<case>`, `<module>::postgres::<case>`, ...). The
+/// PostgreSQL and MariaDB / MySQL functions print why they skip and return when
+/// `TEST_POSTGRES_URL` / `TEST_MYSQL_URL` is unset; SQLite always runs.
+///
+/// - `per_backend!(stores: case, ...)` calls `async fn case(store: Arc<dyn UserDatastore>)` with
+///   a migrated store on a fresh database, and with the in-memory store (`memory::case`).
+/// - `per_backend!(databases: case, ...)` calls `async fn case(url: &str)` with the URL of a
+///   fresh, empty database, for tests that start their own pools, apps or processes on it.
+///
+/// Each test is a `#[rocket::async_test]` unless an attribute comes first:
+/// `per_backend!(#[tokio::test(flavor = "multi_thread")] databases: case)`. One call per module.
 #[macro_export]
-macro_rules! backend_tests {
-    ($($case:ident),+ $(,)?) => {
-        mod memory {
-            $(
-                #[rocket::async_test]
-                async fn $case() {
-                    super::$case(std::sync::Arc::new(rocket_security::MemoryDatastore::new())).await;
-                }
-            )+
-        }
-        $crate::backend_tests!(@diesel sqlite, $($case),+);
-        $crate::backend_tests!(@diesel postgres, $($case),+);
-        $crate::backend_tests!(@diesel mysql, $($case),+);
+macro_rules! per_backend {
+    (stores: $($case:ident),+ $(,)?) => {
+        $crate::per_backend!(#[rocket::async_test] stores: $($case),+);
     };
-    (@diesel $backend:ident, $($case:ident),+) => {
+    (databases: $($case:ident),+ $(,)?) => {
+        $crate::per_backend!(#[rocket::async_test] databases: $($case),+);
+    };
+    (#[$test:meta] stores: $($case:ident),+ $(,)?) => {
+        $crate::per_backend!(@store [$test] memory: $($case),+);
+        $crate::per_backend!(@store [$test] sqlite: $($case),+);
+        $crate::per_backend!(@store [$test] postgres: $($case),+);
+        $crate::per_backend!(@store [$test] mysql: $($case),+);
+    };
+    (#[$test:meta] databases: $($case:ident),+ $(,)?) => {
+        $crate::per_backend!(@database [$test] sqlite Sqlite: $($case),+);
+        $crate::per_backend!(@database [$test] postgres Postgres: $($case),+);
+        $crate::per_backend!(@database [$test] mysql Mysql: $($case),+);
+    };
+    (@store [$test:meta] $backend:ident: $($case:ident),+) => {
         mod $backend {
             $(
-                #[rocket::async_test]
+                #[$test]
                 async fn $case() {
-                    let name = concat!(stringify!($case), "_", stringify!($backend));
+                    let name = concat!(module_path!(), "::", stringify!($case));
                     let Some(test) = $crate::common::$backend(name).await else { return };
                     super::$case(test.store.clone()).await;
                     test.finish().await;
+                }
+            )+
+        }
+    };
+    (@database [$test:meta] $backend:ident $server:ident: $($case:ident),+) => {
+        mod $backend {
+            $(
+                #[$test]
+                async fn $case() {
+                    let name = concat!(module_path!(), "::", stringify!($case));
+                    let server = $crate::common::Server::$server;
+                    let Some(db) = $crate::common::FreshDatabase::create(server, name).await
+                    else {
+                        return;
+                    };
+                    super::$case(&db.url).await;
+                    db.remove().await;
                 }
             )+
         }

@@ -1,4 +1,5 @@
-//! Authenticator set-up through the app, for tests that need a user with two-factor on.
+//! Authenticator codes and set-up through the app, and the codes in mails, for tests that need
+//! a user with two-factor on.
 
 #![allow(dead_code)]
 
@@ -9,6 +10,12 @@ use super::app::TestApp;
 
 /// The authenticator code of a base32 secret at the app's clock.
 pub fn code(app: &TestApp, b32: &str) -> String {
+    code_at(app, b32, 0)
+}
+
+/// The authenticator code of a base32 secret at the app's clock moved by `steps` periods of
+/// 30 s (negative for past codes).
+pub fn code_at(app: &TestApp, b32: &str, steps: i64) -> String {
     use rocket_security::Clock;
     let secret = totp_rs::Secret::Encoded(b32.to_owned()).to_bytes().unwrap();
     let totp = totp_rs::TOTP::new_unchecked(
@@ -20,7 +27,16 @@ pub fn code(app: &TestApp, b32: &str) -> String {
         None,
         String::new(),
     );
-    totp.generate(app.clock.now().timestamp() as u64)
+    let at = app.clock.now() + chrono::Duration::seconds(30 * steps);
+    totp.generate(at.timestamp() as u64)
+}
+
+/// The six-digit code in a mail.
+pub fn six_digits(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_owned()
 }
 
 /// Sets up an authenticator for the signed-in user; returns its base32 secret.

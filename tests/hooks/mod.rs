@@ -1,17 +1,13 @@
 //! Test helpers for races: a password hasher that runs a step of another request right after
 //! a password was verified (the moment a sign-in has checked the password but not yet created
-//! its session or token), and the two-factor set-up the scenarios start from.
+//! its session or token).
 #![allow(dead_code)]
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use rocket::http::Status;
 use rocket_security::{Argon2Hasher, Argon2Settings, PasswordError, PasswordHasher};
-use serde_json::json;
-
-use crate::common::app::TestApp;
 
 type Step = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -80,47 +76,4 @@ impl PasswordHasher for HookedHasher {
     fn needs_update(&self, hash: &str) -> bool {
         self.outdated || self.inner.needs_update(hash)
     }
-}
-
-/// The six-digit code in a mail.
-pub fn six_digits(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {text}"))
-        .to_owned()
-}
-
-/// The authenticator code of a base32 secret at the app's current time.
-pub fn authenticator_code(app: &TestApp, b32: &str) -> String {
-    use rocket_security::Clock;
-    let secret = totp_rs::Secret::Encoded(b32.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new_unchecked(
-        totp_rs::Algorithm::SHA1,
-        6,
-        0,
-        30,
-        secret,
-        None,
-        String::new(),
-    );
-    totp.generate(app.clock.now().timestamp() as u64)
-}
-
-/// Sets up the authenticator for the signed-in user of `app.client`; returns its secret.
-pub async fn set_up_authenticator(app: &TestApp) -> String {
-    let (status, body) = app
-        .post("/tf-setup", json!({"setup": "authenticator"}))
-        .await;
-    assert_eq!(status, Status::Ok, "{body}");
-    let b32 = body["response"]["tf_authr_b32key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let state = body["response"]["tf_state_token"].as_str().unwrap();
-    let code = authenticator_code(app, &b32);
-    let (status, body) = app
-        .post(&format!("/tf-setup/{state}"), json!({"code": code}))
-        .await;
-    assert_eq!(status, Status::Ok, "{body}");
-    b32
 }

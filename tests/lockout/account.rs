@@ -2,8 +2,8 @@
 
 use rocket_security::SecurityEvent;
 
-use super::common::app::{csrf_from_html, link, post_json_with};
 use super::*;
+use crate::common::app::{csrf_from_html, link, post_json_with};
 
 // ----- item 1: the lockout -----
 
@@ -142,8 +142,7 @@ async fn every_password_path_counts_and_obeys(store: Arc<dyn UserDatastore>) {
     assert_eq!(wrong_basic.0, Status::Unauthorized);
     assert_eq!(basic(&other, "/api/basic", JOE, RIGHT).await, wrong_basic);
     let signin = |password: &str| json!({"identity": JOE, "passcode": password});
-    let (_, body) = get_json_with(&other, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = crate::common::app::csrf_with(&other).await;
     let (status, body) = post_json_with(&other, "/us-signin", signin(RIGHT), Some(&csrf)).await;
     assert_eq!(status, Status::BadRequest, "{body}");
     let (status, _) = post_json_with(
@@ -207,7 +206,8 @@ async fn a_password_reset_ends_the_lock(store: Arc<dyn UserDatastore>) {
     app.login(JOE, "new-password-1").await;
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     lock_refuses_the_right_password_like_a_wrong_one,
     a_successful_sign_in_clears_the_count,
     unknown_addresses_are_counted_and_mail_nobody,

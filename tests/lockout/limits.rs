@@ -3,8 +3,8 @@
 
 use rocket_security::UserQuery;
 
-use super::common::app::{csrf_from_html, link};
 use super::*;
+use crate::common::app::{csrf_from_html, link};
 
 // ----- item 2: the per-client limit -----
 
@@ -23,8 +23,7 @@ async fn too_many_failures_from_one_address_answer_429(store: Arc<dyn UserDatast
     assert!(!body["response"]["errors"].as_array().unwrap().is_empty());
 
     // A forwarded-for header does not pick another address unless the app trusts it.
-    let (_, body) = get_json_with(&app.client, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = crate::common::app::csrf_with(&app.client).await;
     let spoofed = app
         .client
         .post("/login")
@@ -80,8 +79,7 @@ async fn a_trusted_proxy_header_names_the_client(store: Arc<dyn UserDatastore>) 
     let attempt = |client_ip: &'static str, password: &'static str| {
         let client = &app.client;
         async move {
-            let (_, body) = get_json_with(client, "/login").await;
-            let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+            let csrf = crate::common::app::csrf_with(client).await;
             client
                 .post("/login")
                 .remote(from("10.0.0.9"))
@@ -209,7 +207,8 @@ async fn basic_never_skips_a_second_factor(store: Arc<dyn UserDatastore>) {
     );
 }
 
-backend_tests!(
+per_backend!(
+    stores:
     too_many_failures_from_one_address_answer_429,
     a_trusted_proxy_header_names_the_client,
     magic_link_codes_are_counted,

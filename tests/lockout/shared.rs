@@ -2,22 +2,18 @@
 
 use rocket_security::{Argon2Hasher, Argon2Settings, DieselDatastore};
 
-use super::common::app::post_json_with;
-use super::common::Server;
 use super::*;
+use crate::common::app::post_json_with;
 
 // ----- two instances on one database -----
 
 /// Two app instances over one database URL: a lock and a client's failures counted through one
 /// are obeyed by the other.
-async fn two_instances_share_locks(server: Server, test: &str) {
-    let Some(db) = common::diesel_store(server, test).await else {
-        return;
-    };
-    let second = DieselDatastore::connect(db.url().unwrap(), 4)
-        .await
-        .unwrap();
-    let one = new_app(db.store.clone(), json!({"ip_failures": 5})).await;
+async fn two_instances_share_locks(url: &str) {
+    let first = DieselDatastore::connect(url, 8).await.unwrap();
+    first.run_migrations().await.unwrap();
+    let second = DieselDatastore::connect(url, 4).await.unwrap();
+    let one = new_app(Arc::new(first.clone()), json!({"ip_failures": 5})).await;
     let two = app_with(
         Arc::new(second.clone()),
         settings(json!({"ip_failures": 5})),
@@ -46,24 +42,11 @@ async fn two_instances_share_locks(server: Server, test: &str) {
     let (status, retry, _) = login_from(&two.client, "10.9.9.9", "amy@example.com", WRONG).await;
     assert_eq!(status, Status::TooManyRequests);
     assert!(retry.is_some());
+    first.pool().close();
     second.pool().close();
-    db.finish().await;
 }
 
-#[rocket::async_test]
-async fn two_instances_share_locks_sqlite() {
-    two_instances_share_locks(Server::Sqlite, "two_instances_share_locks_sqlite").await;
-}
-
-#[rocket::async_test]
-async fn two_instances_share_locks_postgres() {
-    two_instances_share_locks(Server::Postgres, "two_instances_share_locks_postgres").await;
-}
-
-#[rocket::async_test]
-async fn two_instances_share_locks_mysql() {
-    two_instances_share_locks(Server::Mysql, "two_instances_share_locks_mysql").await;
-}
+per_backend!(databases: two_instances_share_locks);
 
 // ----- timing -----
 
@@ -116,7 +99,7 @@ async fn a_locked_answer_takes_as_long_as_a_wrong_password() {
     for round in 0..16 {
         if round % 2 == 0 {
             // Keep amy below the limit: her wrong passwords must not lock her.
-            common::app::login_with(&amy, "amy@example.com", RIGHT, "").await;
+            crate::common::app::login_with(&amy, "amy@example.com", RIGHT, "").await;
             amy.post("/logout").dispatch().await;
         }
         locked.push(timed(JOE, RIGHT).await);

@@ -4,10 +4,6 @@
 //! Split by item: [`account`] (the lockout), [`limits`] (the per-client limit, codes, HTTP Basic)
 //! and [`shared`] (two instances on one database, and timing).
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
-
 mod account;
 mod limits;
 mod shared;
@@ -16,8 +12,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::app::{app_with, contract_settings, get_json_with, read_json, TestApp};
 use base64::Engine;
-use common::app::{app_with, contract_settings, get_json_with, read_json, TestApp};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use rocket_security::{Security, UserDatastore};
@@ -121,8 +117,7 @@ pub(crate) async fn login_from(
     email: &str,
     password: &str,
 ) -> (Status, Option<u64>, Value) {
-    let (_, body) = get_json_with(client, "/login").await;
-    let csrf = body["response"]["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = crate::common::app::csrf_with(client).await;
     let response = client
         .post("/login")
         .remote(from(ip))
