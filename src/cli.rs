@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
 use crate::fairing::{Security, SecurityBuilder};
 use crate::flows::validate_email;
-use crate::password::validate_password_length;
+use crate::password::PasswordPolicy;
 
 /// The command line of an application using rocket_security.
 #[derive(Debug, Parser)]
@@ -206,14 +206,10 @@ async fn find(security: &Security, email: &str) -> Result<User, String> {
     found.ok_or_else(|| format!("no user with the e-mail address {email:?}"))
 }
 
-fn check_password(security: &Security, password: &str) -> Result<(), String> {
-    let config = security.config();
-    validate_password_length(
-        password,
-        config.password_length_min,
-        config.password_length_max,
-    )
-    .map_err(|e| e.to_string())
+fn check_password(security: &Security, password: &str, email: &str) -> Result<(), String> {
+    PasswordPolicy::from_config(security.config())
+        .check(password, &[email])
+        .map_err(|e| e.to_string())
 }
 
 async fn users(security: &Security, command: UsersCommand) -> Result<String, String> {
@@ -228,7 +224,7 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
         } => {
             let email = validate_email(&email)
                 .ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
-            check_password(security, &password)?;
+            check_password(security, &password, &email)?;
             let hash = security
                 .hasher()
                 .hash(&password)
@@ -278,7 +274,7 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
         }
         UsersCommand::ChangePassword { email, password } => {
             let user = find(security, &email).await?;
-            check_password(security, &password)?;
+            check_password(security, &password, &user.email)?;
             security
                 .set_password(&user, &password, &[])
                 .await

@@ -182,6 +182,14 @@ impl fmt::Debug for MailConfig {
     }
 }
 
+/// How new passwords are scored for strength (`password_complexity_checker`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComplexityChecker {
+    /// zxcvbn's guess-based score, compared with `zxcvbn_minimum_score`.
+    Zxcvbn,
+}
+
 /// Every setting of rocket_security, read from `[<profile>.security]` in `Rocket.toml` or from
 /// `ROCKET_SECURITY_*`-style environment overrides through Rocket's figment.
 ///
@@ -219,10 +227,20 @@ pub struct SecurityConfig {
     pub password_salt: Option<String>,
     /// Password hash scheme. Only `"argon2"` (Argon2id) is supported. Default: `"argon2"`.
     pub password_hash: String,
-    /// Minimum password length, in characters after NFKD normalisation. Default: `8`.
+    /// Minimum password length, in characters after NFKC normalisation. Default: `8`; NIST
+    /// SP 800-63B asks for 15 where the password is the only factor.
     pub password_length_min: usize,
-    /// Maximum password length, in characters. Default: `128`.
+    /// Maximum password length, in characters; at least 64, as NIST SP 800-63B asks.
+    /// Default: `128`.
     pub password_length_max: usize,
+    /// Strength check of new passwords: `"zxcvbn"` scores them with zxcvbn, the account's
+    /// e-mail and username counting as easy guesses. Default: `None`.
+    pub password_complexity_checker: Option<ComplexityChecker>,
+    /// The lowest zxcvbn score (0 to 4) a new password needs. Default: `3`.
+    pub zxcvbn_minimum_score: u8,
+    /// Refuse new passwords on the crate's offline list of 300,000 common breached passwords.
+    /// Default: `false`.
+    pub password_check_breached: bool,
     /// Argon2 memory cost in KiB. Default: `19456` (OWASP's floor).
     pub argon2_memory_kib: u32,
     /// Argon2 iterations. Default: `2`.
@@ -474,6 +492,9 @@ impl Default for SecurityConfig {
             password_hash: "argon2".into(),
             password_length_min: 8,
             password_length_max: 128,
+            password_complexity_checker: None,
+            zxcvbn_minimum_score: 3,
+            password_check_breached: false,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
@@ -696,6 +717,24 @@ impl SecurityConfig {
             return Err(ConfigError::Unsupported {
                 key: "password_length_min",
                 reason: "it is larger than password_length_max".into(),
+            });
+        }
+        if self.password_length_max < 64 {
+            return Err(ConfigError::Unsupported {
+                key: "password_length_max",
+                reason: format!(
+                    "{}; it must allow at least 64 characters",
+                    self.password_length_max
+                ),
+            });
+        }
+        if self.zxcvbn_minimum_score > 4 {
+            return Err(ConfigError::Unsupported {
+                key: "zxcvbn_minimum_score",
+                reason: format!(
+                    "{}; zxcvbn scores run from 0 to 4",
+                    self.zxcvbn_minimum_score
+                ),
             });
         }
         if let Some(bad) = self

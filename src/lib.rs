@@ -83,7 +83,9 @@
 //! | `registerable`, `confirmable`, `recoverable`, `changeable`, `change_email`, `trackable` | `false` | turn flows on |
 //! | `two_factor`, `multi_factor_recovery_codes`, `unified_signin` | `false` | second factor, recovery codes, passwordless |
 //! | `password_salt` | generated in debug | HMAC pepper; required in release |
-//! | `password_length_min` | `8` | |
+//! | `password_length_min`, `password_length_max` | `8`, `128` | lengths in characters; the maximum is at least 64 |
+//! | `password_complexity_checker`, `zxcvbn_minimum_score` | none, `3` | `"zxcvbn"` scores new passwords |
+//! | `password_check_breached` | `false` | refuse common breached passwords (offline list) |
 //! | `return_generic_responses` | `true` | never reveal whether an account exists |
 //! | `confirm_email_within`, `reset_password_within`, `change_email_within` | `"5 days"`, `"1 days"`, `"2 hours"` | link lifetimes |
 //! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `900` | API tokens |
@@ -143,7 +145,9 @@ mod totp;
 mod user_agent;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta};
+pub use config::{
+    ComplexityChecker, ConfigError, MailConfig, MalformedDuration, SecurityConfig, WithinDelta,
+};
 pub use csrf::CsrfToken;
 pub use datastore::{Activity, ActivityKind};
 pub use datastore::{
@@ -166,9 +170,9 @@ pub use mail::{
 };
 pub use mixins::{AnonymousUser, RoleMixin, UserMixin};
 pub use password::{
-    dummy_verify, get_hmac, hash_password, validate_password_length, verify_and_update_password,
-    verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,
-    PasswordHasher, PasswordPolicyError,
+    dummy_verify, get_hmac, hash_password, is_breached, validate_password_length,
+    verify_and_update_password, verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings,
+    PasswordError, PasswordHasher, PasswordPolicy, PasswordPolicyError,
 };
 pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod, Flash};

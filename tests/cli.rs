@@ -197,6 +197,54 @@ async fn users_create_refuses_duplicates_bad_addresses_and_short_passwords() {
 }
 
 #[rocket::async_test]
+async fn users_create_and_change_password_apply_the_password_policy() {
+    let mut s = setup();
+    s.figment = s
+        .figment
+        .merge(("security.password_check_breached", true))
+        .merge(("security.password_complexity_checker", "zxcvbn"));
+    let error = s
+        .cli(&[
+            "users",
+            "create",
+            "amy@example.com",
+            "--password",
+            "iloveyou",
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(error, "Password on breached list");
+    let error = s
+        .cli(&[
+            "users",
+            "create",
+            "amy@example.com",
+            "--password",
+            "amyamyamy1",
+        ])
+        .await
+        .unwrap_err();
+    assert!(error.starts_with("Password not complex enough"), "{error}");
+    assert!(s.user("amy@example.com").await.is_none());
+    let strong = "plum orchard whistles at dusk";
+    s.cli(&["users", "create", "amy@example.com", "--password", strong])
+        .await
+        .unwrap();
+    let error = s
+        .cli(&[
+            "users",
+            "change-password",
+            "amy@example.com",
+            "--password",
+            "password1",
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(error, "Password on breached list");
+    assert!(s.password_is("amy@example.com", strong).await);
+}
+
+#[rocket::async_test]
 async fn users_deactivate_and_activate() {
     let s = setup();
     s.cli(&[

@@ -44,6 +44,9 @@ fn every_default_is_the_documented_value() {
         "password_hash": "argon2",
         "password_length_min": 8,
         "password_length_max": 128,
+        "password_complexity_checker": null,
+        "zxcvbn_minimum_score": 3,
+        "password_check_breached": false,
         "argon2_memory_kib": 19456,
         "argon2_iterations": 2,
         "argon2_parallelism": 1,
@@ -491,6 +494,8 @@ fn unsupported_values_are_refused_naming_the_key() {
             "password_length_min",
         ),
         ("argon2_iterations = 0", "argon2"),
+        ("password_length_max = 32", "password_length_max"),
+        ("zxcvbn_minimum_score = 5", "zxcvbn_minimum_score"),
     ] {
         let figment = from_toml(&format!("[security]\n{toml}"));
         let error = SecurityConfig::from_figment(&figment).expect_err(toml);

@@ -230,7 +230,13 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         Err(message) => return refused(&ctx, message).await,
     };
     let mut form = reset_form(&ctx, token);
-    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    let password = check_new_password(
+        config,
+        &mut form,
+        &input,
+        ("password", "password_confirm"),
+        &[&user.email],
+    );
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
         return ctx.invalid("reset_password.html", &form).await;

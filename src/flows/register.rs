@@ -10,7 +10,7 @@ use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::mail::MailKind;
-use crate::password::validate_password_length;
+use crate::password::PasswordPolicy;
 use crate::session::login_user_via;
 
 pub(super) fn routes(_config: &SecurityConfig) -> Vec<Route> {
@@ -37,22 +37,22 @@ async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     ctx.page("register_user.html", &form, Context::new()).await
 }
 
-/// Checks a new password and its confirmation, recording errors under the given field names.
+/// Checks a new password against the password policy and its confirmation, recording errors
+/// under the given field names. `user_inputs` (the account's address and username) count as
+/// easy guesses for the strength check.
 pub(crate) fn check_new_password(
     config: &SecurityConfig,
     form: &mut FormState,
     input: &Input,
-    field: &str,
-    confirm_field: &str,
+    (field, confirm_field): (&str, &str),
+    user_inputs: &[&str],
 ) -> Option<String> {
     let password = input.get(field).filter(|p| !p.is_empty());
     let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
     match password {
         None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
         Some(p) => {
-            if let Err(e) =
-                validate_password_length(p, config.password_length_min, config.password_length_max)
-            {
+            if let Err(e) = PasswordPolicy::from_config(config).check(p, user_inputs) {
                 form.error(field, e.to_string());
             }
         }
@@ -76,7 +76,14 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let config = ctx.config();
     let mut form = register_form(&ctx);
     let email = form.email_field(&input, "email");
-    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    let inputs = [email.as_deref().unwrap_or_default()];
+    let password = check_new_password(
+        config,
+        &mut form,
+        &input,
+        ("password", "password_confirm"),
+        &inputs,
+    );
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
