@@ -20,6 +20,7 @@ use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
 use crate::fairing::{Security, SecurityBuilder};
 use crate::flows::validate_email;
 use crate::password::PasswordPolicy;
+use crate::username::validate_username;
 
 /// The command line of an application using rocket_security.
 #[derive(Debug, Parser)]
@@ -57,6 +58,9 @@ enum UsersCommand {
         /// Create the account deactivated.
         #[arg(long)]
         inactive: bool,
+        /// Username (with `username_enable`).
+        #[arg(long)]
+        username: Option<String>,
     },
     /// Let a user sign in again.
     Activate(EmailArg),
@@ -206,9 +210,9 @@ async fn find(security: &Security, email: &str) -> Result<User, String> {
     found.ok_or_else(|| format!("no user with the e-mail address {email:?}"))
 }
 
-fn check_password(security: &Security, password: &str, email: &str) -> Result<(), String> {
+fn check_password(security: &Security, password: &str, inputs: &[&str]) -> Result<(), String> {
     PasswordPolicy::from_config(security.config())
-        .check(password, &[email])
+        .check(password, inputs)
         .map_err(|e| e.to_string())
 }
 
@@ -221,10 +225,21 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
             roles,
             confirmed,
             inactive,
+            username,
         } => {
             let email = validate_email(&email)
                 .ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
-            check_password(security, &password, &email)?;
+            let username = match username {
+                Some(_) if !security.config().username_enable => {
+                    return Err("usernames are off: set username_enable".into())
+                }
+                Some(raw) => {
+                    Some(validate_username(security.config(), &raw).map_err(|e| e.to_string())?)
+                }
+                None => None,
+            };
+            let inputs = [email.as_str(), username.as_deref().unwrap_or_default()];
+            check_password(security, &password, &inputs)?;
             let hash = security
                 .hasher()
                 .hash(&password)
@@ -234,6 +249,7 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
                 .create_user(NewUser {
                     email: email.clone(),
                     password: Some(hash),
+                    username,
                     active: !inactive,
                     confirmed_at: confirmed.then(|| security.now().naive_utc()),
                     roles,
@@ -274,7 +290,11 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
         }
         UsersCommand::ChangePassword { email, password } => {
             let user = find(security, &email).await?;
-            check_password(security, &password, &user.email)?;
+            let inputs = [
+                user.email.as_str(),
+                user.username.as_deref().unwrap_or_default(),
+            ];
+            check_password(security, &password, &inputs)?;
             security
                 .set_password(&user, &password, &[])
                 .await

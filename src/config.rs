@@ -269,8 +269,36 @@ pub struct SecurityConfig {
     pub send_password_change_email: bool,
     /// Send a notice when a password is reset. Default: `true`.
     pub send_password_reset_notice_email: bool,
-    /// Attributes a user may sign in with. Only `"email"` is supported. Default: `["email"]`.
+    /// Attributes a user may sign in with: `"email"`, and `"username"` when
+    /// `username_enable` is on (which adds it). Default: `["email"]`.
     pub user_identity_attributes: Vec<String>,
+
+    // ----- usernames and account deletion -----
+    /// Give accounts a username: an optional field at registration, sign-in with e-mail or
+    /// username, the username in the user payload. Default: `false`.
+    pub username_enable: bool,
+    /// Registration needs a username. Default: `false`.
+    pub username_required: bool,
+    /// Fewest characters of a username. Default: `4`.
+    pub username_min_length: usize,
+    /// Most characters of a username. Default: `32`.
+    pub username_max_length: usize,
+    /// Mount `/change-username`. Default: `false`.
+    pub change_username: bool,
+    /// Mail the owner when their username changes. Default: `true`.
+    pub send_username_change_email: bool,
+    /// Mount `/recover-username`, which mails the username to the account's address.
+    /// Default: `false`.
+    pub username_recovery: bool,
+    /// Subject of the username recovery mail. Default: `"Your requested username"`.
+    pub email_subject_username_recovery: String,
+    /// Subject of the username change notice. Default: `"Your username has been changed"`.
+    pub email_subject_username_change_notice: String,
+    /// Mount `/delete-account`, where a freshly signed-in user deletes their own account.
+    /// Default: `false`.
+    pub deletable: bool,
+    /// Subject of the mail confirming an account's deletion. Default: `"Your account has been deleted"`.
+    pub email_subject_account_deleted: String,
     /// Report outcomes of HTML forms as flashes on the next page. Default: `true`.
     pub flash_messages: bool,
 
@@ -508,6 +536,17 @@ impl Default for SecurityConfig {
             send_password_change_email: true,
             send_password_reset_notice_email: true,
             user_identity_attributes: strings(&["email"]),
+            username_enable: false,
+            username_required: false,
+            username_min_length: 4,
+            username_max_length: 32,
+            change_username: false,
+            send_username_change_email: true,
+            username_recovery: false,
+            email_subject_username_recovery: "Your requested username".into(),
+            email_subject_username_change_notice: "Your username has been changed".into(),
+            deletable: false,
+            email_subject_account_deleted: "Your account has been deleted".into(),
             flash_messages: true,
             confirm_email_within: WithinDelta::new("5 days"),
             reset_password_within: WithinDelta::new("1 days"),
@@ -641,7 +680,7 @@ impl SecurityConfig {
     ///
     /// Returns the config and the unknown keys found, which the caller should warn about.
     pub fn from_figment(figment: &Figment) -> Result<(Self, Vec<String>), ConfigError> {
-        let config: SecurityConfig = if figment.contains("security") {
+        let mut config: SecurityConfig = if figment.contains("security") {
             figment
                 .extract_inner("security")
                 .map_err(|e| ConfigError::Invalid(Box::new(e)))?
@@ -649,7 +688,20 @@ impl SecurityConfig {
             SecurityConfig::default()
         };
         config.check()?;
+        if config.username_enable && !config.signs_in_with_username() {
+            config.user_identity_attributes.push("username".into());
+        }
         Ok((config, unknown_keys(figment)))
+    }
+
+    /// Whether users may sign in with their username (`username_enable`, and `"username"` in
+    /// `user_identity_attributes`).
+    pub fn signs_in_with_username(&self) -> bool {
+        self.username_enable
+            && self
+                .user_identity_attributes
+                .iter()
+                .any(|a| a == "username")
     }
 
     /// Looks a lifetime setting up by name, as Flask-Security-Too's `get_within_delta` does.
@@ -737,14 +789,20 @@ impl SecurityConfig {
                 ),
             });
         }
-        if let Some(bad) = self
-            .user_identity_attributes
-            .iter()
-            .find(|a| a.as_str() != "email")
-        {
+        if let Some(bad) = self.user_identity_attributes.iter().find(|a| {
+            !(a.as_str() == "email" || (a.as_str() == "username" && self.username_enable))
+        }) {
             return Err(ConfigError::Unsupported {
                 key: "user_identity_attributes",
-                reason: format!("{bad:?}; only \"email\" is supported"),
+                reason: format!(
+                    "{bad:?}; only \"email\", and \"username\" with username_enable, are supported"
+                ),
+            });
+        }
+        if self.username_min_length == 0 || self.username_min_length > self.username_max_length {
+            return Err(ConfigError::Unsupported {
+                key: "username_min_length",
+                reason: "it must be at least 1 and at most username_max_length".into(),
             });
         }
         if self.mail_limit < 1 {

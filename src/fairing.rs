@@ -207,7 +207,8 @@ impl Security {
     }
 
     /// The user object of JSON responses (Flask-Security-Too's `get_security_payload`):
-    /// `{}` unless the builder set [`SecurityBuilder::user_payload`].
+    /// `{}` unless the builder set [`SecurityBuilder::user_payload`]; with `username_enable`
+    /// it also holds `username`.
     ///
     /// ```no_run
     /// # use rocket::{get, State};
@@ -219,7 +220,15 @@ impl Security {
     /// }
     /// ```
     pub fn get_security_payload(&self, user: &User) -> Value {
-        (self.inner.payload)(user)
+        let mut payload = (self.inner.payload)(user);
+        if self.config().username_enable {
+            if let Value::Object(fields) = &mut payload {
+                fields
+                    .entry("username")
+                    .or_insert_with(|| json!(user.username));
+            }
+        }
+        payload
     }
 
     /// A signed auth token for `user` (Flask-Security-Too's `get_auth_token`), bound to the
@@ -413,6 +422,9 @@ impl Security {
                 "verify": p("/verify"),
                 "sessions": p("/sessions"),
                 "activity": p("/activity"),
+                "change_username": p("/change-username"),
+                "recover_username": p("/recover-username"),
+                "delete_account": p("/delete-account"),
             }),
         );
         context.insert("password_length_min", &c.password_length_min);
@@ -427,6 +439,11 @@ impl Security {
                 "unified_signin": c.unified_signin,
                 "two_factor": c.two_factor,
                 "mf_recovery_codes": c.multi_factor_recovery_codes,
+                "username": c.username_enable,
+                "username_required": c.username_required,
+                "change_username": c.username_enable && c.change_username,
+                "username_recovery": c.username_enable && c.username_recovery,
+                "deletable": c.deletable,
             }),
         );
         context

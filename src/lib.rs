@@ -143,6 +143,7 @@ mod templates;
 mod token;
 mod totp;
 mod user_agent;
+mod username;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
@@ -178,6 +179,7 @@ pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod, Flash};
 pub use templates::Page;
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
+pub use username::{find_by_identity, validate_username, UsernameError};
 // Re-exported for code ported from Flask-Security; using it still warns.
 #[allow(deprecated)]
 pub use password::encrypt_password;

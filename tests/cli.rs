@@ -245,6 +245,30 @@ async fn users_create_and_change_password_apply_the_password_policy() {
 }
 
 #[rocket::async_test]
+async fn users_create_takes_a_username_when_usernames_are_on() {
+    let mut s = setup();
+    let args = [
+        "users",
+        "create",
+        "kim@example.com",
+        "--password",
+        "password123",
+        "--username",
+        "Kim7",
+    ];
+    let error = s.cli(&args).await.unwrap_err();
+    assert!(error.contains("username_enable"), "{error}");
+    s.figment = s.figment.merge(("security.username_enable", true));
+    let mut bad = args;
+    bad[6] = "k.m";
+    let error = s.cli(&bad).await.unwrap_err();
+    assert_eq!(error, "Username can contain only letters and numbers");
+    s.cli(&args).await.unwrap();
+    let kim = s.user("kim@example.com").await.unwrap();
+    assert_eq!(kim.username.as_deref(), Some("Kim7"));
+}
+
+#[rocket::async_test]
 async fn users_deactivate_and_activate() {
     let s = setup();
     s.cli(&[

@@ -311,6 +311,7 @@ impl UserDatastore for MemoryDatastore {
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
+        self.activity.forget_user(user.id);
         let mut inner = self.lock();
         let id = user.id;
         inner
@@ -320,6 +321,9 @@ impl UserDatastore for MemoryDatastore {
         inner.grants.retain(|&(user_id, _)| user_id != id);
         inner.sessions.retain(|_, s| s.user_id != Some(id));
         inner.codes.retain(|&(user_id, _), _| user_id != id);
+        inner
+            .outbox
+            .retain(|_, m| m.sent_at.is_some() || m.recipient != user.email);
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use crate::datastore::{User, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::session::logout_user;
+use crate::username::find_by_identity;
 
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     let mut routes = rocket::routes![login_page, login, logout];
@@ -65,7 +66,8 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = login_form(&ctx);
-    let (email, password, remember) = form.credentials(&input, "email", "password");
+    let field = identity_field(ctx.config(), &input);
+    let (email, password, remember) = form.credentials(&input, field, "password");
     let next = form_next(&ctx, &input, &mut form);
     form.check_extra_fields(ctx.sec, &input);
     if form.errors.contains_key("next") {
@@ -84,7 +86,23 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     super::finish_sign_in(&ctx, &user, remember, next, "password", "password").await
 }
 
-/// Checks an e-mail address and password. Every failure — unknown address, wrong password,
+/// The form field naming the account: `email`, or with usernames on, `identity` (an address
+/// or a username) or `username`, whichever the client sent.
+pub(crate) fn identity_field(config: &SecurityConfig, input: &Input) -> &'static str {
+    if config.signs_in_with_username() {
+        for field in ["identity", "username"] {
+            if input.text(field).is_some() {
+                return field;
+            }
+        }
+        if input.text("email").is_none() {
+            return "identity";
+        }
+    }
+    "email"
+}
+
+/// Checks an e-mail address (or, with usernames on, a username) and password. Every failure — unknown address, wrong password,
 /// locked, deactivated or unconfirmed account — returns `None` after the same work (one
 /// password verification), so neither the answer nor its timing tells which accounts exist or
 /// are locked. Wrong passwords are counted towards the lockout and the client's limit; a
@@ -97,7 +115,7 @@ pub(crate) async fn authenticate_password(
     let sec = ctx.sec;
     let user = match crate::flows::validate_email(email) {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
-        None => None,
+        None => find_by_identity(sec.datastore(), sec.config(), email).await?,
     };
     let mut verified = super::lockout::check_password(ctx, email, user.as_ref(), password).await?;
     let config = sec.config();

@@ -5,6 +5,7 @@ mod activity;
 mod change;
 mod change_email;
 mod confirm;
+mod delete_account;
 mod devices;
 pub(crate) mod lockout;
 pub(crate) mod login;
@@ -13,6 +14,7 @@ mod recovery_codes;
 mod register;
 pub(crate) mod two_factor;
 mod unified;
+mod username;
 pub(crate) mod verify;
 
 use std::collections::BTreeMap;
@@ -60,6 +62,12 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     }
     if config.unified_signin {
         routes.extend(unified::routes());
+    }
+    if config.username_enable {
+        routes.extend(username::routes(config));
+    }
+    if config.deletable {
+        routes.extend(delete_account::routes());
     }
     routes.extend(verify::routes());
     routes.extend(devices::routes());

@@ -12,6 +12,7 @@ use crate::events::SecurityEvent;
 use crate::mail::MailKind;
 use crate::password::PasswordPolicy;
 use crate::session::login_user_via;
+use crate::username::{validate_username, UsernameError};
 
 pub(super) fn routes(_config: &SecurityConfig) -> Vec<Route> {
     rocket::routes![register_page, register]
@@ -67,6 +68,30 @@ pub(crate) fn check_new_password(
     password.map(str::to_owned)
 }
 
+/// The `username` field when usernames are on: validated and normalised, or an error under
+/// the field (also when it is required and missing).
+fn username_field(config: &SecurityConfig, form: &mut FormState, input: &Input) -> Option<String> {
+    if !config.username_enable {
+        return None;
+    }
+    let raw = input.text("username");
+    form.value("username", raw.clone().unwrap_or_default());
+    match raw {
+        None if config.username_required => {
+            form.error("username", UsernameError::NotProvided.to_string());
+            None
+        }
+        None => None,
+        Some(raw) => match validate_username(config, &raw) {
+            Ok(name) => Some(name),
+            Err(error) => {
+                form.error("username", error.to_string());
+                None
+            }
+        },
+    }
+}
+
 #[post("/register", data = "<input>")]
 async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if let Some(reply) = anonymous_only(&ctx).await? {
@@ -76,7 +101,11 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let config = ctx.config();
     let mut form = register_form(&ctx);
     let email = form.email_field(&input, "email");
-    let inputs = [email.as_deref().unwrap_or_default()];
+    let username = username_field(config, &mut form, &input);
+    let inputs = [
+        email.as_deref().unwrap_or_default(),
+        username.as_deref().unwrap_or_default(),
+    ];
     let password = check_new_password(
         config,
         &mut form,
@@ -90,6 +119,17 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.invalid("register_user.html", &form).await;
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
+    if let Some(name) = &username {
+        let taken = ctx
+            .sec
+            .datastore()
+            .find_user(UserQuery::Username(name))
+            .await?;
+        if taken.is_some_and(|u| !u.email.eq_ignore_ascii_case(&email)) {
+            form.error("username", UsernameError::Taken(name.clone()).to_string());
+            return ctx.invalid("register_user.html", &form).await;
+        }
+    }
 
     let existing = ctx
         .sec
@@ -103,6 +143,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             let new_user = NewUser {
                 email: email.clone(),
                 password: Some(hash),
+                username: username.clone(),
                 active: true,
                 extra,
                 ..NewUser::default()
@@ -118,6 +159,12 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
                         .await?
                     {
                         Some(owner) => Err(owner),
+                        // The username was taken meanwhile.
+                        None if username.is_some() => {
+                            let name = username.unwrap_or_default();
+                            form.error("username", UsernameError::Taken(name).to_string());
+                            return ctx.invalid("register_user.html", &form).await;
+                        }
                         None => return Err(DatastoreError::DuplicateUser.into()),
                     }
                 }

@@ -7,7 +7,7 @@ use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{anonymous_only, form_next, validate_email, Ctx, FormKind, FormState, Input, Reply};
+use super::{anonymous_only, form_next, Ctx, FormKind, FormState, Input, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
@@ -15,6 +15,7 @@ use crate::mail::{MailKind, Notice};
 use crate::session::{login_user_via, SessionCell};
 use crate::token::TokenPurpose;
 use crate::totp;
+use crate::username::find_by_identity;
 
 pub(crate) const INVALID_PASSCODE: &str = "Password or code submitted is not valid";
 const SIGNIN_CODE: &str = "us-email";
@@ -253,10 +254,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return signin_form_page(&ctx, &form).await;
     }
     let (identity, passcode) = (identity.unwrap_or_default(), passcode.unwrap_or_default());
-    let user = match validate_email(&identity) {
-        Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
-        None => None,
-    };
+    let user = find_by_identity(sec.datastore(), config, &identity).await?;
     let method = check_passcode(&ctx, &identity, user.as_ref(), &passcode).await?;
     let allowed = |u: &User| {
         u.active && (!config.confirmable || config.login_without_confirmation || u.is_confirmed())
@@ -305,13 +303,8 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         return signin_form_page(&ctx, &form).await;
     }
-    let user = match identity.as_deref().and_then(validate_email) {
-        Some(email) => {
-            ctx.sec
-                .datastore()
-                .find_user(UserQuery::Email(&email))
-                .await?
-        }
+    let user = match identity.as_deref() {
+        Some(identity) => find_by_identity(ctx.sec.datastore(), ctx.config(), identity).await?,
         None => None,
     };
     // Only a set-up, active identity gets a mail; the answer is the same for everyone.
