@@ -86,6 +86,8 @@
 //! | `password_length_min`, `password_length_max` | `8`, `128` | lengths in characters; the maximum is at least 64 |
 //! | `password_complexity_checker`, `zxcvbn_minimum_score` | none, `3` | `"zxcvbn"` scores new passwords |
 //! | `password_check_breached` | `false` | refuse common breached passwords (offline list) |
+//! | `username_enable`, `change_username`, `username_recovery` | `false` | usernames |
+//! | `deletable` | `false` | `/delete-account` |
 //! | `return_generic_responses` | `true` | never reveal whether an account exists |
 //! | `confirm_email_within`, `reset_password_within`, `change_email_within` | `"5 days"`, `"1 days"`, `"2 hours"` | link lifetimes |
 //! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `900` | API tokens |
