@@ -47,6 +47,17 @@ fn every_default_is_the_documented_value() {
         "password_complexity_checker": null,
         "zxcvbn_minimum_score": 3,
         "password_check_breached": false,
+        "username_enable": false,
+        "username_required": false,
+        "username_min_length": 4,
+        "username_max_length": 32,
+        "change_username": false,
+        "send_username_change_email": true,
+        "username_recovery": false,
+        "email_subject_username_recovery": "Your requested username",
+        "email_subject_username_change_notice": "Your username has been changed",
+        "deletable": false,
+        "email_subject_account_deleted": "Your account has been deleted",
         "argon2_memory_kib": 19456,
         "argon2_iterations": 2,
         "argon2_parallelism": 1,
@@ -496,6 +507,7 @@ fn unsupported_values_are_refused_naming_the_key() {
         ("argon2_iterations = 0", "argon2"),
         ("password_length_max = 32", "password_length_max"),
         ("zxcvbn_minimum_score = 5", "zxcvbn_minimum_score"),
+        ("username_min_length = 40", "username_min_length"),
     ] {
         let figment = from_toml(&format!("[security]\n{toml}"));
         let error = SecurityConfig::from_figment(&figment).expect_err(toml);
