@@ -38,6 +38,9 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
         SecurityEvent::PasswordChanged { user } => (user.id, K::PasswordChanged, None),
         SecurityEvent::PasswordReset { user } => (user.id, K::PasswordReset, None),
         SecurityEvent::ChangeEmailConfirmed { user, .. } => (user.id, K::EmailChanged, None),
+        SecurityEvent::UsernameChanged { user, .. } => {
+            (user.id, K::UsernameChanged, user.username.clone())
+        }
         SecurityEvent::TwoFactorMethodChanged {
             user,
             method: Some(method),

@@ -19,8 +19,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::auth::validate_email;
 use crate::builder::SecurityBuilder;
 use crate::datastore::{DatastoreError, NewRole, NewUser, User, UserQuery};
-use crate::password::validate_password_length;
+use crate::password::PasswordPolicy;
 use crate::state::Security;
+use crate::username::validate_username;
 
 /// The command line of an application using rocket_security.
 #[derive(Debug, Parser)]
@@ -58,6 +59,9 @@ enum UsersCommand {
         /// Create the account deactivated.
         #[arg(long)]
         inactive: bool,
+        /// Username (with `username_enable`).
+        #[arg(long)]
+        username: Option<String>,
     },
     /// Let a user sign in again.
     Activate(EmailArg),
@@ -207,14 +211,10 @@ async fn find(security: &Security, email: &str) -> Result<User, String> {
     found.ok_or_else(|| format!("no user with the e-mail address {email:?}"))
 }
 
-fn check_password(security: &Security, password: &str) -> Result<(), String> {
-    let config = security.config();
-    validate_password_length(
-        password,
-        config.password_length_min,
-        config.password_length_max,
-    )
-    .map_err(|e| e.to_string())
+fn check_password(security: &Security, password: &str, inputs: &[&str]) -> Result<(), String> {
+    PasswordPolicy::from_config(security.config())
+        .check(password, inputs)
+        .map_err(|e| e.to_string())
 }
 
 async fn users(security: &Security, command: UsersCommand) -> Result<String, String> {
@@ -226,10 +226,21 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
             roles,
             confirmed,
             inactive,
+            username,
         } => {
             let email = validate_email(&email)
                 .ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
-            check_password(security, &password)?;
+            let username = match username {
+                Some(_) if !security.config().username_enable => {
+                    return Err("usernames are off: set username_enable".into())
+                }
+                Some(raw) => {
+                    Some(validate_username(security.config(), &raw).map_err(|e| e.to_string())?)
+                }
+                None => None,
+            };
+            let inputs = [email.as_str(), username.as_deref().unwrap_or_default()];
+            check_password(security, &password, &inputs)?;
             let hash = security
                 .hasher()
                 .hash(&password)
@@ -239,6 +250,7 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
                 .create_user(NewUser {
                     email: email.clone(),
                     password: Some(hash),
+                    username,
                     active: !inactive,
                     confirmed_at: confirmed.then(|| security.now().naive_utc()),
                     roles,
@@ -279,7 +291,11 @@ async fn users(security: &Security, command: UsersCommand) -> Result<String, Str
         }
         UsersCommand::ChangePassword { email, password } => {
             let user = find(security, &email).await?;
-            check_password(security, &password)?;
+            let inputs = [
+                user.email.as_str(),
+                user.username.as_deref().unwrap_or_default(),
+            ];
+            check_password(security, &password, &inputs)?;
             security
                 .set_password(&user, &password, &[])
                 .await

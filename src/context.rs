@@ -11,10 +11,10 @@ use serde_json::{json, Map, Value};
 use crate::config::SecurityConfig;
 use crate::datastore::User;
 use crate::error::{msg, Error};
-use crate::responses::{envelope, html_response, json_response, no_store};
-use crate::state::Security;
 use crate::forms::{FormState, Input};
+use crate::responses::{envelope, html_response, json_response, no_store};
 use crate::session::{authenticate, AuthMethod, SessionCell};
+use crate::state::Security;
 
 /// What every flow handler needs: the request, the state, and whether JSON is wanted.
 pub(crate) struct Ctx<'r> {

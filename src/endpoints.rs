@@ -63,6 +63,12 @@ pub(crate) enum Endpoint {
     SessionsRevoke,
     /// `/activity`.
     Activity,
+    /// `/change-username`.
+    ChangeUsername,
+    /// `/recover-username`.
+    RecoverUsername,
+    /// `/delete-account`.
+    DeleteAccount,
 }
 
 /// One row of the table: the endpoint, its path under `url_prefix` (a `<token>` segment
@@ -139,6 +145,24 @@ const TABLE: &[Row] = &[
         E::ChangeEmailConfirm,
         "/change-email",
         "change_email_confirm",
+    ),
+    row(
+        E::ChangeUsername,
+        "/change-username",
+        Some("change_username"),
+        Some("change_username"),
+    ),
+    row(
+        E::RecoverUsername,
+        "/recover-username",
+        Some("recover_username"),
+        Some("recover_username"),
+    ),
+    row(
+        E::DeleteAccount,
+        "/delete-account",
+        Some("delete_account"),
+        Some("delete_account"),
     ),
     row(
         E::TwoFactorSetup,

@@ -98,6 +98,23 @@ pub enum SecurityEvent {
         /// The address before the change.
         old_email: String,
     },
+    /// A user changed their username (`username_changed`).
+    UsernameChanged {
+        /// The user, with the new username.
+        user: User,
+        /// The username before the change, if there was one.
+        old_username: Option<String>,
+    },
+    /// A user's username was mailed to them (`username_recovery_email_sent`).
+    UsernameRecoveryEmailSent {
+        /// The user.
+        user: User,
+    },
+    /// A user deleted their own account (`/delete-account`). `user` is the account as it was.
+    AccountDeleted {
+        /// The deleted account.
+        user: User,
+    },
     /// Two-factor authentication was set up or changed.
     TwoFactorMethodChanged {
         /// The user.

@@ -217,6 +217,10 @@ mod tests {
             two_factor: true,
             multi_factor_recovery_codes: true,
             unified_signin: true,
+            username_enable: true,
+            change_username: true,
+            username_recovery: true,
+            deletable: true,
             ..SecurityConfig::default()
         };
         let known: Vec<&str> = crate::endpoints::routes().collect();

@@ -83,7 +83,11 @@
 //! | `registerable`, `confirmable`, `recoverable`, `changeable`, `change_email`, `trackable` | `false` | turn flows on |
 //! | `two_factor`, `multi_factor_recovery_codes`, `unified_signin` | `false` | second factor, recovery codes, passwordless |
 //! | `password_salt` | generated in debug | HMAC pepper; required in release |
-//! | `password_length_min` | `8` | |
+//! | `password_length_min`, `password_length_max` | `8`, `128` | lengths in characters; the maximum is at least 64 |
+//! | `password_complexity_checker`, `zxcvbn_minimum_score` | none, `3` | `"zxcvbn"` scores new passwords |
+//! | `password_check_breached` | `false` | refuse common breached passwords (offline list) |
+//! | `username_enable`, `change_username`, `username_recovery` | `false` | usernames |
+//! | `deletable` | `false` | `/delete-account` |
 //! | `return_generic_responses` | `true` | never reveal whether an account exists |
 //! | `confirm_email_within`, `reset_password_within`, `change_email_within` | `"5 days"`, `"1 days"`, `"2 hours"` | link lifetimes |
 //! | `token_authentication_header`, `token_max_age` | `"Authentication-Token"`, `"15 minutes"` | API tokens |
@@ -151,14 +155,15 @@ mod templates;
 mod token;
 mod totp;
 mod user_agent;
+mod username;
 
 pub use auth::Fresh;
 pub use builder::SecurityBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
-    AuthMechanism, ConfigError, IdentityAttribute, LogoutMethod, MailConfig, MailTransport,
-    MalformedDuration, PasswordHashScheme, SecurityConfig, SignInMethod, TwoFactorMethod,
-    UnifiedMethod, UnknownChoice, WithinDelta,
+    AuthMechanism, ComplexityChecker, ConfigError, IdentityAttribute, LogoutMethod, MailConfig,
+    MailTransport, MalformedDuration, PasswordHashScheme, SecurityConfig, SignInMethod,
+    TwoFactorMethod, UnifiedMethod, UnknownChoice, WithinDelta,
 };
 pub use csrf::CsrfToken;
 pub use datastore::{
@@ -183,14 +188,15 @@ pub use mail::{
 };
 pub use mixins::{AnonymousUser, RoleMixin, UserMixin};
 pub use password::{
-    dummy_verify, get_hmac, hash_password, validate_password_length, verify_and_update_password,
-    verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings, PasswordError,
-    PasswordHasher, PasswordPolicyError,
+    dummy_verify, get_hmac, hash_password, is_breached, validate_password_length,
+    verify_and_update_password, verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings,
+    PasswordError, PasswordHasher, PasswordPolicy, PasswordPolicyError,
 };
 pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod};
 pub use state::{PayloadFn, Security};
 pub use token::{get_token_status, TokenError, TokenKeys, TokenPurpose, TokenStatus, TokenSubject};
+pub use username::{find_by_identity, validate_username, UsernameError};
 // Re-exported for code ported from Flask-Security; using it still warns.
 #[allow(deprecated)]
 pub use password::encrypt_password;

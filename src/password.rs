@@ -11,6 +11,7 @@
 //! burst of logins queues up to the queue's length instead of allocating one buffer per login,
 //! and what does not fit is refused at once with [`PasswordError::Busy`].
 
+mod policy;
 mod pool;
 #[cfg(test)]
 mod tests;
@@ -28,6 +29,8 @@ use crate::config::SecurityConfig;
 use crate::datastore::{DatastoreError, User, UserChange, UserDatastore};
 
 use self::pool::Pool;
+
+pub use self::policy::{is_breached, PasswordPolicy};
 
 /// Why hashing or verifying a password failed.
 ///
@@ -58,10 +61,10 @@ pub enum PasswordError {
     Datastore(#[from] DatastoreError),
 }
 
-/// Why a password was refused by the length policy.
+/// Why a password was refused by the [`PasswordPolicy`].
 ///
 /// The messages are the ones Flask-Security-Too shows next to the password field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordPolicyError {
     /// Fewer characters than the minimum.
     #[error("Password must be at least {min} characters")]
@@ -75,6 +78,25 @@ pub enum PasswordPolicyError {
         /// The maximum length.
         max: usize,
     },
+    /// On the list of common breached passwords (`password_check_breached`).
+    #[error("Password on breached list")]
+    Breached,
+    /// Below `zxcvbn_minimum_score`; the message adds zxcvbn's warning and first suggestion.
+    #[error("Password not complex enough{}", weak_detail(warning, suggestion))]
+    TooWeak {
+        /// What makes it guessable, in zxcvbn's words.
+        warning: Option<String>,
+        /// How to make it stronger, in zxcvbn's words.
+        suggestion: Option<String>,
+    },
+}
+
+fn weak_detail(warning: &Option<String>, suggestion: &Option<String>) -> String {
+    match (warning, suggestion) {
+        (Some(w), Some(s)) => format!(": {w} {s}"),
+        (Some(only), None) | (None, Some(only)) => format!(": {only}"),
+        (None, None) => String::new(),
+    }
 }
 
 /// Hashes and verifies passwords; swap it to change how passwords are stored.
@@ -534,8 +556,8 @@ pub async fn dummy_verify(
     hasher.dummy_verify(password).await
 }
 
-/// Checks the length policy: between `min` and `max` characters, counted after NFKD
-/// normalisation.
+/// Checks the length policy alone: between `min` and `max` characters, counted after NFKC
+/// normalisation. [`PasswordPolicy::check`] applies the whole policy.
 ///
 /// # Example
 ///
@@ -551,12 +573,10 @@ pub fn validate_password_length(
     min: usize,
     max: usize,
 ) -> Result<(), PasswordPolicyError> {
-    let length = password.nfkd().count();
-    if length < min {
-        Err(PasswordPolicyError::TooShort { min })
-    } else if length > max {
-        Err(PasswordPolicyError::TooLong { max })
-    } else {
-        Ok(())
+    PasswordPolicy {
+        length_min: min,
+        length_max: max,
+        ..PasswordPolicy::default()
     }
+    .check(password, &[])
 }

@@ -181,7 +181,15 @@ impl Security {
     /// }
     /// ```
     pub fn get_security_payload(&self, user: &User) -> Value {
-        (self.inner.payload)(user)
+        let mut payload = (self.inner.payload)(user);
+        if self.config().username_enable {
+            if let Value::Object(fields) = &mut payload {
+                fields
+                    .entry("username")
+                    .or_insert_with(|| serde_json::json!(user.username));
+            }
+        }
+        payload
     }
 
     /// A signed auth token for `user` (Flask-Security-Too's `get_auth_token`), bound to the
@@ -344,6 +352,11 @@ impl Security {
                 "unified_signin": c.unified_signin,
                 "two_factor": c.two_factor,
                 "mf_recovery_codes": c.multi_factor_recovery_codes,
+                "username": c.username_enable,
+                "username_required": c.username_required,
+                "change_username": c.username_enable && c.change_username,
+                "username_recovery": c.username_enable && c.username_recovery,
+                "deletable": c.deletable,
             }),
         );
         context

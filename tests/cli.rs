@@ -197,6 +197,78 @@ async fn users_create_refuses_duplicates_bad_addresses_and_short_passwords() {
 }
 
 #[rocket::async_test]
+async fn users_create_and_change_password_apply_the_password_policy() {
+    let mut s = setup();
+    s.figment = s
+        .figment
+        .merge(("security.password_check_breached", true))
+        .merge(("security.password_complexity_checker", "zxcvbn"));
+    let error = s
+        .cli(&[
+            "users",
+            "create",
+            "amy@example.com",
+            "--password",
+            "iloveyou",
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(error, "Password on breached list");
+    let error = s
+        .cli(&[
+            "users",
+            "create",
+            "amy@example.com",
+            "--password",
+            "amyamyamy1",
+        ])
+        .await
+        .unwrap_err();
+    assert!(error.starts_with("Password not complex enough"), "{error}");
+    assert!(s.user("amy@example.com").await.is_none());
+    let strong = "plum orchard whistles at dusk";
+    s.cli(&["users", "create", "amy@example.com", "--password", strong])
+        .await
+        .unwrap();
+    let error = s
+        .cli(&[
+            "users",
+            "change-password",
+            "amy@example.com",
+            "--password",
+            "password1",
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(error, "Password on breached list");
+    assert!(s.password_is("amy@example.com", strong).await);
+}
+
+#[rocket::async_test]
+async fn users_create_takes_a_username_when_usernames_are_on() {
+    let mut s = setup();
+    let args = [
+        "users",
+        "create",
+        "kim@example.com",
+        "--password",
+        "password123",
+        "--username",
+        "Kim7",
+    ];
+    let error = s.cli(&args).await.unwrap_err();
+    assert!(error.contains("username_enable"), "{error}");
+    s.figment = s.figment.merge(("security.username_enable", true));
+    let mut bad = args;
+    bad[6] = "k.m";
+    let error = s.cli(&bad).await.unwrap_err();
+    assert_eq!(error, "Username can contain only letters and numbers");
+    s.cli(&args).await.unwrap();
+    let kim = s.user("kim@example.com").await.unwrap();
+    assert_eq!(kim.username.as_deref(), Some("Kim7"));
+}
+
+#[rocket::async_test]
 async fn users_deactivate_and_activate() {
     let s = setup();
     s.cli(&[

@@ -22,7 +22,7 @@ pub(crate) async fn authenticate_password(
 ) -> Result<Option<User>, Error> {
     let user = match validate_email(email) {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
-        None => None,
+        None => crate::username::find_by_identity(sec.datastore(), sec.config(), email).await?,
     };
     let mut verified = check_password(sec, request, email, user.as_ref(), password).await?;
     let config = sec.config();

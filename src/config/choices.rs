@@ -126,6 +126,14 @@ impl UnifiedMethod {
 }
 
 string_enum! {
+    /// How new passwords are scored for strength (`password_complexity_checker`).
+    pub enum ComplexityChecker {
+        /// zxcvbn's guess-based score, compared with `zxcvbn_minimum_score`.
+        Zxcvbn => "zxcvbn",
+    }
+}
+
+string_enum! {
     /// A second factor (`two_factor_enabled_methods`, and a user's `tf_primary_method`).
     pub enum TwoFactorMethod {
         /// A code of an authenticator app (RFC 6238 TOTP).
@@ -168,6 +176,8 @@ string_enum! {
     pub enum IdentityAttribute {
         /// The e-mail address, case-insensitive.
         Email => "email",
+        /// The username (with `username_enable`), case-insensitive.
+        Username => "username",
     }
 }
 

@@ -12,8 +12,8 @@ mod settings;
 use rocket::figment::{Figment, Profile};
 
 pub use choices::{
-    AuthMechanism, IdentityAttribute, LogoutMethod, MailTransport, PasswordHashScheme,
-    SignInMethod, TwoFactorMethod, UnifiedMethod, UnknownChoice,
+    AuthMechanism, ComplexityChecker, IdentityAttribute, LogoutMethod, MailTransport,
+    PasswordHashScheme, SignInMethod, TwoFactorMethod, UnifiedMethod, UnknownChoice,
 };
 pub use duration::{MalformedDuration, WithinDelta};
 pub(crate) use mail::redact_url;
@@ -49,7 +49,7 @@ impl SecurityConfig {
     ///
     /// Returns the config and the unknown keys found, which the caller should warn about.
     pub fn from_figment(figment: &Figment) -> Result<(Self, Vec<String>), ConfigError> {
-        let config: SecurityConfig = if figment.contains("security") {
+        let mut config: SecurityConfig = if figment.contains("security") {
             figment
                 .extract_inner("security")
                 .map_err(|e| ConfigError::Invalid(Box::new(e)))?
@@ -57,7 +57,21 @@ impl SecurityConfig {
             SecurityConfig::default()
         };
         config.check()?;
+        if config.username_enable && !config.signs_in_with_username() {
+            config
+                .user_identity_attributes
+                .push(IdentityAttribute::Username);
+        }
         Ok((config, unknown_keys(figment)))
+    }
+
+    /// Whether users may sign in with their username (`username_enable`, and `"username"` in
+    /// `user_identity_attributes`).
+    pub fn signs_in_with_username(&self) -> bool {
+        self.username_enable
+            && self
+                .user_identity_attributes
+                .contains(&IdentityAttribute::Username)
     }
 
     /// Looks a lifetime setting up by name, as Flask-Security-Too's `get_within_delta` does.
@@ -123,6 +137,40 @@ impl SecurityConfig {
             return Err(ConfigError::Unsupported {
                 key: "password_length_min",
                 reason: "it is larger than password_length_max".into(),
+            });
+        }
+        if self.password_length_max < 64 {
+            return Err(ConfigError::Unsupported {
+                key: "password_length_max",
+                reason: format!(
+                    "{}; it must allow at least 64 characters",
+                    self.password_length_max
+                ),
+            });
+        }
+        if self.zxcvbn_minimum_score > 4 {
+            return Err(ConfigError::Unsupported {
+                key: "zxcvbn_minimum_score",
+                reason: format!(
+                    "{}; zxcvbn scores run from 0 to 4",
+                    self.zxcvbn_minimum_score
+                ),
+            });
+        }
+        if !self.username_enable
+            && self
+                .user_identity_attributes
+                .contains(&IdentityAttribute::Username)
+        {
+            return Err(ConfigError::Unsupported {
+                key: "user_identity_attributes",
+                reason: "\"username\" needs username_enable".into(),
+            });
+        }
+        if self.username_min_length == 0 || self.username_min_length > self.username_max_length {
+            return Err(ConfigError::Unsupported {
+                key: "username_min_length",
+                reason: "it must be at least 1 and at most username_max_length".into(),
             });
         }
         if self.mail.transport().is_none() {

@@ -20,6 +20,8 @@ pub enum ActivityKind {
     PasswordReset,
     /// A change of e-mail address was confirmed.
     EmailChanged,
+    /// The username changed.
+    UsernameChanged,
     /// Two-factor authentication was turned on (or its method changed).
     TwoFactorOn,
     /// Two-factor authentication was turned off.
@@ -36,13 +38,14 @@ pub enum ActivityKind {
 
 impl ActivityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ActivityKind; 12] = [
+    pub const ALL: [ActivityKind; 13] = [
         ActivityKind::SignIn,
         ActivityKind::SignInFailed,
         ActivityKind::Locked,
         ActivityKind::PasswordChanged,
         ActivityKind::PasswordReset,
         ActivityKind::EmailChanged,
+        ActivityKind::UsernameChanged,
         ActivityKind::TwoFactorOn,
         ActivityKind::TwoFactorOff,
         ActivityKind::RecoveryCodesRegenerated,
@@ -60,6 +63,7 @@ impl ActivityKind {
             ActivityKind::PasswordChanged => "password_changed",
             ActivityKind::PasswordReset => "password_reset",
             ActivityKind::EmailChanged => "email_changed",
+            ActivityKind::UsernameChanged => "username_changed",
             ActivityKind::TwoFactorOn => "two_factor_on",
             ActivityKind::TwoFactorOff => "two_factor_off",
             ActivityKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
@@ -78,6 +82,7 @@ impl ActivityKind {
             ActivityKind::PasswordChanged => "Password changed",
             ActivityKind::PasswordReset => "Password reset",
             ActivityKind::EmailChanged => "E-mail address changed",
+            ActivityKind::UsernameChanged => "Username changed",
             ActivityKind::TwoFactorOn => "Two-factor authentication turned on",
             ActivityKind::TwoFactorOff => "Two-factor authentication turned off",
             ActivityKind::RecoveryCodesRegenerated => "New recovery codes",

@@ -61,6 +61,15 @@ pub enum UserChange<'a> {
         /// When it was proven (UTC).
         at: NaiveDateTime,
     },
+    /// Changes the username from `old` (compared case-insensitively; `None`: the user has none)
+    /// to `new`, if it still is `old`. Fails with
+    /// [`DatastoreError::DuplicateUser`](crate::DatastoreError::DuplicateUser) when `new` is taken.
+    Username {
+        /// The username being replaced.
+        old: Option<&'a str>,
+        /// The new, validated username.
+        new: &'a str,
+    },
     /// Replaces the (encrypted) recovery codes, if they still are `old` and the user's
     /// `fs_uniquifier` still is `uniquifier`.
     RecoveryCodes {
@@ -105,6 +114,7 @@ impl fmt::Debug for UserChange<'_> {
             }
             UserChange::Confirm { .. } => "Confirm",
             UserChange::Email { .. } => "Email",
+            UserChange::Username { .. } => "Username",
             UserChange::RecoveryCodes { .. } => "RecoveryCodes",
             UserChange::UsMethods { .. } => "UsMethods",
             UserChange::TwoFactor { method, .. } => {
@@ -130,6 +140,10 @@ impl UserChange<'_> {
                 user.confirmed_at.is_none() && same_key(&user.email, email)
             }
             UserChange::Email { old, .. } => same_key(&user.email, old),
+            UserChange::Username { old, .. } => match (user.username.as_deref(), old) {
+                (Some(current), Some(old)) => same_key(current, old),
+                (current, old) => current.is_none() && old.is_none(),
+            },
             UserChange::RecoveryCodes {
                 uniquifier, old, ..
             } => user.fs_uniquifier == uniquifier && user.mf_recovery_codes.as_deref() == old,
@@ -161,6 +175,7 @@ impl UserChange<'_> {
                 user.email = new.to_owned();
                 user.confirmed_at = Some(micros(at));
             }
+            UserChange::Username { new, .. } => user.username = Some(new.to_owned()),
             UserChange::RecoveryCodes { new, .. } => {
                 user.mf_recovery_codes = new.map(str::to_owned);
             }

@@ -100,7 +100,9 @@ pub trait UserStore: Clocked {
         fresh: Uniquifiers,
     ) -> DatastoreResult<Option<User>>;
 
-    /// Deletes the user, their role grants, sessions and codes.
+    /// Deletes the user and everything tied to them: role grants, sessions and remember-me
+    /// tokens, one-time codes, security activity, and mail to their address not sent yet.
+    /// Their API tokens and links stop working with the user gone.
     async fn delete_user(&self, user: &User) -> DatastoreResult<()>;
 
     /// Activates the user. Returns `true` if a change was made.

@@ -50,8 +50,8 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         config,
         &mut form,
         &input,
-        "new_password",
-        "new_password_confirm",
+        ("new_password", "new_password_confirm"),
+        &[&user.email],
     );
     form.check_extra_fields(sec, &input);
     let current =

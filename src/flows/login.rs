@@ -67,7 +67,8 @@ async fn login_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
 async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let mut form = login_form(&ctx);
-    let (email, password, remember) = form.credentials(&input, "email", "password");
+    let field = identity_field(ctx.config(), &input);
+    let (email, password, remember) = form.credentials(&input, field, "password");
     let next = form_next(&ctx, &input, &mut form);
     form.check_extra_fields(ctx.sec, &input);
     if form.errors.contains_key("next") {
@@ -84,6 +85,22 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     };
 
     finish_first_factor(&ctx, &user, FirstFactor::Password, remember, next).await
+}
+
+/// The form field naming the account: `email`, or with usernames on, `identity` (an address
+/// or a username) or `username`, whichever the client sent.
+pub(crate) fn identity_field(config: &SecurityConfig, input: &Input) -> &'static str {
+    if config.signs_in_with_username() {
+        for field in ["identity", "username"] {
+            if input.text(field).is_some() {
+                return field;
+            }
+        }
+        if input.text("email").is_none() {
+            return "identity";
+        }
+    }
+    "email"
 }
 
 #[post("/logout")]

@@ -7,6 +7,7 @@ mod activity;
 mod change;
 mod change_email;
 mod confirm;
+mod delete_account;
 mod devices;
 pub(crate) mod login;
 mod recover;
@@ -14,6 +15,7 @@ mod recovery_codes;
 mod register;
 pub(crate) mod two_factor;
 mod unified;
+mod username;
 pub(crate) mod verify;
 
 use rocket::Route;
@@ -47,6 +49,12 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     }
     if config.unified_signin {
         routes.extend(unified::routes());
+    }
+    if config.username_enable {
+        routes.extend(username::routes(config));
+    }
+    if config.deletable {
+        routes.extend(delete_account::routes());
     }
     routes.extend(verify::routes());
     routes.extend(devices::routes());

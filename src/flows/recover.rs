@@ -8,12 +8,12 @@ use serde_json::{json, Map};
 use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
-use crate::responses::envelope;
 use crate::events::SecurityEvent;
 use crate::forms::check_new_password;
 use crate::forms::{validate_email, FormKind, FormState, Input};
 use crate::links::{reset_link, reset_token};
 use crate::mail::MailKind;
+use crate::responses::envelope;
 use crate::signin::factor::FirstFactor;
 use crate::signin::finish::finish_first_factor;
 use crate::token::{fingerprint_matches, get_token_status, TokenPurpose};
@@ -211,7 +211,13 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         Err(message) => return refused(&ctx, message).await,
     };
     let mut form = reset_form(&ctx, token);
-    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    let password = check_new_password(
+        config,
+        &mut form,
+        &input,
+        ("password", "password_confirm"),
+        &[&user.email],
+    );
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
         return ctx.invalid("reset_password.html", &form).await;

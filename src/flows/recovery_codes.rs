@@ -180,7 +180,13 @@ async fn recover(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<R
         return ctx.invalid("mf_recovery.html", &form).await;
     }
     // The sign-in stays bound to the account as the pending login checked it.
-    let mut reply = finish_second_factor(&ctx, &awaiting.login, user, crate::config::SignInMethod::RecoveryCode).await?;
+    let mut reply = finish_second_factor(
+        &ctx,
+        &awaiting.login,
+        user,
+        crate::config::SignInMethod::RecoveryCode,
+    )
+    .await?;
     if !ctx.json {
         // As Flask-Security-Too: a recovered sign-in goes to `post_login_view`.
         reply = Reply::redirect(ctx.config().post_login_view.clone());

@@ -12,6 +12,7 @@ use crate::events::SecurityEvent;
 use crate::forms::{check_new_password, FormKind, FormState, Input};
 use crate::mail::MailKind;
 use crate::session::login_user_via;
+use crate::username::{validate_username, UsernameError};
 
 pub(super) fn routes(_config: &SecurityConfig) -> Vec<Route> {
     rocket::routes![register_page, register]
@@ -37,6 +38,30 @@ async fn register_page(ctx: Ctx<'_>) -> Result<Reply, Error> {
     ctx.page("register_user.html", &form, Context::new()).await
 }
 
+/// The `username` field when usernames are on: validated and normalised, or an error under
+/// the field (also when it is required and missing).
+fn username_field(config: &SecurityConfig, form: &mut FormState, input: &Input) -> Option<String> {
+    if !config.username_enable {
+        return None;
+    }
+    let raw = input.text("username");
+    form.value("username", raw.clone().unwrap_or_default());
+    match raw {
+        None if config.username_required => {
+            form.error("username", UsernameError::NotProvided.to_string());
+            None
+        }
+        None => None,
+        Some(raw) => match validate_username(config, &raw) {
+            Ok(name) => Some(name),
+            Err(error) => {
+                form.error("username", error.to_string());
+                None
+            }
+        },
+    }
+}
+
 #[post("/register", data = "<input>")]
 async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if let Some(reply) = anonymous_only(&ctx).await? {
@@ -46,13 +71,35 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let config = ctx.config();
     let mut form = register_form(&ctx);
     let email = form.email_field(&input, "email");
-    let password = check_new_password(config, &mut form, &input, "password", "password_confirm");
+    let username = username_field(config, &mut form, &input);
+    let inputs = [
+        email.as_deref().unwrap_or_default(),
+        username.as_deref().unwrap_or_default(),
+    ];
+    let password = check_new_password(
+        config,
+        &mut form,
+        &input,
+        ("password", "password_confirm"),
+        &inputs,
+    );
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
         return ctx.invalid("register_user.html", &form).await;
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
+    if let Some(name) = &username {
+        let taken = ctx
+            .sec
+            .datastore()
+            .find_user(UserQuery::Username(name))
+            .await?;
+        if taken.is_some_and(|u| !u.email.eq_ignore_ascii_case(&email)) {
+            form.error("username", UsernameError::Taken(name.clone()).to_string());
+            return ctx.invalid("register_user.html", &form).await;
+        }
+    }
 
     let existing = ctx
         .sec
@@ -66,6 +113,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             let new_user = NewUser {
                 email: email.clone(),
                 password: Some(hash),
+                username: username.clone(),
                 active: true,
                 extra,
                 ..NewUser::default()
@@ -81,6 +129,12 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
                         .await?
                     {
                         Some(owner) => Err(owner),
+                        // The username was taken meanwhile.
+                        None if username.is_some() => {
+                            let name = username.unwrap_or_default();
+                            form.error("username", UsernameError::Taken(name).to_string());
+                            return ctx.invalid("register_user.html", &form).await;
+                        }
                         None => return Err(DatastoreError::DuplicateUser.into()),
                     }
                 }

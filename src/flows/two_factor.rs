@@ -10,10 +10,10 @@ use serde_json::{json, Map, Value};
 use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange};
 use crate::error::{msg, Error};
-use crate::responses::envelope;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
 use crate::mail::{MailKind, Notice};
+use crate::responses::envelope;
 use crate::session::SessionCell;
 use crate::signin::codes::{self, CodePurpose, CodeSource};
 use crate::signin::finish::finish_second_factor;
@@ -494,7 +494,13 @@ async fn setup_validate(
     }
     let changed = save_authenticator(&ctx, &user, &secret).await?;
     if let Some(login) = pending {
-        return finish_second_factor(&ctx, &login, &changed, crate::config::SignInMethod::Authenticator).await;
+        return finish_second_factor(
+            &ctx,
+            &login,
+            &changed,
+            crate::config::SignInMethod::Authenticator,
+        )
+        .await;
     }
     if ctx.json {
         let mut response = Map::new();

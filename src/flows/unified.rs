@@ -10,7 +10,7 @@ use crate::context::{anonymous_only, form_next, Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::forms::{validate_email, FormKind, FormState, Input};
+use crate::forms::{FormKind, FormState, Input};
 use crate::mail::{MailKind, Notice};
 use crate::session::SessionCell;
 use crate::signin::codes::{self, CodePurpose, CodeSource};
@@ -23,6 +23,7 @@ use crate::signin::finish::finish_first_factor;
 use crate::signin::slots::{Slots, UnifiedSetup};
 use crate::token::TokenPurpose;
 use crate::totp;
+use crate::username::find_by_identity;
 
 const SETUP_LIFETIME_SECS: u64 = 15 * 60;
 
@@ -112,10 +113,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return signin_form_page(&ctx, &form).await;
     }
     let (identity, passcode) = (identity.unwrap_or_default(), passcode.unwrap_or_default());
-    let user = match validate_email(&identity) {
-        Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
-        None => None,
-    };
+    let user = find_by_identity(sec.datastore(), config, &identity).await?;
     let method = check_passcode(&ctx, &identity, user.as_ref(), &passcode).await?;
     let allowed = |u: &User| {
         u.active && (!config.confirmable || config.login_without_confirmation || u.is_confirmed())
@@ -165,13 +163,8 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         return signin_form_page(&ctx, &form).await;
     }
-    let user = match identity.as_deref().and_then(validate_email) {
-        Some(email) => {
-            ctx.sec
-                .datastore()
-                .find_user(UserQuery::Email(&email))
-                .await?
-        }
+    let user = match identity.as_deref() {
+        Some(identity) => find_by_identity(ctx.sec.datastore(), ctx.config(), identity).await?,
         None => None,
     };
     // Only a set-up, active identity gets a mail; the answer is the same for everyone.

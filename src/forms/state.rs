@@ -9,8 +9,8 @@ use super::input::Input;
 use crate::auth::validate_email;
 use crate::config::SecurityConfig;
 use crate::error::msg;
+use crate::password::PasswordPolicy;
 use crate::state::Security;
-use crate::password::validate_password_length;
 
 /// Values and errors of one form, as the page and the JSON envelope show them.
 #[derive(Debug, Clone)]
@@ -170,22 +170,22 @@ impl FormState {
     }
 }
 
-/// Checks a new password and its confirmation, recording errors under the given field names.
+/// Checks a new password against the password policy and its confirmation, recording errors
+/// under the given field names. `user_inputs` (the account's address and username) count as
+/// easy guesses for the strength check.
 pub(crate) fn check_new_password(
     config: &SecurityConfig,
     form: &mut FormState,
     input: &Input,
-    field: &str,
-    confirm_field: &str,
+    (field, confirm_field): (&str, &str),
+    user_inputs: &[&str],
 ) -> Option<String> {
     let password = input.get(field).filter(|p| !p.is_empty());
     let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
     match password {
         None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
         Some(p) => {
-            if let Err(e) =
-                validate_password_length(p, config.password_length_min, config.password_length_max)
-            {
+            if let Err(e) = PasswordPolicy::from_config(config).check(p, user_inputs) {
                 form.error(field, e.to_string());
             }
         }

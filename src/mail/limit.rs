@@ -21,6 +21,8 @@ pub enum MailKind {
     SigninCode,
     /// A mailed two-factor rescue code (`POST /tf-rescue`).
     TwoFactorRescue,
+    /// The username mailed to its account's address (`POST /recover-username`).
+    UsernameRecovery,
 }
 
 impl MailKind {
@@ -32,6 +34,7 @@ impl MailKind {
             MailKind::RegisterExisting => "register-existing",
             MailKind::SigninCode => "signin-code",
             MailKind::TwoFactorRescue => "tf-rescue",
+            MailKind::UsernameRecovery => "username-recovery",
         }
     }
 

@@ -18,6 +18,13 @@ pub(crate) enum Notice<'a> {
         /// The address before the change.
         old_email: &'a str,
     },
+    /// The username changed; the user has the new one.
+    UsernameChanged {
+        /// The username before the change, if there was one.
+        old_username: Option<&'a str>,
+    },
+    /// The account was deleted by its owner: the goodbye mail.
+    AccountDeleted,
     /// Two-factor authentication was turned off.
     TwoFactorDisabled,
     /// A new authenticator replaced the one set up before.
@@ -54,6 +61,8 @@ impl<'a> Notice<'a> {
     pub(crate) fn template(&self) -> &'static str {
         match self {
             Notice::EmailChanged { .. } => "change_email_notice",
+            Notice::UsernameChanged { .. } => "username_change_notice",
+            Notice::AccountDeleted => "account_deleted",
             Notice::TwoFactorDisabled => "two_factor_disabled_notice",
             Notice::TwoFactorReplaced => "two_factor_changed_notice",
             Notice::RecoveryCodesGenerated => "recovery_codes_notice",
@@ -65,6 +74,8 @@ impl<'a> Notice<'a> {
     pub(crate) fn subject<'c>(&self, config: &'c SecurityConfig) -> &'c str {
         match self {
             Notice::EmailChanged { .. } => &config.email_subject_change_email_notice,
+            Notice::UsernameChanged { .. } => &config.email_subject_username_change_notice,
+            Notice::AccountDeleted => &config.email_subject_account_deleted,
             Notice::TwoFactorDisabled => &config.email_subject_two_factor_disabled_notice,
             Notice::TwoFactorReplaced => &config.email_subject_two_factor_changed_notice,
             Notice::RecoveryCodesGenerated => &config.email_subject_recovery_codes_notice,
@@ -83,6 +94,10 @@ impl<'a> Notice<'a> {
                 context.insert("old_email", old_email);
                 context.insert("new_email", &user.email);
                 recipients.insert(0, old_email);
+            }
+            Notice::UsernameChanged { old_username } => {
+                context.insert("old_username", &old_username);
+                context.insert("username", &user.username);
             }
             Notice::SigninMethodsChanged { added, removed } => {
                 context.insert("added", &Vec::from_iter(added));

@@ -78,7 +78,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 34, "{names:?}");
+        assert_eq!(names.len(), 40, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");
@@ -204,6 +204,24 @@ mod tests {
                     ("added", serde_json::json!(["email"])),
                     ("removed", serde_json::json!(["authenticator"])),
                 ]),
+            ),
+            (
+                "username_change_notice",
+                vec!["oldname".into(), "newname".into()],
+                context(&[
+                    ("old_username", "oldname".into()),
+                    ("username", "newname".into()),
+                ]),
+            ),
+            (
+                "username_recovery",
+                vec!["ada1815".into()],
+                context(&[("username", "ada1815".into())]),
+            ),
+            (
+                "account_deleted",
+                vec!["ada@example.com".into(), "deleted".into()],
+                context(&[]),
             ),
             (
                 "new_device",

@@ -4,11 +4,11 @@
 use chrono::Duration;
 use serde_json::{json, Value};
 
+use crate::auth::lockout::CounterKey;
 use crate::context::Ctx;
 use crate::datastore::{OneTimeCode, User};
 use crate::error::Error;
 use crate::state::Security;
-use crate::auth::lockout::CounterKey;
 use crate::totp;
 
 /// What a mailed one-time code is for: each purpose's codes are stored and checked apart.
@@ -128,7 +128,8 @@ impl<'a> CodeAttempt<'a> {
         ) else {
             return Ok(false);
         };
-        let window = Duration::seconds(2 * config.two_factor_authenticator_validity.as_secs() as i64 + 60);
+        let window =
+            Duration::seconds(2 * config.two_factor_authenticator_validity.as_secs() as i64 + 60);
         let uses = sec
             .datastore()
             .hit_counter(

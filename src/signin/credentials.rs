@@ -6,11 +6,11 @@ use serde_json::{json, Map, Value};
 
 use super::codes::{self, CodePurpose, CodeSource};
 use super::factor::UnifiedMethod;
+use crate::auth::lockout;
 use crate::context::Ctx;
 use crate::datastore::User;
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
-use crate::auth::lockout;
 use crate::forms::{FormState, Input};
 
 /// The error of a wrong passcode.

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use crate::config::UnifiedMethod;
 use crate::config::SignInMethod;
+pub(crate) use crate::config::UnifiedMethod;
 
 /// How the first factor of a sign-in was proved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,9 +2,9 @@
 
 use rocket::http::Status;
 
+use crate::auth::is_fresh;
 use crate::context::{Ctx, Reply};
 use crate::error::Error;
-use crate::auth::is_fresh;
 
 /// `None` when the request's sign-in is fresh; else the reply sending the user to
 /// re-authenticate: browsers to `/verify?next=<here>`, JSON clients a 401 with

@@ -122,6 +122,17 @@ async fn set_fields(
                     .execute(c)
                     .await
             }
+            UserChange::Username { old, new } => {
+                let old_key = old.map(lookup_key);
+                diesel::update(user.filter(same!(users::username_key, old_key.as_deref())))
+                    .set((
+                        users::username.eq(new),
+                        users::username_key.eq(lookup_key(new)),
+                        users::update_datetime.eq(at),
+                    ))
+                    .execute(c)
+                    .await
+            }
             UserChange::RecoveryCodes {
                 uniquifier,
                 old,

@@ -7,7 +7,9 @@ use diesel::sql_types::{BigInt, Nullable, Timestamp};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
 use super::rows::{lookup_key, micros, NewUserRow, RoleRow, UserChanges, UserRow};
-use super::schema::{one_time_codes, roles, roles_users, sessions, users};
+use super::schema::{
+    mail_outbox, one_time_codes, roles, roles_users, security_activity, sessions, users,
+};
 use super::{backend, is_unique_violation, DieselDatastore};
 use crate::datastore::{
     Clocked, DatastoreError, DatastoreResult, NewUser, Uniquifiers, User, UserQuery,
@@ -217,6 +219,18 @@ pub(super) async fn delete(store: &DieselDatastore, user: &User) -> DatastoreRes
             diesel::delete(roles_users::table.filter(roles_users::user_id.eq(user.id)))
                 .execute(c)
                 .await?;
+            diesel::delete(security_activity::table.filter(security_activity::user_id.eq(user.id)))
+                .execute(c)
+                .await?;
+            // Mail not sent yet would tell a stranger who takes the address over about the
+            // account that was: it goes with it.
+            diesel::delete(
+                mail_outbox::table
+                    .filter(mail_outbox::recipient.eq(&user.email))
+                    .filter(mail_outbox::sent_at.is_null()),
+            )
+            .execute(c)
+            .await?;
             diesel::delete(users::table.filter(users::id.eq(user.id)))
                 .execute(c)
                 .await

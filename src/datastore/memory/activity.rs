@@ -52,6 +52,11 @@ impl MemoryActivity {
         })
     }
 
+    pub fn forget_user(&self, user_id: i64) {
+        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        rows.1.retain(|a| a.user_id != user_id);
+    }
+
     pub fn purge(&self, before: NaiveDateTime) -> u64 {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         let was = rows.1.len();

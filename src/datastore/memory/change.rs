@@ -25,6 +25,11 @@ pub(super) fn apply(
             inner.check_unique(new, None, Some(user_id))?;
         }
     }
+    if let UserChange::Username { new, .. } = change {
+        if let Some(email) = inner.users.get(&user_id).map(|u| u.email.clone()) {
+            inner.check_unique(&email, Some(new), Some(user_id))?;
+        }
+    }
     let Some(user) = inner.users.get_mut(&user_id) else {
         return Ok(None);
     };

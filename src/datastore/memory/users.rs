@@ -106,6 +106,7 @@ impl UserStore for MemoryDatastore {
     }
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
+        self.activity.forget_user(user.id);
         let mut inner = self.lock();
         let id = user.id;
         inner
@@ -115,6 +116,9 @@ impl UserStore for MemoryDatastore {
         inner.grants.retain(|&(user_id, _)| user_id != id);
         inner.sessions.retain(|_, s| s.user_id != Some(id));
         inner.codes.retain(|&(user_id, _), _| user_id != id);
+        inner
+            .outbox
+            .retain(|_, m| m.sent_at.is_some() || m.recipient != user.email);
         Ok(())
     }
 
