@@ -44,25 +44,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum UsersCommand {
     /// Create a user.
-    Create {
-        /// E-mail address.
-        email: String,
-        /// Password.
-        #[arg(long)]
-        password: String,
-        /// Grant a role (created when missing); repeat for several.
-        #[arg(long = "role")]
-        roles: Vec<String>,
-        /// Mark the address as confirmed.
-        #[arg(long)]
-        confirmed: bool,
-        /// Create the account deactivated.
-        #[arg(long)]
-        inactive: bool,
-        /// Username (with `username_enable`).
-        #[arg(long)]
-        username: Option<String>,
-    },
+    Create(CreateArgs),
     /// Let a user sign in again.
     Activate(EmailArg),
     /// Stop a user from signing in.
@@ -84,6 +66,28 @@ enum UsersCommand {
     /// Remove a user's two-factor and other sign-in methods (not the password) and sign them
     /// out everywhere.
     ResetAccess(EmailArg),
+}
+
+/// The arguments of `users create`.
+#[derive(Debug, Args)]
+struct CreateArgs {
+    /// E-mail address.
+    email: String,
+    /// Password.
+    #[arg(long)]
+    password: String,
+    /// Grant a role (created when missing); repeat for several.
+    #[arg(long = "role")]
+    roles: Vec<String>,
+    /// Mark the address as confirmed.
+    #[arg(long)]
+    confirmed: bool,
+    /// Create the account deactivated.
+    #[arg(long)]
+    inactive: bool,
+    /// Username (with `username_enable`).
+    #[arg(long)]
+    username: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -217,54 +221,57 @@ fn check_password(security: &Security, password: &str, inputs: &[&str]) -> Resul
         .map_err(|e| e.to_string())
 }
 
+/// `users create`: checks the address, username and password, then stores the user.
+async fn create_user(security: &Security, args: CreateArgs) -> Result<String, String> {
+    let CreateArgs {
+        email,
+        password,
+        roles,
+        confirmed,
+        inactive,
+        username,
+    } = args;
+    let store = security.datastore();
+    let email =
+        validate_email(&email).ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
+    let username = match username {
+        Some(_) if !security.config().username_enable => {
+            return Err("usernames are off: set username_enable".into())
+        }
+        Some(raw) => Some(validate_username(security.config(), &raw).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let inputs = [email.as_str(), username.as_deref().unwrap_or_default()];
+    check_password(security, &password, &inputs)?;
+    let hash = security
+        .hasher()
+        .hash(&password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let user = store
+        .create_user(NewUser {
+            email: email.clone(),
+            password: Some(hash),
+            username,
+            active: !inactive,
+            confirmed_at: confirmed.then(|| security.now().naive_utc()),
+            roles,
+            ..NewUser::default()
+        })
+        .await
+        .map_err(|e| match e {
+            DatastoreError::DuplicateUser => {
+                format!("a user with the e-mail address {email:?} already exists")
+            }
+            other => other.to_string(),
+        })?;
+    Ok(format!("created user {} (id {})", user.email, user.id))
+}
+
 async fn users(security: &Security, command: UsersCommand) -> Result<String, String> {
     let store = security.datastore();
     match command {
-        UsersCommand::Create {
-            email,
-            password,
-            roles,
-            confirmed,
-            inactive,
-            username,
-        } => {
-            let email = validate_email(&email)
-                .ok_or_else(|| format!("invalid e-mail address {email:?}"))?;
-            let username = match username {
-                Some(_) if !security.config().username_enable => {
-                    return Err("usernames are off: set username_enable".into())
-                }
-                Some(raw) => {
-                    Some(validate_username(security.config(), &raw).map_err(|e| e.to_string())?)
-                }
-                None => None,
-            };
-            let inputs = [email.as_str(), username.as_deref().unwrap_or_default()];
-            check_password(security, &password, &inputs)?;
-            let hash = security
-                .hasher()
-                .hash(&password)
-                .await
-                .map_err(|e| e.to_string())?;
-            let user = store
-                .create_user(NewUser {
-                    email: email.clone(),
-                    password: Some(hash),
-                    username,
-                    active: !inactive,
-                    confirmed_at: confirmed.then(|| security.now().naive_utc()),
-                    roles,
-                    ..NewUser::default()
-                })
-                .await
-                .map_err(|e| match e {
-                    DatastoreError::DuplicateUser => {
-                        format!("a user with the e-mail address {email:?} already exists")
-                    }
-                    other => other.to_string(),
-                })?;
-            Ok(format!("created user {} (id {})", user.email, user.id))
-        }
+        UsersCommand::Create(args) => create_user(security, args).await,
         UsersCommand::Activate(EmailArg { email }) => {
             let user = find(security, &email).await?;
             let changed = store

@@ -125,6 +125,50 @@ impl SecurityConfig {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        self.check_passwords_and_usernames()?;
+        if self.mail.transport().is_none() {
+            return Err(ConfigError::Unsupported {
+                key: "mail.url",
+                reason: format!(
+                    "{:?}; write smtp://host:port (add ?tls=required for STARTTLS), \
+                     smtps://host:port, file://DIR or log",
+                    redact_url(&self.mail.url)
+                ),
+            });
+        }
+        if self.mail_limit < 1 {
+            return Err(ConfigError::Unsupported {
+                key: "mail_limit",
+                reason: "at least one mail of each kind must be allowed".into(),
+            });
+        }
+        if let Some(server) = &self.server_name {
+            let valid = url::Url::parse(server).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host_str().is_some()
+                    && url.query().is_none()
+                    && url.username().is_empty()
+            });
+            if !valid {
+                return Err(ConfigError::Unsupported {
+                    key: "server_name",
+                    reason: format!(
+                        "{server:?}; write the site's URL, e.g. \"https://app.example.com\""
+                    ),
+                });
+            }
+        }
+        if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
+            return Err(ConfigError::Unsupported {
+                key: "url_prefix",
+                reason: "it must start with '/'".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The password policy and username settings.
+    fn check_passwords_and_usernames(&self) -> Result<(), ConfigError> {
         if self.argon2_memory_kib < 8 * self.argon2_parallelism.max(1)
             || self.argon2_iterations == 0
         {
@@ -171,44 +215,6 @@ impl SecurityConfig {
             return Err(ConfigError::Unsupported {
                 key: "username_min_length",
                 reason: "it must be at least 1 and at most username_max_length".into(),
-            });
-        }
-        if self.mail.transport().is_none() {
-            return Err(ConfigError::Unsupported {
-                key: "mail.url",
-                reason: format!(
-                    "{:?}; write smtp://host:port (add ?tls=required for STARTTLS), \
-                     smtps://host:port, file://DIR or log",
-                    redact_url(&self.mail.url)
-                ),
-            });
-        }
-        if self.mail_limit < 1 {
-            return Err(ConfigError::Unsupported {
-                key: "mail_limit",
-                reason: "at least one mail of each kind must be allowed".into(),
-            });
-        }
-        if let Some(server) = &self.server_name {
-            let valid = url::Url::parse(server).is_ok_and(|url| {
-                matches!(url.scheme(), "http" | "https")
-                    && url.host_str().is_some()
-                    && url.query().is_none()
-                    && url.username().is_empty()
-            });
-            if !valid {
-                return Err(ConfigError::Unsupported {
-                    key: "server_name",
-                    reason: format!(
-                        "{server:?}; write the site's URL, e.g. \"https://app.example.com\""
-                    ),
-                });
-            }
-        }
-        if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
-            return Err(ConfigError::Unsupported {
-                key: "url_prefix",
-                reason: "it must start with '/'".into(),
             });
         }
         Ok(())

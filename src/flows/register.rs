@@ -101,45 +101,19 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
     }
 
-    let existing = ctx
-        .sec
-        .datastore()
-        .find_user(UserQuery::Email(&email))
-        .await?;
-    let created = match existing {
-        Some(owner) => Err(owner),
-        None => {
-            let hash = ctx.sec.hasher().hash(&password).await?;
-            let new_user = NewUser {
-                email: email.clone(),
-                password: Some(hash),
-                username: username.clone(),
-                active: true,
-                extra,
-                ..NewUser::default()
-            };
-            match ctx.sec.datastore().create_user(new_user).await {
-                Ok(user) => Ok(user),
-                // Lost a race with another registration of the same address.
-                Err(DatastoreError::DuplicateUser) => {
-                    match ctx
-                        .sec
-                        .datastore()
-                        .find_user(UserQuery::Email(&email))
-                        .await?
-                    {
-                        Some(owner) => Err(owner),
-                        // The username was taken meanwhile.
-                        None if username.is_some() => {
-                            let name = username.unwrap_or_default();
-                            form.error("username", UsernameError::Taken(name).to_string());
-                            return ctx.invalid("register_user.html", &form).await;
-                        }
-                        None => return Err(DatastoreError::DuplicateUser.into()),
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
+    let new_user = NewUser {
+        email: email.clone(),
+        username,
+        active: true,
+        extra,
+        ..NewUser::default()
+    };
+    let created = match create_account(&ctx, new_user, &password).await? {
+        Created::New(user) => Ok(user),
+        Created::Existing(owner) => Err(owner),
+        Created::UsernameTaken(name) => {
+            form.error("username", UsernameError::Taken(name).to_string());
+            return ctx.invalid("register_user.html", &form).await;
         }
     };
 
@@ -169,6 +143,42 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .await?;
     }
     Ok(Reply::redirect(target))
+}
+
+/// What registering an address did.
+enum Created {
+    /// A new account.
+    New(User),
+    /// The address has an account (possibly made by a concurrent registration).
+    Existing(User),
+    /// The username was taken by a concurrent registration.
+    UsernameTaken(String),
+}
+
+/// Creates the account, unless the address has one.
+async fn create_account(
+    ctx: &Ctx<'_>,
+    mut new_user: NewUser,
+    password: &str,
+) -> Result<Created, Error> {
+    let store = ctx.sec.datastore();
+    if let Some(owner) = store.find_user(UserQuery::Email(&new_user.email)).await? {
+        return Ok(Created::Existing(owner));
+    }
+    new_user.password = Some(ctx.sec.hasher().hash(password).await?);
+    let (email, username) = (new_user.email.clone(), new_user.username.clone());
+    match store.create_user(new_user).await {
+        Ok(user) => Ok(Created::New(user)),
+        // Lost a race with another registration of the same address or username.
+        Err(DatastoreError::DuplicateUser) => {
+            match (store.find_user(UserQuery::Email(&email)).await?, username) {
+                (Some(owner), _) => Ok(Created::Existing(owner)),
+                (None, Some(name)) => Ok(Created::UsernameTaken(name)),
+                (None, None) => Err(DatastoreError::DuplicateUser.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// After creating `user`: the welcome mail, the event, and the login when no confirmation is

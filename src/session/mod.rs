@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::anonymous::{self, AnonymousState};
+use crate::config::SecurityConfig;
 use crate::datastore::{SessionKind, SessionRecord, User};
 use crate::error::Error;
 use crate::state::Security;
@@ -147,20 +148,7 @@ impl SessionCell {
         let security = Security::of(request);
         let config = security.config();
         let store = security.datastore();
-        let now = security.now();
         let secure = security.cookies_secure(request);
-        let session_cookie = |value: String| {
-            Cookie::build((config.session_cookie_name.clone(), value))
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .path("/")
-                .secure(secure)
-                .build()
-        };
-        let expires = |last_seen: NaiveDateTime, created: NaiveDateTime| {
-            (last_seen + config.session_idle_timeout.to_chrono())
-                .min(created + config.session_absolute_timeout.to_chrono())
-        };
 
         // The session names the remember-me token issued with it, so that signing the device
         // out (sessions page) ends both.
@@ -176,64 +164,14 @@ impl SessionCell {
             }
             live.secret = None;
         }
-        let user_row = live.user_id_for_row();
-        let mut cookie_set = false;
-        match &mut live.record {
-            Some(record) => {
-                let stale = naive(now) - record.last_seen_at > chrono::Duration::seconds(60);
-                if live.dirty || stale {
-                    record.data = serde_json::to_string(&live.data).unwrap_or_default();
-                    record.last_seen_at = naive(now);
-                    record.expires_at = expires(record.last_seen_at, record.created_at);
-                    record.fresh_at = live.fresh_at;
-                    store.update_session(record).await?;
-                }
-            }
-            None if user_row.is_none() && live.dirty && live.data.is_anonymous() => {
-                let state = AnonymousState {
-                    csrf_secret: live.data.csrf_secret.clone(),
-                    flashes: live.data.flashes.clone(),
-                };
-                if let Some(value) = anonymous::encode(security.keys(), state) {
-                    response.adjoin_header(session_cookie(value));
-                    live.anonymous = true;
-                    cookie_set = true;
-                }
-            }
-            None if live.dirty || (live.rotate && user_row.is_some()) => {
-                let secret = random_secret();
-                let record = SessionRecord {
-                    id_hash: sha256_hex(&secret),
-                    kind: SessionKind::Session,
-                    user_id: user_row.as_ref().map(|(id, _)| *id),
-                    fs_uniquifier: user_row.map(|(_, uniquifier)| uniquifier),
-                    data: serde_json::to_string(&live.data).unwrap_or_default(),
-                    created_at: naive(now),
-                    last_seen_at: naive(now),
-                    expires_at: expires(naive(now), naive(now)),
-                    fresh_at: live.fresh_at,
-                    ip: security.client_ip(request),
-                    user_agent: request
-                        .headers()
-                        .get_one("User-Agent")
-                        .map(|ua| ua.chars().take(255).collect()),
-                };
-                store.create_session(&record).await?;
-                response.adjoin_header(session_cookie(secret.clone()));
-                live.secret = Some(secret);
-                live.record = Some(record);
-                live.anonymous = false;
-                cookie_set = true;
-            }
-            None => {}
-        }
+        let cookie_set = write_record(request, response, live).await?;
         let anonymous_left =
             live.anonymous && live.data.csrf_secret.is_none() && live.data.flashes.is_empty();
         if !cookie_set
             && live.record.is_none()
             && (live.destroy || live.clear_cookie || anonymous_left)
         {
-            let mut removal = session_cookie(String::new());
+            let mut removal = session_cookie(config, secure, String::new());
             removal.make_removal();
             response.adjoin_header(removal);
         }
@@ -242,56 +180,157 @@ impl SessionCell {
         live.destroy = false;
         live.clear_cookie = false;
 
-        match std::mem::replace(&mut live.remember, RememberChange::Keep) {
-            RememberChange::Keep => {}
-            RememberChange::Set(user_id, uniquifier) => {
-                let secret = remember_secret.unwrap_or_else(random_secret);
-                let duration = config.remember_cookie_duration.to_chrono();
-                let record = SessionRecord {
-                    id_hash: sha256_hex(&secret),
-                    kind: SessionKind::Remember,
-                    user_id: Some(user_id),
-                    fs_uniquifier: Some(uniquifier),
-                    data: "{}".into(),
-                    created_at: naive(now),
-                    last_seen_at: naive(now),
-                    expires_at: naive(now) + duration,
-                    fresh_at: None,
-                    ip: security.client_ip(request),
-                    user_agent: request
-                        .headers()
-                        .get_one("User-Agent")
-                        .map(|ua| ua.chars().take(255).collect()),
-                };
-                store.create_session(&record).await?;
-                let expires_at =
-                    rocket::time::OffsetDateTime::from_unix_timestamp((now + duration).timestamp())
-                        .unwrap_or(rocket::time::OffsetDateTime::now_utc());
-                let cookie = Cookie::build((config.remember_cookie_name.clone(), secret))
-                    .http_only(true)
-                    .same_site(SameSite::Lax)
-                    .path("/")
-                    .secure(secure)
-                    .expires(expires_at)
-                    .build();
-                response.adjoin_header(cookie);
-                live.remember_hash = Some(record.id_hash);
-            }
-            RememberChange::Clear => {
-                if let Some(hash) = live.remember_hash.take() {
-                    store.delete_session(&hash).await?;
-                }
-                let mut removal = Cookie::build((config.remember_cookie_name.clone(), ""))
-                    .path("/")
-                    .secure(secure)
-                    .build();
-                removal.make_removal();
-                removal.set_expires(rocket::time::OffsetDateTime::UNIX_EPOCH);
-                response.adjoin_header(removal);
+        persist_remember(request, response, live, remember_secret).await
+    }
+}
+
+/// The session cookie carrying `value`.
+fn session_cookie(config: &SecurityConfig, secure: bool, value: String) -> Cookie<'static> {
+    Cookie::build((config.session_cookie_name.clone(), value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .build()
+}
+
+/// When a session seen at `last_seen` and created at `created` expires.
+fn expires(
+    config: &SecurityConfig,
+    last_seen: NaiveDateTime,
+    created: NaiveDateTime,
+) -> NaiveDateTime {
+    (last_seen + config.session_idle_timeout.to_chrono())
+        .min(created + config.session_absolute_timeout.to_chrono())
+}
+
+/// Stores the session's row (or, for an anonymous visitor, its signed cookie); returns whether
+/// a session cookie was set.
+async fn write_record(
+    request: &Request<'_>,
+    response: &mut Response<'_>,
+    live: &mut LiveSession,
+) -> Result<bool, Error> {
+    let security = Security::of(request);
+    let config = security.config();
+    let store = security.datastore();
+    let now = security.now();
+    let secure = security.cookies_secure(request);
+    let user_row = live.user_id_for_row();
+    let mut cookie_set = false;
+    match &mut live.record {
+        Some(record) => {
+            let stale = naive(now) - record.last_seen_at > chrono::Duration::seconds(60);
+            if live.dirty || stale {
+                record.data = serde_json::to_string(&live.data).unwrap_or_default();
+                record.last_seen_at = naive(now);
+                record.expires_at = expires(config, record.last_seen_at, record.created_at);
+                record.fresh_at = live.fresh_at;
+                store.update_session(record).await?;
             }
         }
-        Ok(())
+        None if user_row.is_none() && live.dirty && live.data.is_anonymous() => {
+            let state = AnonymousState {
+                csrf_secret: live.data.csrf_secret.clone(),
+                flashes: live.data.flashes.clone(),
+            };
+            if let Some(value) = anonymous::encode(security.keys(), state) {
+                response.adjoin_header(session_cookie(config, secure, value));
+                live.anonymous = true;
+                cookie_set = true;
+            }
+        }
+        None if live.dirty || (live.rotate && user_row.is_some()) => {
+            let secret = random_secret();
+            let record = SessionRecord {
+                id_hash: sha256_hex(&secret),
+                kind: SessionKind::Session,
+                user_id: user_row.as_ref().map(|(id, _)| *id),
+                fs_uniquifier: user_row.map(|(_, uniquifier)| uniquifier),
+                data: serde_json::to_string(&live.data).unwrap_or_default(),
+                created_at: naive(now),
+                last_seen_at: naive(now),
+                expires_at: expires(config, naive(now), naive(now)),
+                fresh_at: live.fresh_at,
+                ip: security.client_ip(request),
+                user_agent: request
+                    .headers()
+                    .get_one("User-Agent")
+                    .map(|ua| ua.chars().take(255).collect()),
+            };
+            store.create_session(&record).await?;
+            response.adjoin_header(session_cookie(config, secure, secret.clone()));
+            live.secret = Some(secret);
+            live.record = Some(record);
+            live.anonymous = false;
+            cookie_set = true;
+        }
+        None => {}
     }
+    Ok(cookie_set)
+}
+
+/// Issues or ends the remember-me token the session asked for, with its cookie.
+async fn persist_remember(
+    request: &Request<'_>,
+    response: &mut Response<'_>,
+    live: &mut LiveSession,
+    remember_secret: Option<String>,
+) -> Result<(), Error> {
+    let security = Security::of(request);
+    let config = security.config();
+    let store = security.datastore();
+    let now = security.now();
+    let secure = security.cookies_secure(request);
+    match std::mem::replace(&mut live.remember, RememberChange::Keep) {
+        RememberChange::Keep => {}
+        RememberChange::Set(user_id, uniquifier) => {
+            let secret = remember_secret.unwrap_or_else(random_secret);
+            let duration = config.remember_cookie_duration.to_chrono();
+            let record = SessionRecord {
+                id_hash: sha256_hex(&secret),
+                kind: SessionKind::Remember,
+                user_id: Some(user_id),
+                fs_uniquifier: Some(uniquifier),
+                data: "{}".into(),
+                created_at: naive(now),
+                last_seen_at: naive(now),
+                expires_at: naive(now) + duration,
+                fresh_at: None,
+                ip: security.client_ip(request),
+                user_agent: request
+                    .headers()
+                    .get_one("User-Agent")
+                    .map(|ua| ua.chars().take(255).collect()),
+            };
+            store.create_session(&record).await?;
+            let expires_at =
+                rocket::time::OffsetDateTime::from_unix_timestamp((now + duration).timestamp())
+                    .unwrap_or(rocket::time::OffsetDateTime::now_utc());
+            let cookie = Cookie::build((config.remember_cookie_name.clone(), secret))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .path("/")
+                .secure(secure)
+                .expires(expires_at)
+                .build();
+            response.adjoin_header(cookie);
+            live.remember_hash = Some(record.id_hash);
+        }
+        RememberChange::Clear => {
+            if let Some(hash) = live.remember_hash.take() {
+                store.delete_session(&hash).await?;
+            }
+            let mut removal = Cookie::build((config.remember_cookie_name.clone(), ""))
+                .path("/")
+                .secure(secure)
+                .build();
+            removal.make_removal();
+            removal.set_expires(rocket::time::OffsetDateTime::UNIX_EPOCH);
+            response.adjoin_header(removal);
+        }
+    }
+    Ok(())
 }
 
 /// A locked session.

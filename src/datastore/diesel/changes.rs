@@ -90,6 +90,14 @@ async fn set_fields(
     change: UserChange<'_>,
     at: NaiveDateTime,
 ) -> Result<usize, DieselError> {
+    if matches!(
+        change,
+        UserChange::RecoveryCodes { .. }
+            | UserChange::UsMethods { .. }
+            | UserChange::TwoFactor { .. }
+    ) {
+        return set_secrets(conn, user_id, change, at).await;
+    }
     let user = users::table.filter(users::id.eq(user_id));
     with_conn!(conn, |c| {
         match change {
@@ -133,53 +141,7 @@ async fn set_fields(
                     .execute(c)
                     .await
             }
-            UserChange::RecoveryCodes {
-                uniquifier,
-                old,
-                new,
-            } => {
-                diesel::update(
-                    user.filter(users::fs_uniquifier.eq(uniquifier))
-                        .filter(same!(users::mf_recovery_codes, old)),
-                )
-                .set((
-                    users::mf_recovery_codes.eq(new),
-                    users::update_datetime.eq(at),
-                ))
-                .execute(c)
-                .await
-            }
-            UserChange::UsMethods {
-                uniquifier,
-                old,
-                new,
-            } => {
-                diesel::update(
-                    user.filter(users::fs_uniquifier.eq(uniquifier))
-                        .filter(same!(users::us_totp_secrets, old)),
-                )
-                .set((
-                    users::us_totp_secrets.eq(new),
-                    users::update_datetime.eq(at),
-                ))
-                .execute(c)
-                .await
-            }
-            UserChange::TwoFactor {
-                uniquifier,
-                method,
-                secret,
-            } => {
-                diesel::update(user.filter(users::fs_uniquifier.eq(uniquifier)))
-                    .set((
-                        users::tf_primary_method.eq(method),
-                        users::tf_totp_secret.eq(secret),
-                        users::update_datetime.eq(at),
-                    ))
-                    .execute(c)
-                    .await
-            }
-            UserChange::Password { .. } => unreachable!("handled by set_password"),
+            _ => unreachable!("handled by set_secrets and set_password"),
         }
     })
 }
@@ -250,5 +212,67 @@ async fn set_password(
             Ok(matched)
         })
         .await
+    })
+}
+
+/// The changes of sign-in secrets (recovery codes, unified sign-in methods, second factor),
+/// each conditional on the `fs_uniquifier` the request was authenticated with.
+async fn set_secrets(
+    conn: &mut DbConnection,
+    user_id: i64,
+    change: UserChange<'_>,
+    at: NaiveDateTime,
+) -> Result<usize, DieselError> {
+    let user = users::table.filter(users::id.eq(user_id));
+    with_conn!(conn, |c| {
+        match change {
+            UserChange::RecoveryCodes {
+                uniquifier,
+                old,
+                new,
+            } => {
+                diesel::update(
+                    user.filter(users::fs_uniquifier.eq(uniquifier))
+                        .filter(same!(users::mf_recovery_codes, old)),
+                )
+                .set((
+                    users::mf_recovery_codes.eq(new),
+                    users::update_datetime.eq(at),
+                ))
+                .execute(c)
+                .await
+            }
+            UserChange::UsMethods {
+                uniquifier,
+                old,
+                new,
+            } => {
+                diesel::update(
+                    user.filter(users::fs_uniquifier.eq(uniquifier))
+                        .filter(same!(users::us_totp_secrets, old)),
+                )
+                .set((
+                    users::us_totp_secrets.eq(new),
+                    users::update_datetime.eq(at),
+                ))
+                .execute(c)
+                .await
+            }
+            UserChange::TwoFactor {
+                uniquifier,
+                method,
+                secret,
+            } => {
+                diesel::update(user.filter(users::fs_uniquifier.eq(uniquifier)))
+                    .set((
+                        users::tf_primary_method.eq(method),
+                        users::tf_totp_secret.eq(secret),
+                        users::update_datetime.eq(at),
+                    ))
+                    .execute(c)
+                    .await
+            }
+            _ => unreachable!("handled by set_fields and set_password"),
+        }
     })
 }
