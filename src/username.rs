@@ -110,12 +110,15 @@ mod tests {
     #[test]
     fn lengths_are_checked_in_characters() {
         let config = SecurityConfig::default();
-        let length = Err(UsernameError::InvalidLength { min: 4, max: 32 });
-        assert_eq!(validate_username(&config, "abc"), length);
-        assert_eq!(validate_username(&config, &"a".repeat(33)), length);
+        let error = UsernameError::InvalidLength { min: 4, max: 32 };
+        assert_eq!(validate_username(&config, "abc"), Err(error.clone()));
+        assert_eq!(
+            validate_username(&config, &"a".repeat(33)),
+            Err(error.clone())
+        );
         assert!(validate_username(&config, &"ü".repeat(32)).is_ok());
         assert_eq!(
-            length.unwrap_err().to_string(),
+            error.to_string(),
             "Username must be at least 4 characters and less than 32 characters"
         );
     }

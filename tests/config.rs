@@ -541,9 +541,9 @@ fn values_outside_a_closed_set_are_refused_naming_the_key_and_the_value() {
             "cookie",
         ),
         (
-            "user_identity_attributes = [\"username\"]",
+            "user_identity_attributes = [\"phone\"]",
             "user_identity_attributes",
-            "username",
+            "phone",
         ),
     ] {
         let figment = from_toml(&format!("[security]\n{toml}"));
@@ -661,6 +661,10 @@ fn unsupported_values_are_refused_naming_the_key() {
         ("password_length_max = 32", "password_length_max"),
         ("zxcvbn_minimum_score = 5", "zxcvbn_minimum_score"),
         ("username_min_length = 40", "username_min_length"),
+        (
+            "user_identity_attributes = [\"username\"]",
+            "user_identity_attributes",
+        ),
     ] {
         let figment = from_toml(&format!("[security]\n{toml}"));
         let error = SecurityConfig::from_figment(&figment).expect_err(toml);

@@ -376,6 +376,46 @@ async fn deletion_needs_a_fresh_sign_in_and_is_off_by_default(store: Arc<dyn Use
     assert_eq!(plain.status("/recover-username").await, Status::NotFound);
 }
 
+/// The pages a person sees: labelled fields of the right type, for people and password
+/// managers.
+async fn the_pages_have_labelled_fields(store: Arc<dyn UserDatastore>) {
+    let app = username_app(store).await;
+    let page = |path: &'static str| {
+        let client = &app.client;
+        async move {
+            let response = client.get(path).dispatch().await;
+            assert_eq!(response.status(), Status::Ok, "{path}");
+            response.into_string().await.unwrap()
+        }
+    };
+    let login = page("/login").await;
+    assert!(login.contains(r#"name="identity""#), "{login}");
+    assert!(login.contains("Email address or username"));
+    assert!(login.contains(r#"autocomplete="username""#));
+    assert!(
+        login.contains("/recover-username"),
+        "the login page links to it"
+    );
+    let register = page("/register").await;
+    assert!(register.contains(r#"name="username""#), "{register}");
+    let recover = page("/recover-username").await;
+    assert!(recover.contains(r#"type="email""#), "{recover}");
+    assert!(recover.contains(r#"<label for="email""#), "{recover}");
+
+    app.user("ian@example.com", PASSWORD, true, true, &[]).await;
+    login_with(&app.client, "ian@example.com", PASSWORD, "").await;
+    let change = page("/change-username").await;
+    assert!(change.contains(r#"<label for="username""#), "{change}");
+    assert!(change.contains("has no username yet"), "{change}");
+    let delete = page("/delete-account").await;
+    assert!(delete.contains(r#"type="password""#), "{delete}");
+    assert!(
+        delete.contains(r#"autocomplete="current-password""#),
+        "{delete}"
+    );
+    assert!(delete.contains("cannot be undone"), "{delete}");
+}
+
 per_backend!(
     stores:
     usernames_register_sign_in_and_are_unique,
@@ -384,4 +424,5 @@ per_backend!(
     the_username_is_mailed_to_its_owner_only,
     deleting_an_account_removes_everything_tied_to_it,
     deletion_needs_a_fresh_sign_in_and_is_off_by_default,
+    the_pages_have_labelled_fields,
 );

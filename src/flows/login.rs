@@ -18,8 +18,7 @@ pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
     routes.push(
         if config
             .logout_methods
-            .iter()
-            .any(|m| *m == crate::config::LogoutMethod::Get)
+            .contains(&crate::config::LogoutMethod::Get)
         {
             rocket::routes![logout_get].remove(0)
         } else {

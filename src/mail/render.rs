@@ -11,23 +11,6 @@ use super::MailError;
 /// overrides one by providing a file of the same name. The defaults escape values in the HTML
 /// part themselves (`| escape_xml | safe`), so they render the same whether or not the Tera
 /// instance autoescapes `.html.tera` files, and links keep their `/` unescaped.
-///
-/// ```
-/// use rocket_dyn_templates::tera::{Context, Tera};
-/// use rocket_security::render_mail;
-///
-/// let mut tera = Tera::default();
-/// tera.add_raw_templates([
-///     ("security/email/hello.txt", "Hello {{ name }}"),
-///     ("security/email/hello.html", "<p>Hello {{ name }}</p>"),
-/// ])
-/// .unwrap();
-/// let mut context = Context::new();
-/// context.insert("name", "Ada");
-/// let (text, html) = render_mail(&tera, "hello", &context).unwrap();
-/// assert_eq!(text, "Hello Ada");
-/// assert_eq!(html, "<p>Hello Ada</p>");
-/// ```
 pub fn render_mail(
     tera: &Tera,
     template: &str,
@@ -86,23 +69,28 @@ mod tests {
         }
     }
 
+    /// A sample context: `user` and `pairs`.
+    fn sample_context(pairs: &[(&str, serde_json::Value)]) -> Context {
+        let mut context = Context::new();
+        context.insert("user", &serde_json::json!({ "email": "ada@example.com" }));
+        for (key, value) in pairs {
+            context.insert(*key, value);
+        }
+        context
+    }
+
+    fn link(path: &str) -> String {
+        format!("{BASE}{path}")
+    }
+
     /// Every default template, the links its sample context carries, and that context.
     fn samples() -> Vec<(&'static str, Vec<String>, Context)> {
-        let user = serde_json::json!({ "email": "ada@example.com" });
-        let link = |path: &str| format!("{BASE}{path}");
-        let context = |pairs: &[(&str, serde_json::Value)]| {
-            let mut context = Context::new();
-            context.insert("user", &user);
-            for (key, value) in pairs {
-                context.insert(*key, value);
-            }
-            context
-        };
+        let context = sample_context;
         let confirm = link("/confirm/Confirm-Token_123456789");
         let reset = link("/reset/Reset-Token_123456789");
         let change = link("/change-email/Change-Token_123456789");
         let verify = link("/us-verify-link?id=42&code=123456");
-        vec![
+        let mut samples = vec![
             ("welcome", vec![], context(&[])),
             (
                 "welcome",
@@ -169,6 +157,15 @@ mod tests {
                 vec!["123456".into(), verify.clone()],
                 context(&[("token", "123456".into()), ("login_link", verify.into())]),
             ),
+        ];
+        samples.extend(notice_samples());
+        samples
+    }
+
+    /// The security notices among [`samples`].
+    fn notice_samples() -> Vec<(&'static str, Vec<String>, Context)> {
+        let context = sample_context;
+        vec![
             (
                 "two_factor_rescue",
                 vec!["ada@example.com".into()],
