@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use crate::common::app::{
-    app, csrf_from_html, csrf_with, get_json_with, post_json_headers, post_json_with, TestApp,
+    app, csrf_with, get_json_with, post_json_headers, post_json_with, submit_form, TestApp,
 };
 use clap::Parser as _;
-use rocket::http::{ContentType, Status};
+use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 use rocket_security::cli::{execute, Cli};
 use rocket_security::{Security, UserDatastore, UserQuery};
@@ -168,15 +168,13 @@ async fn another_users_session_is_not_found(store: Arc<dyn UserDatastore>) {
     assert_eq!(sessions(&bob).await.len(), 1);
 
     // HTML: the page with the error, 404.
-    let page = app.client.get("/sessions").dispatch().await;
-    let token = csrf_from_html(&page.into_string().await.unwrap());
-    let response = app
-        .client
-        .post("/sessions/revoke")
-        .header(ContentType::Form)
-        .body(format!("id={bobs_id}&csrf_token={token}"))
-        .dispatch()
-        .await;
+    let response = submit_form(
+        &app.client,
+        "/sessions",
+        "/sessions/revoke",
+        &[("id", bobs_id.as_str())],
+    )
+    .await;
     assert_eq!(response.status(), Status::NotFound);
     assert!(signed_in(&bob).await);
 }

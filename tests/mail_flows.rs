@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::app::{app, csrf_from_html, link, login_with, read_json, TestApp};
+use crate::common::app::{app, link, login_with, read_json, submit_form, TestApp};
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket_security::{Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::json;
@@ -163,22 +163,13 @@ async fn resending_confirmation_is_generic(store: Arc<dyn UserDatastore>) {
     let (_, location) = follow(&app, &path).await;
     assert_eq!(location, "/login");
     // HTML: the same page with a flash.
-    let page = app
-        .client
-        .get("/confirm")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let token = csrf_from_html(&page);
-    let response = app
-        .client
-        .post("/confirm")
-        .header(ContentType::Form)
-        .body(format!("email=nobody%40example.com&csrf_token={token}"))
-        .dispatch()
-        .await;
+    let response = submit_form(
+        &app.client,
+        "/confirm",
+        "/confirm",
+        &[("email", "nobody@example.com")],
+    )
+    .await;
     assert_eq!(response.status(), Status::Ok);
     let html = response.into_string().await.unwrap();
     assert!(html.contains("Confirmation instructions have been sent to nobody@example.com."));

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::app::{
-    app_with, contract_settings, csrf_from_html, link, login_with, post_json_headers,
-    post_json_with, read_json, TestApp,
+    app_with, contract_settings, form_login, link, login_with, post_json_headers, post_json_with,
+    read_json, submit_form, TestApp,
 };
 use crate::common::totp::{code_at, six_digits};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
@@ -500,32 +500,10 @@ async fn html_mf_recovery_goes_to_post_login_view(store: Arc<dyn UserDatastore>)
     assert_eq!(status, Status::Ok, "{body}");
     app.post("/logout", json!({})).await;
 
-    let page = app
-        .client
-        .get("/login")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let csrf = csrf_from_html(&page);
-    let response = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(format!(
-            "email=joe%40example.com&password=password123&csrf_token={csrf}"
-        ))
-        .dispatch()
-        .await;
+    let response = form_login(&app.client, "joe@example.com", "password123").await;
     assert_eq!(response.status(), Status::Found);
-    let response = app
-        .client
-        .post("/mf-recovery")
-        .header(ContentType::Form)
-        .body(format!("code={code}&csrf_token={csrf}"))
-        .dispatch()
-        .await;
+    let fields = [("code", code.as_str())];
+    let response = submit_form(&app.client, "/mf-recovery", "/mf-recovery", &fields).await;
     assert_eq!(response.status(), Status::Found);
     assert_eq!(response.headers().get_one("Location"), Some("/"));
     assert_eq!(app.status("/protected").await, Status::Ok);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::app::{app_with, contract_settings, csrf_from_html, TestApp};
+use crate::common::app::{app_with, contract_settings, csrf_from_html, form_login, TestApp};
 use crate::common::totp::{code_at, six_digits};
 use rocket::http::{Accept, ContentType, Status};
 use rocket_security::{UserDatastore, UserQuery};
@@ -208,24 +208,7 @@ async fn html_two_factor_login_redirects_through_validate(store: Arc<dyn UserDat
     app.login("joe@example.com", "password123").await;
     let b32 = set_up_authenticator(&app).await;
     app.post("/logout", json!({})).await;
-    let page = app
-        .client
-        .get("/login")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let token = csrf_from_html(&page);
-    let response = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(format!(
-            "email=joe%40example.com&password=password123&csrf_token={token}"
-        ))
-        .dispatch()
-        .await;
+    let response = form_login(&app.client, "joe@example.com", "password123").await;
     assert_eq!(response.status(), Status::Found);
     let location = response.headers().get_one("Location").unwrap().to_owned();
     assert!(location.starts_with("/tf-validate?next="), "{location}");
@@ -240,6 +223,7 @@ async fn html_two_factor_login_redirects_through_validate(store: Arc<dyn UserDat
     assert!(
         page.contains("two_factor_verify_code_form") && page.contains("two_factor_rescue_form")
     );
+    let token = csrf_from_html(&page);
     let response = app
         .client
         .post("/tf-validate")

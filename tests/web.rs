@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::common::app::{app, csrf_from_html, get_json_with, post_json_with, read_json, TestApp};
+use crate::common::app::{
+    app, form_login, get_json_with, post_json_with, read_json, submit_form, TestApp,
+};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket_security::{UserDatastore, UserQuery};
 use serde_json::json;
@@ -260,34 +262,16 @@ async fn login_reports_missing_fields(store: Arc<dyn UserDatastore>) {
 
 async fn login_html_failure_rerenders_and_success_redirects(store: Arc<dyn UserDatastore>) {
     let app = with_user(store).await;
-    let page = app
-        .client
-        .get("/login")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let token = csrf_from_html(&page);
-    let response = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(format!(
-            "email=joe%40example.com&password=nope&csrf_token={token}"
-        ))
-        .dispatch()
-        .await;
+    let response = form_login(&app.client, "joe@example.com", "nope").await;
     assert_eq!(response.status(), Status::Ok);
     let html = response.into_string().await.unwrap();
     assert!(html.contains(GENERIC) && html.contains("fs-error-msg"));
-    let response = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(format!("email=joe%40example.com&password=password123&next=%2Feditor%3Fx%3D1&csrf_token={token}"))
-        .dispatch()
-        .await;
+    let fields = [
+        ("email", "joe@example.com"),
+        ("password", "password123"),
+        ("next", "/editor?x=1"),
+    ];
+    let response = submit_form(&app.client, "/login", "/login", &fields).await;
     assert_eq!(response.status(), Status::Found);
     assert_eq!(response.headers().get_one("Location"), Some("/editor?x=1"));
 }
@@ -631,22 +615,12 @@ async fn register_duplicate_looks_like_success(store: Arc<dyn UserDatastore>) {
 
 async fn register_html_redirects_with_flash(store: Arc<dyn UserDatastore>) {
     let app = app(store).await;
-    let page = app
-        .client
-        .get("/register")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    let token = csrf_from_html(&page);
-    let response = app
-        .client
-        .post("/register")
-        .header(ContentType::Form)
-        .body(format!("email=amy%40example.com&password=password123&password_confirm=password123&csrf_token={token}"))
-        .dispatch()
-        .await;
+    let fields = [
+        ("email", "amy@example.com"),
+        ("password", "password123"),
+        ("password_confirm", "password123"),
+    ];
+    let response = submit_form(&app.client, "/register", "/register", &fields).await;
     assert_eq!(response.status(), Status::Found);
     assert_eq!(response.headers().get_one("Location"), Some("/"));
     let page = app

@@ -302,6 +302,12 @@ impl User {
         self.confirmed_at.is_some()
     }
 
+    /// Whether account mail (a reset link, a username reminder) may go to this user: the
+    /// account is active and, where `confirmable` is on, its address confirmed.
+    pub(crate) fn may_receive_mail(&self, confirmable: bool) -> bool {
+        self.active && (!confirmable || self.is_confirmed())
+    }
+
     /// The unified sign-in methods the user has set up (`email`, `authenticator`), sorted.
     pub fn us_methods(&self) -> Vec<String> {
         let methods: serde_json::Map<String, serde_json::Value> = self

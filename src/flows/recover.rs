@@ -72,8 +72,7 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         }
         None => None,
     };
-    let eligible = |u: &User| u.active && (!config.confirmable || u.is_confirmed());
-    let user = user.filter(eligible);
+    let user = user.filter(|u| u.may_receive_mail(config.confirmable));
     let user = ctx.sec.mail_recipient(MailKind::Reset, user).await?;
     if let Some(user) = user {
         let token = reset_token(ctx.sec, &user);

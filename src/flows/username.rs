@@ -158,9 +158,7 @@ async fn recover_username(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         Some(email) => sec.datastore().find_user(UserQuery::Email(&email)).await?,
         None => None,
     };
-    let eligible =
-        |u: &User| u.active && u.username.is_some() && (!config.confirmable || u.is_confirmed());
-    let user = user.filter(eligible);
+    let user = user.filter(|u| u.username.is_some() && u.may_receive_mail(config.confirmable));
     if let Some(user) = sec.mail_recipient(MailKind::UsernameRecovery, user).await? {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));

@@ -397,6 +397,45 @@ pub fn csrf_from_html(html: &str) -> String {
     rest[value..value + end].to_owned()
 }
 
+/// Does with a form what a browser does: GETs `page`, reads the form's CSRF token and POSTs
+/// `fields` (plus the token) url-encoded to `action`.
+pub async fn submit_form<'c>(
+    client: &'c Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> LocalResponse<'c> {
+    let html = client
+        .get(page.to_owned())
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap_or_default();
+    let token = csrf_from_html(&html);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields.iter().copied())
+        .append_pair("csrf_token", &token)
+        .finish();
+    client
+        .post(action.to_owned())
+        .header(ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await
+}
+
+/// Signs in through the HTML login form, as a browser does.
+pub async fn form_login<'c>(client: &'c Client, email: &str, password: &str) -> LocalResponse<'c> {
+    submit_form(
+        client,
+        "/login",
+        "/login",
+        &[("email", email), ("password", password)],
+    )
+    .await
+}
+
 /// First link in `text` starting with `prefix`.
 pub fn link(text: &str, prefix: &str) -> Option<String> {
     let start = text.find(prefix)?;
