@@ -139,8 +139,10 @@ mod flows;
 mod forms;
 mod guards;
 mod hardening;
+mod i18n;
 mod health;
 mod links;
+mod locale;
 mod mail;
 mod mixins;
 mod notices;
@@ -178,6 +180,7 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::SecurityFairing;
 pub use forms::{FieldValidator, FormField, FormKind};
+pub use i18n::{LocaleFn, Message};
 pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, Page,
     PageContext, Realm, RoleName, RoleSet, Roles, Store, TokenAuth,

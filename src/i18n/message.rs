@@ -1,0 +1,239 @@
+//! [`Message`]: every message text a person may see outside the page templates, each with its
+//! Fluent id and its Flask-Security-Too name.
+
+/// A message shown as a flash, a form error or a JSON error, or used as a mail subject.
+///
+/// Each knows its Fluent id (the key in `locales/<lang>/security.ftl`) and its
+/// Flask-Security-Too name (`msg_*`, or the `email_subject_*` setting of a subject), by which
+/// an application overrides the English text in `Rocket.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Message {
+    /// Not signed in.
+    Unauthenticated,
+    /// Signed in without the role or permission.
+    Forbidden,
+    /// An endpoint only for visitors who are not signed in.
+    AnonymousOnly,
+    /// The generic sign-in failure.
+    GenericAuthnFailed,
+    /// A `next` outside the site.
+    InvalidRedirect,
+    /// An unusable e-mail address.
+    InvalidEmail,
+    /// No e-mail address.
+    EmailNotProvided,
+    /// No password.
+    PasswordNotProvided,
+    /// The two passwords differ.
+    PasswordsDoNotMatch,
+    /// A wrong password.
+    InvalidPassword,
+    /// A password shorter than `length` characters.
+    PasswordTooShort {
+        /// The minimum length.
+        length: usize,
+    },
+    /// The new password equals the old one.
+    PasswordIsTheSame,
+    /// A wrong one-time code.
+    InvalidCode,
+    /// No CSRF token.
+    CsrfMissing,
+    /// A wrong CSRF token.
+    CsrfInvalid,
+    /// An expired CSRF token.
+    CsrfExpired,
+    /// No session for the CSRF token.
+    CsrfSessionMissing,
+    /// A page the user may not open.
+    NoPermissionPage,
+    /// The account changed during the request.
+    AccountChanged,
+    /// The sign-in is not fresh enough.
+    ReauthRequired,
+    /// An internal failure.
+    InternalError,
+    /// The service is overloaded or the database unreachable.
+    ServiceBusy,
+    /// Too many failed attempts from one client.
+    TooManyAttempts,
+    /// The request body is too large.
+    PayloadTooLarge,
+    /// Reset instructions were sent to `email`.
+    ResetInstructionsSent {
+        /// The address as entered.
+        email: String,
+    },
+    /// A bad reset link.
+    InvalidResetToken,
+    /// The password was reset.
+    PasswordReset,
+    /// The password was changed.
+    PasswordChanged,
+    /// Confirmation instructions were sent to `email`.
+    ConfirmationSent {
+        /// The address as entered.
+        email: String,
+    },
+    /// The address is confirmed.
+    EmailConfirmed,
+    /// The address was confirmed before.
+    AlreadyConfirmed,
+    /// A bad confirmation link.
+    InvalidConfirmationToken,
+    /// Subject of the welcome mail.
+    SubjectRegister,
+    /// Subject of the confirmation mail.
+    SubjectConfirm,
+    /// Subject of the reset instructions.
+    SubjectPasswordReset,
+    /// Subject of the notice that the password was reset.
+    SubjectPasswordNotice,
+    /// Subject of the notice that the password was changed.
+    SubjectPasswordChangeNotice,
+    /// Subject of the mail confirming a new address.
+    SubjectChangeEmail,
+    /// Subject of the two-factor code mail.
+    SubjectTwoFactor,
+    /// Subject of the unified sign-in code mail.
+    SubjectVerificationCode,
+}
+
+impl Message {
+    /// Every message without arguments, for lookups by English text and by name.
+    pub const PLAIN: &'static [Message] = &[
+        Message::Unauthenticated,
+        Message::Forbidden,
+        Message::AnonymousOnly,
+        Message::GenericAuthnFailed,
+        Message::InvalidRedirect,
+        Message::InvalidEmail,
+        Message::EmailNotProvided,
+        Message::PasswordNotProvided,
+        Message::PasswordsDoNotMatch,
+        Message::InvalidPassword,
+        Message::PasswordIsTheSame,
+        Message::InvalidCode,
+        Message::CsrfMissing,
+        Message::CsrfInvalid,
+        Message::CsrfExpired,
+        Message::CsrfSessionMissing,
+        Message::NoPermissionPage,
+        Message::AccountChanged,
+        Message::ReauthRequired,
+        Message::InternalError,
+        Message::ServiceBusy,
+        Message::TooManyAttempts,
+        Message::PayloadTooLarge,
+        Message::InvalidResetToken,
+        Message::PasswordReset,
+        Message::PasswordChanged,
+        Message::EmailConfirmed,
+        Message::AlreadyConfirmed,
+        Message::InvalidConfirmationToken,
+        Message::SubjectRegister,
+        Message::SubjectConfirm,
+        Message::SubjectPasswordReset,
+        Message::SubjectPasswordNotice,
+        Message::SubjectPasswordChangeNotice,
+        Message::SubjectChangeEmail,
+        Message::SubjectTwoFactor,
+        Message::SubjectVerificationCode,
+    ];
+
+    /// The Fluent id and the Flask-Security-Too name.
+    fn names(&self) -> (&'static str, &'static str) {
+        use Message::*;
+        match self {
+            Unauthenticated => ("unauthenticated", "msg_unauthenticated"),
+            Forbidden => ("forbidden", "msg_unauthorized"),
+            AnonymousOnly => ("anonymous-only", "msg_anonymous_user_required"),
+            GenericAuthnFailed => ("generic-authn-failed", "msg_generic_authn_failed"),
+            InvalidRedirect => ("invalid-redirect", "msg_invalid_redirect"),
+            InvalidEmail => ("invalid-email", "msg_invalid_email_address"),
+            EmailNotProvided => ("email-not-provided", "msg_email_not_provided"),
+            PasswordNotProvided => ("password-not-provided", "msg_password_not_provided"),
+            PasswordsDoNotMatch => ("passwords-do-not-match", "msg_retype_password_mismatch"),
+            InvalidPassword => ("invalid-password", "msg_invalid_password"),
+            PasswordTooShort { .. } => ("password-too-short", "msg_password_invalid_length"),
+            PasswordIsTheSame => ("password-is-the-same", "msg_password_is_the_same"),
+            InvalidCode => ("invalid-code", "msg_invalid_code"),
+            CsrfMissing => ("csrf-missing", "msg_csrf_missing"),
+            CsrfInvalid => ("csrf-invalid", "msg_csrf_invalid"),
+            CsrfExpired => ("csrf-expired", "msg_csrf_expired"),
+            CsrfSessionMissing => ("csrf-session-missing", "msg_csrf_session_missing"),
+            NoPermissionPage => ("no-permission-page", "msg_no_permission"),
+            AccountChanged => ("account-changed", "msg_account_changed"),
+            ReauthRequired => ("reauth-required", "msg_reauthentication_required"),
+            InternalError => ("internal-error", "msg_internal_error"),
+            ServiceBusy => ("service-busy", "msg_service_busy"),
+            TooManyAttempts => ("too-many-attempts", "msg_too_many_attempts"),
+            PayloadTooLarge => ("payload-too-large", "msg_payload_too_large"),
+            ResetInstructionsSent { .. } => ("reset-instructions-sent", "msg_password_reset_request"),
+            InvalidResetToken => ("invalid-reset-token", "msg_invalid_reset_password_token"),
+            PasswordReset => ("password-reset", "msg_password_reset"),
+            PasswordChanged => ("password-changed", "msg_password_change"),
+            ConfirmationSent { .. } => ("confirmation-sent", "msg_confirmation_request"),
+            EmailConfirmed => ("email-confirmed", "msg_email_confirmed"),
+            AlreadyConfirmed => ("already-confirmed", "msg_already_confirmed"),
+            InvalidConfirmationToken => {
+                ("invalid-confirmation-token", "msg_invalid_confirmation_token")
+            }
+            SubjectRegister => ("subject-register", "email_subject_register"),
+            SubjectConfirm => ("subject-confirm", "email_subject_confirm"),
+            SubjectPasswordReset => ("subject-password-reset", "email_subject_password_reset"),
+            SubjectPasswordNotice => ("subject-password-notice", "email_subject_password_notice"),
+            SubjectPasswordChangeNotice => (
+                "subject-password-change-notice",
+                "email_subject_password_change_notice",
+            ),
+            SubjectChangeEmail => (
+                "subject-change-email",
+                "email_subject_change_email_instructions",
+            ),
+            SubjectTwoFactor => ("subject-two-factor", "email_subject_two_factor"),
+            SubjectVerificationCode => ("subject-verification-code", "us_email_subject"),
+        }
+    }
+
+    /// The key of the message in the `.ftl` files.
+    pub fn fluent_id(&self) -> &'static str {
+        self.names().0
+    }
+
+    /// Flask-Security-Too's name of the message (`msg_invalid_password`), or of the setting
+    /// that holds a mail subject (`email_subject_password_reset`).
+    pub fn fst_name(&self) -> &'static str {
+        self.names().1
+    }
+
+    /// The arguments the text refers to (`{ $email }` in Fluent, `%(email)s` in an override).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Message::PasswordTooShort { length } => vec![("length", length.to_string())],
+            Message::ResetInstructionsSent { email } | Message::ConfirmationSent { email } => {
+                vec![("email", email.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The message whose Flask-Security-Too name is `name` (arguments left empty).
+    pub fn by_fst_name(name: &str) -> Option<Message> {
+        let with_args = [
+            Message::PasswordTooShort { length: 0 },
+            Message::ResetInstructionsSent {
+                email: String::new(),
+            },
+            Message::ConfirmationSent {
+                email: String::new(),
+            },
+        ];
+        Message::PLAIN
+            .iter()
+            .chain(with_args.iter())
+            .find(|m| m.fst_name() == name)
+            .cloned()
+    }
+}
