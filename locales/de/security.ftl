@@ -32,6 +32,18 @@ confirmation-sent = Eine Bestätigungsanleitung wurde an { $email } gesendet.
 email-confirmed = Vielen Dank. Ihre E-Mail-Adresse ist bestätigt.
 already-confirmed = Ihre E-Mail-Adresse wurde bereits bestätigt.
 invalid-confirmation-token = Ungültiger Bestätigungslink.
+invalid-change-email-token = Ungültiger Link zur Änderung der E-Mail-Adresse.
+change-email-confirmed = Die Änderung der E-Mail-Adresse ist bestätigt
+change-email-sent = Eine Anleitung zur Bestätigung Ihrer neuen E-Mail-Adresse wurde an { $email } gesendet.
+not-a-valid-choice = Keine gültige Auswahl
+choose-an-option = Bitte wählen Sie eine der Möglichkeiten.
+code-sent = Ein Code wurde an Ihre E-Mail-Adresse gesendet.
+identity-code-sent = Falls diese Kennung bei uns bekannt ist, wurde Ihnen ein Code gesendet.
+recovery-code-invalid = Ungültiger Wiederherstellungscode
+invalid-passcode = Das eingegebene Passwort oder der Code ist ungültig
+us-setup-done = Ihre Anmeldemethode wurde eingerichtet.
+us-method-removed = Die Anmeldemethode wurde entfernt.
+us-link-invalid = Der Anmeldelink ist ungültig oder abgelaufen.
 
 ## Betreffzeilen
 
@@ -73,6 +85,24 @@ login-forgot-username = Benutzernamen vergessen?
 login-get-username = Per E-Mail zusenden lassen
 login-no-confirmation = Keine Bestätigungs-E-Mail erhalten?
 login-send-again = Erneut senden
+
+## Seiten „Passwort vergessen“ und „Registrieren“
+
+forgot-title = Passwort zurücksetzen
+forgot-heading = Passwort vergessen?
+forgot-lead = Geben Sie Ihre E-Mail-Adresse ein, und wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.
+forgot-submit = Link senden
+forgot-remembered = Doch wieder eingefallen?
+link-back-to-sign-in = Zurück zur Anmeldung
+register-title = Konto erstellen
+field-username = Benutzername
+field-password-confirm = Passwort bestätigen
+hint-username = Nur Buchstaben und Ziffern.
+hint-password-length = Mindestens { $min } Zeichen.
+register-submit = Konto erstellen
+register-have-account = Sie haben bereits ein Konto?
+link-sign-in = Anmelden
+error-home = Zur Startseite
 
 ## E-Mail zum Zurücksetzen des Passworts
 

@@ -33,6 +33,18 @@ confirmation-sent = Confirmation instructions have been sent to { $email }.
 email-confirmed = Thank you. Your email has been confirmed.
 already-confirmed = Your email has already been confirmed.
 invalid-confirmation-token = Invalid confirmation token.
+invalid-change-email-token = Invalid change email token.
+change-email-confirmed = Change of email address confirmed
+change-email-sent = Instructions to confirm your new email address have been sent to { $email }.
+not-a-valid-choice = Not a valid choice
+choose-an-option = Choose one of the options.
+code-sent = A code was sent to your e-mail address.
+identity-code-sent = If that identity is in our system, you were sent a code.
+recovery-code-invalid = Recovery code invalid
+invalid-passcode = Password or code submitted is not valid
+us-setup-done = Your sign-in method was set up.
+us-method-removed = The sign-in method was removed.
+us-link-invalid = The sign-in link is invalid or has expired.
 
 ## Mail subjects (used when the configured subject is the default).
 
@@ -74,6 +86,24 @@ login-forgot-username = Forgot your username?
 login-get-username = Get it by email
 login-no-confirmation = Didn't get the confirmation email?
 login-send-again = Send it again
+
+## Password reset request and registration pages.
+
+forgot-title = Reset your password
+forgot-heading = Forgot your password?
+forgot-lead = Enter your email address and we'll send you a link to choose a new one.
+forgot-submit = Send reset link
+forgot-remembered = Remembered it?
+link-back-to-sign-in = Back to sign in
+register-title = Create an account
+field-username = Username
+field-password-confirm = Confirm password
+hint-username = Letters and digits only.
+hint-password-length = At least { $min } characters.
+register-submit = Create account
+register-have-account = Already have an account?
+link-sign-in = Sign in
+error-home = Go to the home page
 
 ## The password reset mail.
 

@@ -32,6 +32,18 @@ confirmation-sent = Se han enviado las instrucciones de confirmación a { $email
 email-confirmed = Gracias. Su correo electrónico ha sido confirmado.
 already-confirmed = Su correo electrónico ya estaba confirmado.
 invalid-confirmation-token = El enlace de confirmación no es válido.
+invalid-change-email-token = El enlace para cambiar el correo electrónico no es válido.
+change-email-confirmed = Cambio de correo electrónico confirmado
+change-email-sent = Se han enviado las instrucciones para confirmar su nueva dirección de correo electrónico a { $email }.
+not-a-valid-choice = Opción no válida
+choose-an-option = Elija una de las opciones.
+code-sent = Se ha enviado un código a su correo electrónico.
+identity-code-sent = Si ese identificador está registrado, se le ha enviado un código.
+recovery-code-invalid = Código de recuperación no válido
+invalid-passcode = La contraseña o el código introducidos no son válidos
+us-setup-done = Su método de inicio de sesión ha sido configurado.
+us-method-removed = Se ha eliminado el método de inicio de sesión.
+us-link-invalid = El enlace de inicio de sesión no es válido o ha caducado.
 
 ## Asuntos de los correos
 
@@ -73,6 +85,24 @@ login-forgot-username = ¿Ha olvidado su nombre de usuario?
 login-get-username = Recibirlo por correo
 login-no-confirmation = ¿No recibió el correo de confirmación?
 login-send-again = Enviarlo de nuevo
+
+## Páginas de contraseña olvidada y registro
+
+forgot-title = Restablezca su contraseña
+forgot-heading = ¿Ha olvidado su contraseña?
+forgot-lead = Introduzca su correo electrónico y le enviaremos un enlace para elegir una nueva.
+forgot-submit = Enviar enlace
+forgot-remembered = ¿La ha recordado?
+link-back-to-sign-in = Volver a iniciar sesión
+register-title = Crear una cuenta
+field-username = Nombre de usuario
+field-password-confirm = Confirme la contraseña
+hint-username = Solo letras y números.
+hint-password-length = Al menos { $min } caracteres.
+register-submit = Crear cuenta
+register-have-account = ¿Ya tiene una cuenta?
+link-sign-in = Iniciar sesión
+error-home = Ir a la página de inicio
 
 ## Correo para restablecer la contraseña
 

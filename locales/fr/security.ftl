@@ -32,6 +32,18 @@ confirmation-sent = Les instructions de confirmation ont été envoyées à { $e
 email-confirmed = Merci. Votre adresse e-mail est confirmée.
 already-confirmed = Votre adresse e-mail a déjà été confirmée.
 invalid-confirmation-token = Lien de confirmation invalide.
+invalid-change-email-token = Lien de changement d’adresse e-mail invalide.
+change-email-confirmed = Changement d’adresse e-mail confirmé
+change-email-sent = Les instructions pour confirmer votre nouvelle adresse e-mail ont été envoyées à { $email }.
+not-a-valid-choice = Choix invalide
+choose-an-option = Veuillez choisir l’une des options.
+code-sent = Un code a été envoyé à votre adresse e-mail.
+identity-code-sent = Si cet identifiant est connu, un code vous a été envoyé.
+recovery-code-invalid = Code de récupération invalide
+invalid-passcode = Le mot de passe ou le code saisi n’est pas valide
+us-setup-done = Votre méthode de connexion a été configurée.
+us-method-removed = La méthode de connexion a été supprimée.
+us-link-invalid = Le lien de connexion est invalide ou a expiré.
 
 ## Objets des e-mails
 
@@ -73,6 +85,24 @@ login-forgot-username = Nom d’utilisateur oublié ?
 login-get-username = Le recevoir par e-mail
 login-no-confirmation = Vous n’avez pas reçu l’e-mail de confirmation ?
 login-send-again = Le renvoyer
+
+## Pages « mot de passe oublié » et inscription
+
+forgot-title = Réinitialisez votre mot de passe
+forgot-heading = Mot de passe oublié ?
+forgot-lead = Saisissez votre adresse e-mail : nous vous enverrons un lien pour en choisir un nouveau.
+forgot-submit = Envoyer le lien
+forgot-remembered = Il vous est revenu ?
+link-back-to-sign-in = Retour à la connexion
+register-title = Créer un compte
+field-username = Nom d’utilisateur
+field-password-confirm = Confirmez le mot de passe
+hint-username = Lettres et chiffres uniquement.
+hint-password-length = Au moins { $min } caractères.
+register-submit = Créer le compte
+register-have-account = Vous avez déjà un compte ?
+link-sign-in = Se connecter
+error-home = Aller à la page d’accueil
 
 ## E-mail de réinitialisation du mot de passe
 

@@ -82,6 +82,33 @@ pub enum Message {
     AlreadyConfirmed,
     /// A bad confirmation link.
     InvalidConfirmationToken,
+    /// A bad link confirming a new address.
+    InvalidChangeEmailToken,
+    /// The new address is confirmed.
+    ChangeEmailConfirmed,
+    /// Instructions to confirm the new address were sent to `email`.
+    ChangeEmailSent {
+        /// The new address.
+        email: String,
+    },
+    /// A value outside a field's choices.
+    NotAValidChoice,
+    /// No option was chosen.
+    ChooseAnOption,
+    /// A one-time code was mailed to the signed-in user.
+    CodeSent,
+    /// The generic answer to a request for a sign-in code.
+    IdentityCodeSent,
+    /// A wrong recovery code.
+    RecoveryCodeInvalid,
+    /// A wrong password or one-time code at unified sign-in.
+    InvalidPasscode,
+    /// A unified sign-in method was set up.
+    UsSetupDone,
+    /// A unified sign-in method was removed.
+    UsMethodRemoved,
+    /// A bad or expired sign-in link.
+    UsLinkInvalid,
     /// Subject of the welcome mail.
     SubjectRegister,
     /// Subject of the confirmation mail.
@@ -132,6 +159,17 @@ impl Message {
         Message::EmailConfirmed,
         Message::AlreadyConfirmed,
         Message::InvalidConfirmationToken,
+        Message::InvalidChangeEmailToken,
+        Message::ChangeEmailConfirmed,
+        Message::NotAValidChoice,
+        Message::ChooseAnOption,
+        Message::CodeSent,
+        Message::IdentityCodeSent,
+        Message::RecoveryCodeInvalid,
+        Message::InvalidPasscode,
+        Message::UsSetupDone,
+        Message::UsMethodRemoved,
+        Message::UsLinkInvalid,
         Message::SubjectRegister,
         Message::SubjectConfirm,
         Message::SubjectPasswordReset,
@@ -180,6 +218,21 @@ impl Message {
             InvalidConfirmationToken => {
                 ("invalid-confirmation-token", "msg_invalid_confirmation_token")
             }
+            InvalidChangeEmailToken => (
+                "invalid-change-email-token",
+                "msg_invalid_change_email_token",
+            ),
+            ChangeEmailConfirmed => ("change-email-confirmed", "msg_change_email_confirmed"),
+            ChangeEmailSent { .. } => ("change-email-sent", "msg_change_email_sent"),
+            NotAValidChoice => ("not-a-valid-choice", "msg_not_a_valid_choice"),
+            ChooseAnOption => ("choose-an-option", "msg_choose_an_option"),
+            CodeSent => ("code-sent", "msg_code_sent"),
+            IdentityCodeSent => ("identity-code-sent", "msg_code_has_been_sent"),
+            RecoveryCodeInvalid => ("recovery-code-invalid", "msg_no_recovery_code_match"),
+            InvalidPasscode => ("invalid-passcode", "msg_invalid_password_code"),
+            UsSetupDone => ("us-setup-done", "msg_us_setup_successful"),
+            UsMethodRemoved => ("us-method-removed", "msg_us_method_removed"),
+            UsLinkInvalid => ("us-link-invalid", "msg_us_link_invalid"),
             SubjectRegister => ("subject-register", "email_subject_register"),
             SubjectConfirm => ("subject-confirm", "email_subject_confirm"),
             SubjectPasswordReset => ("subject-password-reset", "email_subject_password_reset"),
@@ -212,9 +265,9 @@ impl Message {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             Message::PasswordTooShort { length } => vec![("length", length.to_string())],
-            Message::ResetInstructionsSent { email } | Message::ConfirmationSent { email } => {
-                vec![("email", email.clone())]
-            }
+            Message::ResetInstructionsSent { email }
+            | Message::ConfirmationSent { email }
+            | Message::ChangeEmailSent { email } => vec![("email", email.clone())],
             _ => Vec::new(),
         }
     }
@@ -227,6 +280,9 @@ impl Message {
                 email: String::new(),
             },
             Message::ConfirmationSent {
+                email: String::new(),
+            },
+            Message::ChangeEmailSent {
                 email: String::new(),
             },
         ];

@@ -7,6 +7,7 @@
 //! override from the configuration, the application's files, the embedded files; first for
 //! the chosen language, then the default locale, then English.
 
+mod dates;
 mod message;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use rocket::request::Request;
 use crate::datastore::User;
 
 pub use fluent_templates::LanguageIdentifier;
+pub use dates::tera_filter as local_datetime_filter;
 pub use message::Message;
 
 fluent_templates::static_loader! {

@@ -128,3 +128,32 @@ fn right_to_left_languages_are_known() {
     assert_eq!(direction(&tag("ar-EG")), "rtl");
     assert_eq!(direction(&tag("de")), "ltr");
 }
+
+#[test]
+fn the_crates_message_constants_are_translated() {
+    use crate::error::msg;
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let de = catalog.fit("de").unwrap();
+    for english in [
+        msg::UNAUTHENTICATED,
+        msg::FORBIDDEN,
+        msg::ANONYMOUS_ONLY,
+        msg::GENERIC_AUTHN_FAILED,
+        msg::INVALID_REDIRECT,
+        msg::INVALID_EMAIL,
+        msg::EMAIL_NOT_PROVIDED,
+        msg::PASSWORD_NOT_PROVIDED,
+        msg::PASSWORDS_DO_NOT_MATCH,
+        msg::CSRF_MISSING,
+        msg::CSRF_INVALID,
+        msg::CSRF_EXPIRED,
+        msg::CSRF_SESSION_MISSING,
+        msg::NO_PERMISSION_PAGE,
+        msg::ACCOUNT_CHANGED,
+        msg::REAUTH_REQUIRED,
+        msg::INTERNAL,
+        msg::UNAVAILABLE,
+    ] {
+        assert_ne!(catalog.translate(&de, english), english, "{english}");
+    }
+}
