@@ -180,7 +180,7 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::SecurityFairing;
 pub use forms::{FieldValidator, FormField, FormKind};
-pub use i18n::{LocaleFn, Message};
+pub use i18n::{register_i18n, LocaleFn, Message};
 pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, Page,
     PageContext, Realm, RoleName, RoleSet, Roles, Store, TokenAuth,

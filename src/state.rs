@@ -168,7 +168,7 @@ impl Security {
         &self.inner.catalog
     }
 
-    /// Puts `lang` (the language tag), `dir` (`ltr` or `rtl`) and `t` (the layout's texts,
+    /// Puts `lang` (the language tag), `dir` (`ltr` or `rtl`) and `i18n` (the layout's texts,
     /// which an application's own engine reads with English defaults) into a context.
     pub(crate) fn set_locale(&self, context: &mut Context, lang: &LanguageIdentifier) {
         const LAYOUT: [&str; 6] = [
@@ -188,7 +188,7 @@ impl Security {
             .collect();
         context.insert("lang", &lang.to_string());
         context.insert("dir", crate::i18n::direction(lang));
-        context.insert("t", &texts);
+        context.insert("i18n", &texts);
     }
 
     /// The application's choice of locale, if it set one.

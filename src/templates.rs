@@ -96,8 +96,8 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        crate::i18n::register_i18n(&mut tera);
         tera.register_function("fluent", catalog.tera_function());
-        tera.register_filter("local_datetime", crate::i18n::local_datetime_filter);
         tera.add_raw_templates(all)
             .map_err(|e| format!("templates: {}", describe(&e)))?;
         Ok(Templates { tera })

@@ -23,7 +23,6 @@ use rocket::request::Request;
 use crate::datastore::User;
 
 pub use fluent_templates::LanguageIdentifier;
-pub use dates::tera_filter as local_datetime_filter;
 pub use message::Message;
 
 fluent_templates::static_loader! {
@@ -220,6 +219,29 @@ impl Catalog {
     pub fn tera_function(self: &Arc<Self>) -> FluentLoader<Arc<Catalog>> {
         FluentLoader::new(self.clone()).with_default_lang(self.default.clone())
     }
+}
+
+/// Registers the `fluent(key=.., lang=..)` function (over the embedded texts) and the
+/// `local_datetime(lang=..)` filter on a Tera instance, for an application whose own
+/// `Template` engine renders pages that use them.
+///
+/// ```
+/// let mut tera = rocket_dyn_templates::tera::Tera::default();
+/// rocket_security::register_i18n(&mut tera);
+/// tera.add_raw_template("t", r#"{{ fluent(key="login-title", lang="de") }}"#).unwrap();
+/// let page = tera.render("t", &Default::default()).unwrap();
+/// assert_eq!(page, "Anmelden");
+/// ```
+pub fn register_i18n(tera: &mut rocket_dyn_templates::tera::Tera) {
+    static EMBEDDED_ONLY: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
+    let catalog = EMBEDDED_ONLY.get_or_init(|| {
+        Arc::new(
+            Catalog::load("en", None, &BTreeMap::new())
+                .expect("the embedded English texts load"),
+        )
+    });
+    tera.register_function("fluent", catalog.tera_function());
+    tera.register_filter("local_datetime", dates::tera_filter);
 }
 
 /// `ltr`, or `rtl` for the languages written right to left.

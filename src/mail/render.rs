@@ -54,10 +54,7 @@ mod tests {
             .collect();
         let mut tera = Tera::default();
         tera.add_template_files(files).unwrap();
-        let catalog = std::sync::Arc::new(
-            crate::i18n::Catalog::load("en", None, &Default::default()).unwrap(),
-        );
-        tera.register_function("fluent", catalog.tera_function());
+        crate::i18n::register_i18n(&mut tera);
         tera
     }
 
