@@ -104,6 +104,22 @@ register-have-account = Sie haben bereits ein Konto?
 link-sign-in = Anmelden
 error-home = Zur Startseite
 
+## Seiten für Passwort und Bestätigung
+
+reset-title = Neues Passwort wählen
+reset-submit = Passwort zurücksetzen
+field-new-password = Neues Passwort
+field-new-password-confirm = Neues Passwort bestätigen
+field-current-password = Aktuelles Passwort
+change-title = Passwort ändern
+change-submit = Passwort ändern
+change-forgot-current = Aktuelles Passwort vergessen?
+change-reset-by-email = Per E-Mail zurücksetzen
+link-cancel = Abbrechen
+confirm-title = Bestätigung erneut senden
+confirm-lead = Geben Sie die Adresse ein, mit der Sie sich registriert haben, und wir senden Ihnen einen neuen Bestätigungslink.
+confirm-submit = Bestätigungslink senden
+
 ## E-Mail zum Zurücksetzen des Passworts
 
 mail-reset-title = Passwort zurücksetzen

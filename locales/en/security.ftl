@@ -105,6 +105,22 @@ register-have-account = Already have an account?
 link-sign-in = Sign in
 error-home = Go to the home page
 
+## Password and confirmation pages.
+
+reset-title = Choose a new password
+reset-submit = Reset password
+field-new-password = New password
+field-new-password-confirm = Confirm new password
+field-current-password = Current password
+change-title = Change password
+change-submit = Change password
+change-forgot-current = Forgot your current password?
+change-reset-by-email = Reset it by email
+link-cancel = Cancel
+confirm-title = Resend confirmation
+confirm-lead = Enter the address you registered with and we'll send you a new confirmation link.
+confirm-submit = Send confirmation link
+
 ## The password reset mail.
 
 mail-reset-title = Reset your password

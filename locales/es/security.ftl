@@ -104,6 +104,22 @@ register-have-account = ¿Ya tiene una cuenta?
 link-sign-in = Iniciar sesión
 error-home = Ir a la página de inicio
 
+## Páginas de contraseña y confirmación
+
+reset-title = Elija una nueva contraseña
+reset-submit = Restablecer contraseña
+field-new-password = Nueva contraseña
+field-new-password-confirm = Confirme la nueva contraseña
+field-current-password = Contraseña actual
+change-title = Cambiar contraseña
+change-submit = Cambiar contraseña
+change-forgot-current = ¿Ha olvidado su contraseña actual?
+change-reset-by-email = Restablecerla por correo
+link-cancel = Cancelar
+confirm-title = Reenviar confirmación
+confirm-lead = Introduzca la dirección con la que se registró y le enviaremos un nuevo enlace de confirmación.
+confirm-submit = Enviar enlace de confirmación
+
 ## Correo para restablecer la contraseña
 
 mail-reset-title = Restablezca su contraseña

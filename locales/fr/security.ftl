@@ -104,6 +104,22 @@ register-have-account = Vous avez déjà un compte ?
 link-sign-in = Se connecter
 error-home = Aller à la page d’accueil
 
+## Pages de mot de passe et de confirmation
+
+reset-title = Choisissez un nouveau mot de passe
+reset-submit = Réinitialiser le mot de passe
+field-new-password = Nouveau mot de passe
+field-new-password-confirm = Confirmez le nouveau mot de passe
+field-current-password = Mot de passe actuel
+change-title = Changer de mot de passe
+change-submit = Changer le mot de passe
+change-forgot-current = Vous avez oublié votre mot de passe actuel ?
+change-reset-by-email = Le réinitialiser par e-mail
+link-cancel = Annuler
+confirm-title = Renvoyer la confirmation
+confirm-lead = Saisissez l’adresse utilisée lors de votre inscription : nous vous enverrons un nouveau lien de confirmation.
+confirm-submit = Envoyer le lien de confirmation
+
 ## E-mail de réinitialisation du mot de passe
 
 mail-reset-title = Réinitialisez votre mot de passe
