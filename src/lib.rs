@@ -95,6 +95,9 @@
 //! | `email_sender` | `"no-reply@localhost"` | `From` of every mail |
 //! | `mail.url` | `"log"` | `smtp://host:port`, `smtps://...`, `file://DIR` or `log` |
 //! | `url_prefix` | `""` | mount every route under a prefix |
+//! | `locale` | `"en"` | the language when neither the application, `Accept-Language` nor the user chooses |
+//! | `i18n_dirname` | none | the application's `.ftl` files, one folder a language, over the embedded ones |
+//! | `msg_*` | | English message texts by Flask-Security-Too's names ([`Message::fst_name`]) |
 //!
 //! ## Cargo features
 //!

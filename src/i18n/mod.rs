@@ -145,7 +145,7 @@ impl Catalog {
     /// The best available locale for an `Accept-Language` header; `None` for a missing,
     /// malformed or unmatched one.
     pub fn accepted(&self, accept_language: Option<&str>) -> Option<LanguageIdentifier> {
-        let requested = fluent_langneg::accepted_languages::parse(accept_language?);
+        let requested = fluent_langneg::accepted_languages::parse(&by_weight(accept_language?));
         negotiate_languages(
             &requested,
             &self.available,
@@ -154,13 +154,6 @@ impl Catalog {
         )
         .first()
         .map(|l| (*l).clone())
-    }
-
-    /// The best available locale for an `Accept-Language` header; the default locale for a
-    /// missing, malformed or unmatched one.
-    pub fn negotiate(&self, accept_language: Option<&str>) -> LanguageIdentifier {
-        self.accepted(accept_language)
-            .unwrap_or_else(|| self.default.clone())
     }
 
     /// The text of `message` in `lang`.
@@ -252,6 +245,31 @@ pub fn direction(lang: &LanguageIdentifier) -> &'static str {
     } else {
         "ltr"
     }
+}
+
+/// The ranges of an `Accept-Language` header heaviest first, without those of weight 0:
+/// Fluent's parser keeps the written order and ignores weights. A malformed weight counts
+/// as 1, as if absent.
+fn by_weight(header: &str) -> String {
+    let mut ranges: Vec<(&str, f32)> = header
+        .split(',')
+        .map(|item| {
+            let mut parts = item.split(';');
+            let range = parts.next().unwrap_or_default().trim();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (range, weight)
+        })
+        .filter(|(range, weight)| !range.is_empty() && *weight > 0.0)
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranges
+        .iter()
+        .map(|(range, _)| *range)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn available_list(available: &[LanguageIdentifier]) -> String {
