@@ -136,7 +136,11 @@ async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
 async fn registration_keeps_the_request_locale(store: Arc<dyn UserDatastore>) {
     let app = app(store.clone()).await;
     let csrf = app.csrf().await;
-    let body = json!({"email": "luis@example.com", "password": "correct horse battery"});
+    let body = json!({
+        "email": "luis@example.com",
+        "password": "correct horse battery",
+        "password_confirm": "correct horse battery",
+    });
     let headers = [("X-CSRF-Token", csrf.as_str()), ("Accept-Language", "es-MX")];
     let (status, body) = post_json_headers(&app.client, "/register", body, &headers).await;
     assert_eq!(status, Status::Ok, "{body}");
@@ -257,11 +261,17 @@ async fn a_default_locale_without_texts_stops_the_launch() {
     let fairing = rocket_security::Security::builder()
         .datastore(memory())
         .fairing();
-    assert!(rocket::custom(figment.clone())
+    let Err(error) = rocket::custom(figment.clone())
         .attach(fairing)
         .ignite()
         .await
-        .is_err());
+    else {
+        panic!("a default locale without texts should stop the launch")
+    };
+    assert!(matches!(
+        error.kind(),
+        rocket::error::ErrorKind::FailedFairings(_)
+    ));
     let fairing = rocket_security::Security::builder()
         .datastore(memory())
         .fairing();
