@@ -11,9 +11,9 @@ use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
-use crate::i18n::Message;
 use crate::endpoints::Endpoint;
 use crate::error::{msg, Error, Failure, RETRY_AFTER_SECS};
+use crate::i18n::Message;
 use crate::responses::{
     error_envelope, json_response, reauth_envelope, redirect, retry_after_header, text_response,
     wants_json, with_next, Plain,
@@ -114,7 +114,10 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
                 Ok(response)
             }
             Unauthorized::Redirect(location) => Ok(redirect(location)),
-            Unauthorized::Reauth => Ok(json_response(Status::Unauthorized, &reauth_envelope(request))),
+            Unauthorized::Reauth => Ok(json_response(
+                Status::Unauthorized,
+                &reauth_envelope(request),
+            )),
             Unauthorized::Plain(plain) => plain.respond_to(request),
         }
     }

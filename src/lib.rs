@@ -142,8 +142,8 @@ mod flows;
 mod forms;
 mod guards;
 mod hardening;
-mod i18n;
 mod health;
+mod i18n;
 mod links;
 mod locale;
 mod mail;
@@ -183,11 +183,11 @@ pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::SecurityFairing;
 pub use forms::{FieldValidator, FormField, FormKind};
-pub use i18n::{register_i18n, LocaleFn, Message};
 pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, Page,
     PageContext, Realm, RoleName, RoleSet, Roles, Store, TokenAuth,
 };
+pub use i18n::{register_i18n, LocaleFn, Message};
 pub use mail::{
     mailer_from_config, CapturingMailer, FileMailer, LogMailer, Mail, MailError, Mailer, Outbox,
     SmtpMailer,

@@ -20,7 +20,11 @@ pub(crate) async fn request_locale(request: &Request<'_>) -> LanguageIdentifier 
     if let Some(lang) = request.local_cache(Chosen::default).0.get() {
         return lang.clone();
     }
-    let user = authenticate(request).await.ok().flatten().map(|(user, _)| user);
+    let user = authenticate(request)
+        .await
+        .ok()
+        .flatten()
+        .map(|(user, _)| user);
     let lang = choose(request, user.as_ref());
     request
         .local_cache(Chosen::default)
@@ -48,7 +52,10 @@ fn choose(request: &Request<'_>, user: Option<&User>) -> LanguageIdentifier {
         .and_then(|select| select(request, user))
         .and_then(|tag| catalog.fit(&tag))
         .or_else(|| catalog.accepted(request.headers().get_one("Accept-Language")))
-        .or_else(|| user.and_then(|u| u.locale.as_deref()).and_then(|t| catalog.fit(t)))
+        .or_else(|| {
+            user.and_then(|u| u.locale.as_deref())
+                .and_then(|t| catalog.fit(t))
+        })
         .unwrap_or_else(|| catalog.default_locale().clone())
 }
 

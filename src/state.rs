@@ -276,8 +276,7 @@ impl Security {
         let lang = self.recipient_locale(recipient).await;
         let mut context = context.clone();
         self.set_locale(&mut context, &lang);
-        let (text, html) =
-            crate::mail::render_mail(self.templates().tera(), template, &context)?;
+        let (text, html) = crate::mail::render_mail(self.templates().tera(), template, &context)?;
         self.outbox()
             .enqueue(Mail {
                 from: self.config().email_sender.clone(),
@@ -293,7 +292,11 @@ impl Security {
     /// The language of mail to `recipient`: the locale stored on their account when it has
     /// texts, else the default locale.
     async fn recipient_locale(&self, recipient: &str) -> LanguageIdentifier {
-        let stored = match self.datastore().find_user(UserQuery::Email(recipient)).await {
+        let stored = match self
+            .datastore()
+            .find_user(UserQuery::Email(recipient))
+            .await
+        {
             Ok(Some(user)) => user.locale,
             _ => None,
         };

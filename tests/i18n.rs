@@ -44,9 +44,24 @@ async fn the_login_page_speaks_each_language_by_accept_language() {
     let app = app(memory()).await;
     let cases = [
         ("en-US,en;q=0.9", "en", "<h1>Sign in</h1>", "Password"),
-        ("de-DE,de;q=0.9,en;q=0.5", "de", "<h1>Anmelden</h1>", "Passwort"),
-        ("fr-CA, en;q=0.3", "fr", "<h1>Connexion</h1>", "Mot de passe"),
-        ("it, es;q=0.8", "es", "<h1>Iniciar sesión</h1>", "Contraseña"),
+        (
+            "de-DE,de;q=0.9,en;q=0.5",
+            "de",
+            "<h1>Anmelden</h1>",
+            "Passwort",
+        ),
+        (
+            "fr-CA, en;q=0.3",
+            "fr",
+            "<h1>Connexion</h1>",
+            "Mot de passe",
+        ),
+        (
+            "it, es;q=0.8",
+            "es",
+            "<h1>Iniciar sesión</h1>",
+            "Contraseña",
+        ),
     ];
     for (accept, lang, heading, password_label) in cases {
         let html = page(&app.client, "/login", accept).await;
@@ -68,7 +83,10 @@ async fn unknown_or_malformed_accept_language_falls_back_to_english() {
     let app = app(memory()).await;
     for accept in ["xx-YY", ";;q=abc,,", "", "*"] {
         let html = page(&app.client, "/login", accept).await;
-        assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"), "{accept:?}");
+        assert!(
+            html.contains("<html lang=\"en\" dir=\"ltr\">"),
+            "{accept:?}"
+        );
         assert!(html.contains("<h1>Sign in</h1>"), "{accept:?}");
     }
 }
@@ -98,7 +116,11 @@ async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
         .rocket()
         .state::<rocket_security::Security>()
         .unwrap();
-    let hash = security.hasher().hash("correct horse battery").await.unwrap();
+    let hash = security
+        .hasher()
+        .hash("correct horse battery")
+        .await
+        .unwrap();
     for (email, locale) in [("marie@example.com", Some("fr")), ("ada@example.com", None)] {
         app.store
             .create_user(NewUser {
@@ -120,10 +142,17 @@ async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
         french.subject,
         "Instructions pour réinitialiser votre mot de passe"
     );
-    assert!(french.text.contains("Quelqu’un (vous ?)"), "{}", french.text);
+    assert!(
+        french.text.contains("Quelqu’un (vous ?)"),
+        "{}",
+        french.text
+    );
     assert!(french.html.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(french.html.contains("Choisir un nouveau mot de passe"));
-    assert!(link(&french.text, "http://127.0.0.1:8000/reset/").is_some() || french.text.contains("/reset/"));
+    assert!(
+        link(&french.text, "http://127.0.0.1:8000/reset/").is_some()
+            || french.text.contains("/reset/")
+    );
     let english = mails.iter().find(|m| m.to == "ada@example.com").unwrap();
     assert_eq!(english.subject, "Password reset instructions");
     assert!(english
@@ -141,7 +170,10 @@ async fn registration_keeps_the_request_locale(store: Arc<dyn UserDatastore>) {
         "password": "correct horse battery",
         "password_confirm": "correct horse battery",
     });
-    let headers = [("X-CSRF-Token", csrf.as_str()), ("Accept-Language", "es-MX")];
+    let headers = [
+        ("X-CSRF-Token", csrf.as_str()),
+        ("Accept-Language", "es-MX"),
+    ];
     let (status, body) = post_json_headers(&app.client, "/register", body, &headers).await;
     assert_eq!(status, Status::Ok, "{body}");
     let user = store
@@ -186,9 +218,15 @@ async fn an_application_overrides_messages_by_ftl_file_and_by_flask_security_nam
     app.user("ada@example.com", "correct horse battery", true, true, &[])
         .await;
     let english = wrong_password(&app, "en").await;
-    assert_eq!(english["response"]["errors"], json!(["Wrong email or password."]));
+    assert_eq!(
+        english["response"]["errors"],
+        json!(["Wrong email or password."])
+    );
     let german = wrong_password(&app, "de").await;
-    assert_eq!(german["response"]["errors"], json!(["Das hat nicht geklappt."]));
+    assert_eq!(
+        german["response"]["errors"],
+        json!(["Das hat nicht geklappt."])
+    );
     // Texts the application does not override stay the embedded ones.
     let french = wrong_password(&app, "fr").await;
     assert!(french["response"]["errors"][0]
@@ -234,7 +272,10 @@ async fn the_application_chooses_the_locale_per_request() {
     let html = response.into_string().await.unwrap();
     assert!(html.contains("<html lang=\"fr\""), "the selector wins");
     let html = page(&app.client, "/login", "de").await;
-    assert!(html.contains("<html lang=\"de\""), "without a choice, Accept-Language");
+    assert!(
+        html.contains("<html lang=\"de\""),
+        "without a choice, Accept-Language"
+    );
     let json = app
         .client
         .get("/change")

@@ -42,7 +42,10 @@ mod tests {
         assert_eq!(local_datetime(at, "de").unwrap(), "01.12.2026, 03:44 UTC");
         assert_eq!(local_datetime(at, "fr").unwrap(), "01/12/2026 03:44 UTC");
         assert_eq!(local_datetime(at, "es-MX").unwrap(), "01/12/2026 03:44 UTC");
-        assert_eq!(local_datetime("2026-12-01T03:44:56", "he").unwrap(), "2026-12-01 03:44 UTC");
+        assert_eq!(
+            local_datetime("2026-12-01T03:44:56", "he").unwrap(),
+            "2026-12-01 03:44 UTC"
+        );
         assert_eq!(local_datetime("yesterday", "en"), None);
     }
 }

@@ -208,16 +208,19 @@ impl Message {
             ServiceBusy => ("service-busy", "msg_service_busy"),
             TooManyAttempts => ("too-many-attempts", "msg_too_many_attempts"),
             PayloadTooLarge => ("payload-too-large", "msg_payload_too_large"),
-            ResetInstructionsSent { .. } => ("reset-instructions-sent", "msg_password_reset_request"),
+            ResetInstructionsSent { .. } => {
+                ("reset-instructions-sent", "msg_password_reset_request")
+            }
             InvalidResetToken => ("invalid-reset-token", "msg_invalid_reset_password_token"),
             PasswordReset => ("password-reset", "msg_password_reset"),
             PasswordChanged => ("password-changed", "msg_password_change"),
             ConfirmationSent { .. } => ("confirmation-sent", "msg_confirmation_request"),
             EmailConfirmed => ("email-confirmed", "msg_email_confirmed"),
             AlreadyConfirmed => ("already-confirmed", "msg_already_confirmed"),
-            InvalidConfirmationToken => {
-                ("invalid-confirmation-token", "msg_invalid_confirmation_token")
-            }
+            InvalidConfirmationToken => (
+                "invalid-confirmation-token",
+                "msg_invalid_confirmation_token",
+            ),
             InvalidChangeEmailToken => (
                 "invalid-change-email-token",
                 "msg_invalid_change_email_token",

@@ -87,8 +87,8 @@ impl Catalog {
         available.dedup();
         let mut resolved = HashMap::new();
         for (name, text) in overrides {
-            let message = Message::by_fst_name(name)
-                .ok_or_else(|| format!("`{name}` names no message"))?;
+            let message =
+                Message::by_fst_name(name).ok_or_else(|| format!("`{name}` names no message"))?;
             resolved.insert(message.fluent_id(), text.clone());
         }
         let by_english = Message::PLAIN
@@ -229,8 +229,7 @@ pub fn register_i18n(tera: &mut rocket_dyn_templates::tera::Tera) {
     static EMBEDDED_ONLY: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
     let catalog = EMBEDDED_ONLY.get_or_init(|| {
         Arc::new(
-            Catalog::load("en", None, &BTreeMap::new())
-                .expect("the embedded English texts load"),
+            Catalog::load("en", None, &BTreeMap::new()).expect("the embedded English texts load"),
         )
     });
     tera.register_function("fluent", catalog.tera_function());

@@ -55,8 +55,14 @@ fn every_message_has_an_english_text_and_a_distinct_name() {
     for message in Message::PLAIN {
         let text = catalog.message(&en, message);
         assert_ne!(text, message.fluent_id(), "{message:?} has no English text");
-        assert!(names.insert(message.fst_name()), "{message:?} shares a name");
-        assert_eq!(Message::by_fst_name(message.fst_name()).as_ref(), Some(message));
+        assert!(
+            names.insert(message.fst_name()),
+            "{message:?} shares a name"
+        );
+        assert_eq!(
+            Message::by_fst_name(message.fst_name()).as_ref(),
+            Some(message)
+        );
     }
 }
 
@@ -99,7 +105,10 @@ fn accept_language_picks_the_best_available_locale() {
     assert_eq!(tag(Some("xx-yy, ;;;=,")), "en");
     assert_eq!(tag(Some("")), "en");
     assert_eq!(tag(None), "en");
-    assert_eq!(catalog.fit("de-AT").map(|l| l.to_string()), Some("de".into()));
+    assert_eq!(
+        catalog.fit("de-AT").map(|l| l.to_string()),
+        Some("de".into())
+    );
     assert_eq!(catalog.fit("not a tag"), None);
 }
 
@@ -115,10 +124,15 @@ fn english_overrides_by_flask_security_name_fill_their_placeholders() {
     let sent = Message::ResetInstructionsSent {
         email: "a@example.com".into(),
     };
-    assert_eq!(catalog.message(&en, &sent), "Check a@example.com for a link.");
+    assert_eq!(
+        catalog.message(&en, &sent),
+        "Check a@example.com for a link."
+    );
     assert!(catalog.message(&de, &sent).starts_with("Eine Anleitung"));
     let bad = BTreeMap::from([("msg_no_such_thing".to_owned(), "x".to_owned())]);
-    assert!(Catalog::load("en", None, &bad).unwrap_err().contains("msg_no_such_thing"));
+    assert!(Catalog::load("en", None, &bad)
+        .unwrap_err()
+        .contains("msg_no_such_thing"));
 }
 
 #[test]
