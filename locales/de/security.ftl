@@ -55,6 +55,15 @@ subject-password-change-notice = Ihr Passwort wurde geändert
 subject-change-email = Bestätigen Sie Ihre neue E-Mail-Adresse
 subject-two-factor = Anmeldung mit zweitem Faktor
 subject-verification-code = Bestätigungscode
+subject-username-recovery = Ihr angeforderter Benutzername
+subject-username-change-notice = Ihr Benutzername wurde geändert
+subject-account-deleted = Ihr Konto wurde gelöscht
+subject-change-email-notice = Ihre E-Mail-Adresse wurde geändert
+subject-two-factor-disabled-notice = Die Zwei-Faktor-Authentifizierung wurde deaktiviert
+subject-two-factor-changed-notice = Ihr Authentifikator für den zweiten Faktor wurde ersetzt
+subject-recovery-codes-notice = Neue Wiederherstellungscodes wurden erstellt
+subject-us-setup-notice = Ihre Anmeldemethoden haben sich geändert
+subject-account-locked = Ihr Konto wurde gesperrt
 
 ## Seitenrahmen
 

@@ -56,6 +56,15 @@ subject-password-change-notice = Your password has been changed
 subject-change-email = Confirm your new email address
 subject-two-factor = Two-Factor Login
 subject-verification-code = Verification Code
+subject-username-recovery = Your requested username
+subject-username-change-notice = Your username has been changed
+subject-account-deleted = Your account has been deleted
+subject-change-email-notice = Your email address has been changed
+subject-two-factor-disabled-notice = Two-factor authentication has been turned off
+subject-two-factor-changed-notice = Your two-factor authenticator has been replaced
+subject-recovery-codes-notice = New recovery codes have been generated
+subject-us-setup-notice = Your sign-in methods have changed
+subject-account-locked = Your account was locked
 
 ## The page layout.
 

@@ -55,6 +55,15 @@ subject-password-change-notice = Su contraseña ha sido cambiada
 subject-change-email = Confirme su nueva dirección de correo electrónico
 subject-two-factor = Inicio de sesión en dos pasos
 subject-verification-code = Código de verificación
+subject-username-recovery = Su nombre de usuario solicitado
+subject-username-change-notice = Su nombre de usuario ha sido cambiado
+subject-account-deleted = Su cuenta ha sido eliminada
+subject-change-email-notice = Su dirección de correo electrónico ha sido cambiada
+subject-two-factor-disabled-notice = La autenticación en dos pasos ha sido desactivada
+subject-two-factor-changed-notice = Su autenticador de dos pasos ha sido reemplazado
+subject-recovery-codes-notice = Se han generado nuevos códigos de recuperación
+subject-us-setup-notice = Sus métodos de inicio de sesión han cambiado
+subject-account-locked = Su cuenta ha sido bloqueada
 
 ## Estructura de la página
 

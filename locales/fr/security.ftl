@@ -55,6 +55,15 @@ subject-password-change-notice = Votre mot de passe a été modifié
 subject-change-email = Confirmez votre nouvelle adresse e-mail
 subject-two-factor = Connexion à deux facteurs
 subject-verification-code = Code de vérification
+subject-username-recovery = Votre nom d’utilisateur
+subject-username-change-notice = Votre nom d’utilisateur a été modifié
+subject-account-deleted = Votre compte a été supprimé
+subject-change-email-notice = Votre adresse e-mail a été modifiée
+subject-two-factor-disabled-notice = L’authentification à deux facteurs a été désactivée
+subject-two-factor-changed-notice = Votre application d’authentification à deux facteurs a été remplacée
+subject-recovery-codes-notice = De nouveaux codes de récupération ont été générés
+subject-us-setup-notice = Vos méthodes de connexion ont changé
+subject-account-locked = Votre compte a été verrouillé
 
 ## Mise en page
 

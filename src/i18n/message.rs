@@ -125,6 +125,24 @@ pub enum Message {
     SubjectTwoFactor,
     /// Subject of the unified sign-in code mail.
     SubjectVerificationCode,
+    /// Subject of the username recovery mail.
+    SubjectUsernameRecovery,
+    /// Subject of the notice that the username changed.
+    SubjectUsernameChangeNotice,
+    /// Subject of the mail confirming a deletion.
+    SubjectAccountDeleted,
+    /// Subject of the notice that the address changed.
+    SubjectChangeEmailNotice,
+    /// Subject of the notice that two-factor was turned off.
+    SubjectTwoFactorDisabledNotice,
+    /// Subject of the notice that the authenticator was replaced.
+    SubjectTwoFactorChangedNotice,
+    /// Subject of the notice of new recovery codes.
+    SubjectRecoveryCodesNotice,
+    /// Subject of the notice that sign-in methods changed.
+    SubjectUsSetupNotice,
+    /// Subject of the notice that the account was locked.
+    SubjectAccountLocked,
 }
 
 impl Message {
@@ -178,6 +196,15 @@ impl Message {
         Message::SubjectChangeEmail,
         Message::SubjectTwoFactor,
         Message::SubjectVerificationCode,
+        Message::SubjectUsernameRecovery,
+        Message::SubjectUsernameChangeNotice,
+        Message::SubjectAccountDeleted,
+        Message::SubjectChangeEmailNotice,
+        Message::SubjectTwoFactorDisabledNotice,
+        Message::SubjectTwoFactorChangedNotice,
+        Message::SubjectRecoveryCodesNotice,
+        Message::SubjectUsSetupNotice,
+        Message::SubjectAccountLocked,
     ];
 
     /// The Fluent id and the Flask-Security-Too name.
@@ -250,6 +277,33 @@ impl Message {
             ),
             SubjectTwoFactor => ("subject-two-factor", "email_subject_two_factor"),
             SubjectVerificationCode => ("subject-verification-code", "us_email_subject"),
+            SubjectUsernameRecovery => (
+                "subject-username-recovery",
+                "email_subject_username_recovery",
+            ),
+            SubjectUsernameChangeNotice => (
+                "subject-username-change-notice",
+                "email_subject_username_change_notice",
+            ),
+            SubjectAccountDeleted => ("subject-account-deleted", "email_subject_account_deleted"),
+            SubjectChangeEmailNotice => (
+                "subject-change-email-notice",
+                "email_subject_change_email_notice",
+            ),
+            SubjectTwoFactorDisabledNotice => (
+                "subject-two-factor-disabled-notice",
+                "email_subject_two_factor_disabled_notice",
+            ),
+            SubjectTwoFactorChangedNotice => (
+                "subject-two-factor-changed-notice",
+                "email_subject_two_factor_changed_notice",
+            ),
+            SubjectRecoveryCodesNotice => (
+                "subject-recovery-codes-notice",
+                "email_subject_recovery_codes_notice",
+            ),
+            SubjectUsSetupNotice => ("subject-us-setup-notice", "email_subject_us_setup_notice"),
+            SubjectAccountLocked => ("subject-account-locked", "email_subject_account_locked"),
         }
     }
 

@@ -176,3 +176,28 @@ fn the_crates_message_constants_are_translated() {
         assert_ne!(catalog.translate(&de, english), english, "{english}");
     }
 }
+
+#[test]
+fn every_default_mail_subject_is_translated_and_a_configured_one_is_kept() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let config = serde_json::to_value(crate::SecurityConfig::default()).unwrap();
+    let subjects: Vec<&str> = config
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, _)| key.contains("subject"))
+        .filter_map(|(_, value)| value.as_str())
+        .collect();
+    assert!(subjects.len() >= 17, "{subjects:?}");
+    for lang in ["de", "fr", "es"] {
+        let lang = catalog.fit(lang).unwrap();
+        for subject in &subjects {
+            assert_ne!(&catalog.subject(&lang, subject), subject, "{subject} in {lang}");
+        }
+        assert_eq!(catalog.subject(&lang, "Hello from Acme"), "Hello from Acme");
+    }
+    let en = catalog.default_locale().clone();
+    for subject in &subjects {
+        assert_eq!(&catalog.subject(&en, subject), subject);
+    }
+}
