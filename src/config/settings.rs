@@ -167,7 +167,7 @@ pub struct SecurityConfig {
     /// A folder of the application's `.ftl` files, one subfolder a language (`i18n/de/app.ftl`),
     /// overriding the embedded texts and adding languages. English messages can also be
     /// overridden right here by their Flask-Security-Too names (`msg_invalid_password = ".."`).
-    /// Default: none.
+    /// Default: `None`.
     pub i18n_dirname: Option<String> = None,
 
     // ----- lifetimes -----
