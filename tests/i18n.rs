@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
@@ -10,6 +11,9 @@ use rocket_security::{MemoryDatastore, NewUser, UserDatastore, UserQuery};
 use serde_json::{json, Value};
 
 use crate::common::app::*;
+
+/// How long a queued mail may take to reach the capturing mailer.
+const WAIT: Duration = Duration::from_secs(5);
 
 fn memory() -> Arc<dyn UserDatastore> {
     Arc::new(MemoryDatastore::new())
@@ -136,7 +140,7 @@ async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
         let (status, body) = app.post("/reset", json!({ "email": email })).await;
         assert_eq!(status, Status::Ok, "{body}");
     }
-    let mails = app.mails();
+    let mails = app.mailer.wait_for(2, WAIT).await;
     let french = mails.iter().find(|m| m.to == "marie@example.com").unwrap();
     assert_eq!(
         french.subject,
@@ -182,7 +186,7 @@ async fn registration_keeps_the_request_locale(store: Arc<dyn UserDatastore>) {
         .unwrap()
         .unwrap();
     assert_eq!(user.locale.as_deref(), Some("es"));
-    let welcome = app.mails().pop().unwrap();
+    let welcome = app.mailer.wait_for(1, WAIT).await.pop().unwrap();
     assert_eq!(welcome.subject, "Bienvenido");
 }
 

@@ -192,7 +192,11 @@ fn every_default_mail_subject_is_translated_and_a_configured_one_is_kept() {
     for lang in ["de", "fr", "es"] {
         let lang = catalog.fit(lang).unwrap();
         for subject in &subjects {
-            assert_ne!(&catalog.subject(&lang, subject), subject, "{subject} in {lang}");
+            assert_ne!(
+                &catalog.subject(&lang, subject),
+                subject,
+                "{subject} in {lang}"
+            );
         }
         assert_eq!(catalog.subject(&lang, "Hello from Acme"), "Hello from Acme");
     }
