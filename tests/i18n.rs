@@ -153,10 +153,7 @@ async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
     );
     assert!(french.html.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(french.html.contains("Choisir un nouveau mot de passe"));
-    assert!(
-        link(&french.text, "http://127.0.0.1:8000/reset/").is_some()
-            || french.text.contains("/reset/")
-    );
+    assert!(link(&french.text, "http://").is_some_and(|url| url.contains("/reset/")));
     let english = mails.iter().find(|m| m.to == "ada@example.com").unwrap();
     assert_eq!(english.subject, "Password reset instructions");
     assert!(english
