@@ -9,10 +9,11 @@ use rocket::figment::Figment;
 use serde_json::{json, Value};
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{is_release, SecurityConfig};
+use crate::config::{is_release, message_overrides, SecurityConfig};
 use crate::datastore::{DbPool, DieselDatastore, User, UserDatastore};
 use crate::events::{EventHandler, Events, SecurityEvent};
 use crate::forms::{FormField, FormKind};
+use crate::i18n::{Catalog, LocaleFn};
 use crate::mail::{mailer_from_config, Mailer, Outbox};
 use crate::password::{Argon2Hasher, Argon2Settings, PasswordHasher};
 use crate::state::{Parts, PayloadFn, Security};
@@ -54,6 +55,7 @@ pub struct SecurityBuilder {
     form_fields: Vec<(FormKind, FormField)>,
     pub(crate) catchers_under_prefix: bool,
     pub(crate) pool: Option<DbPool>,
+    locale: Option<LocaleFn>,
 }
 
 impl SecurityBuilder {
@@ -105,6 +107,28 @@ impl SecurityBuilder {
     /// to the registration form are stored in [`User::extra`](crate::User#structfield.extra).
     pub fn form_field(mut self, form: FormKind, field: FormField) -> Self {
         self.form_fields.push((form, field));
+        self
+    }
+
+    /// Chooses the language of each request from the request and the signed-in user (for
+    /// example a language stored in the application's profile table). A tag it returns that
+    /// has no texts, or `None`, leaves the choice to the user's stored locale and then to
+    /// `Accept-Language`.
+    ///
+    /// ```no_run
+    /// use rocket_security::Security;
+    ///
+    /// let fairing = Security::builder()
+    ///     .locale_selector(|request, _user| {
+    ///         request.cookies().get("lang").map(|c| c.value().to_owned())
+    ///     })
+    ///     .fairing();
+    /// ```
+    pub fn locale_selector(
+        mut self,
+        select: impl Fn(&rocket::Request<'_>, Option<&User>) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.locale = Some(Arc::new(select));
         self
     }
 
@@ -174,6 +198,11 @@ impl SecurityBuilder {
             config.mail.max_attempts,
         ));
         let keys = TokenKeys::new(secrets.key.as_bytes());
+        let catalog = Arc::new(Catalog::load(
+            &config.locale,
+            config.i18n_dirname.as_deref().map(Path::new),
+            &message_overrides(figment)?,
+        )?);
         let security = Security::from_parts(Parts {
             secret_box: SecretBox::new(&keys, &config.totp_secrets),
             keys,
@@ -181,7 +210,9 @@ impl SecurityBuilder {
             hasher,
             mailer,
             outbox,
-            templates: Templates::load(Some(&app_template_dir(figment)))?,
+            templates: Templates::load(Some(&app_template_dir(figment)), &catalog)?,
+            catalog,
+            locale: self.locale,
             events: Events::new(self.handlers),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             payload: self.payload.unwrap_or_else(|| Arc::new(|_| json!({}))),

@@ -13,6 +13,7 @@ use rocket::{catch, catchers, Catcher};
 
 use crate::endpoints::Endpoint;
 use crate::error::{msg, Error, Failure, RETRY_AFTER_SECS};
+use crate::i18n::Message;
 use crate::responses::{
     error_envelope, json_response, reauth_envelope, redirect, retry_after_header, text_response,
     wants_json, with_next, Plain,
@@ -100,19 +101,23 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
         match self {
             Unauthorized::Basic(realm, json) => {
                 let header = Header::new("WWW-Authenticate", format!("Basic realm=\"{realm}\""));
+                let message = crate::locale::text(request, &Message::Unauthenticated);
                 let mut response = if json {
                     json_response(
                         Status::Unauthorized,
-                        &error_envelope(Status::Unauthorized, msg::UNAUTHENTICATED),
+                        &error_envelope(Status::Unauthorized, &message),
                     )
                 } else {
-                    text_response(Status::Unauthorized, format!("{}\n", msg::UNAUTHENTICATED))
+                    text_response(Status::Unauthorized, format!("{message}\n"))
                 };
                 response.set_header(header);
                 Ok(response)
             }
             Unauthorized::Redirect(location) => Ok(redirect(location)),
-            Unauthorized::Reauth => Ok(json_response(Status::Unauthorized, &reauth_envelope())),
+            Unauthorized::Reauth => Ok(json_response(
+                Status::Unauthorized,
+                &reauth_envelope(request),
+            )),
             Unauthorized::Plain(plain) => plain.respond_to(request),
         }
     }
@@ -138,8 +143,10 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
         return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
     }
     if security.config().flash_messages {
+        let lang = crate::locale::request_locale(request).await;
+        let message = security.catalog().message(&lang, &Message::Unauthenticated);
         if let Ok(mut session) = SessionCell::lock(request).await {
-            session.flash("error", msg::UNAUTHENTICATED);
+            session.flash("error", message);
         }
     }
     let login = Endpoint::Login.path(security.config());

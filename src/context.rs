@@ -12,6 +12,8 @@ use crate::config::SecurityConfig;
 use crate::datastore::User;
 use crate::error::{msg, Error};
 use crate::forms::{FormState, Input};
+use crate::i18n::{LanguageIdentifier, Message};
+use crate::locale::request_locale;
 use crate::responses::{envelope, html_response, json_response, no_store};
 use crate::session::{authenticate, AuthMethod, SessionCell};
 use crate::state::Security;
@@ -103,12 +105,37 @@ impl<'r> Ctx<'r> {
         crate::csrf::validate(self.req, submitted).await
     }
 
-    /// Adds a flash (HTML mode only; JSON clients read the response).
+    /// Adds a flash (HTML mode only; JSON clients read the response), in the request's
+    /// language when it is the English text of a [`Message`].
     pub async fn flash(&self, category: &str, message: impl Into<String>) -> Result<(), Error> {
         if !self.json && self.config().flash_messages {
+            let lang = self.lang().await;
+            let message = self.sec.catalog().translate(&lang, &message.into());
             SessionCell::lock(self.req).await?.flash(category, message);
         }
         Ok(())
+    }
+
+    /// Adds `message` as a flash in the request's language (HTML mode only).
+    pub async fn flash_message(&self, category: &str, message: Message) -> Result<(), Error> {
+        let text = self.text(&message).await;
+        self.flash(category, text).await
+    }
+
+    /// The language of this request.
+    pub async fn lang(&self) -> LanguageIdentifier {
+        request_locale(self.req).await
+    }
+
+    /// `message` in the language of this request.
+    pub async fn text(&self, message: &Message) -> String {
+        self.sec.catalog().message(&self.lang().await, message)
+    }
+
+    /// `form` with its errors in the language of this request.
+    async fn localized(&self, form: &FormState) -> FormState {
+        let lang = self.lang().await;
+        form.translated(|text| self.sec.catalog().translate(&lang, text))
     }
 
     /// Whether `?include_auth_token` is in the query.
@@ -156,6 +183,7 @@ impl<'r> Ctx<'r> {
     /// A JSON 400 with `errors` and `field_errors`, or the page re-rendered with 200.
     pub async fn invalid(&self, template: &str, form: &FormState) -> Result<Reply, Error> {
         if self.json {
+            let form = self.localized(form).await;
             let mut response = Map::new();
             response.insert("errors".into(), json!(form.all_errors()));
             response.insert("field_errors".into(), json!(form.errors));
@@ -167,9 +195,11 @@ impl<'r> Ctx<'r> {
         self.page(template, form, Context::new()).await
     }
 
-    /// A JSON 400 `{"errors": [message]}` without `field_errors`.
+    /// A JSON 400 `{"errors": [message]}` without `field_errors`, in the request's language
+    /// when `message` is the English text of a [`Message`].
     pub fn error(&self, status: Status, message: &str) -> Reply {
-        Reply::Json(status, crate::responses::error_envelope(status, message))
+        let message = crate::locale::translate(self.req, message);
+        Reply::Json(status, crate::responses::error_envelope(status, &message))
     }
 
     /// Renders a security page with the common context (CSRF token, flashes, user, urls,
@@ -181,6 +211,7 @@ impl<'r> Ctx<'r> {
         extra: Context,
     ) -> Result<Reply, Error> {
         let mut context = self.sec.static_context();
+        self.sec.set_locale(&mut context, &self.lang().await);
         context.insert("csrf_token", &self.csrf_token().await?);
         let user = self.current_user().await?;
         context.insert(
@@ -189,7 +220,7 @@ impl<'r> Ctx<'r> {
         );
         let flashes = SessionCell::lock(self.req).await?.take_flashes();
         context.insert("flashes", &flashes);
-        context.insert("form", &form.to_json(self.sec));
+        context.insert("form", &self.localized(form).await.to_json(self.sec));
         context.extend(extra);
         let body = self
             .sec

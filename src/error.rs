@@ -28,7 +28,6 @@ pub(crate) mod msg {
         "You currently do not have permissions to access this page";
     pub const ACCOUNT_CHANGED: &str =
         "Your account changed while this request was handled. Please try again.";
-    pub const REAUTH_REQUIRED: &str = "You must re-authenticate to access this endpoint";
     pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
     pub const UNAVAILABLE: &str = "The service is busy. Please try again in a moment.";
 }

@@ -95,6 +95,9 @@
 //! | `email_sender` | `"no-reply@localhost"` | `From` of every mail |
 //! | `mail.url` | `"log"` | `smtp://host:port`, `smtps://...`, `file://DIR` or `log` |
 //! | `url_prefix` | `""` | mount every route under a prefix |
+//! | `locale` | `"en"` | the language when neither the application, `Accept-Language` nor the user chooses |
+//! | `i18n_dirname` | none | the application's `.ftl` files, one folder a language, over the embedded ones |
+//! | `msg_*` | | English message texts by Flask-Security-Too's names ([`Message::fst_name`]) |
 //!
 //! ## Cargo features
 //!
@@ -140,7 +143,9 @@ mod forms;
 mod guards;
 mod hardening;
 mod health;
+mod i18n;
 mod links;
+mod locale;
 mod mail;
 mod mixins;
 mod notices;
@@ -182,6 +187,7 @@ pub use guards::{
     mechanism, AnyRole, AuthRequired, AuthUser, BasicAuth, CurrentUser, DefaultRealm, Page,
     PageContext, Realm, RoleName, RoleSet, Roles, Store, TokenAuth,
 };
+pub use i18n::{register_i18n, LocaleFn, Message};
 pub use mail::{
     mailer_from_config, CapturingMailer, FileMailer, LogMailer, Mail, MailError, Mailer, Outbox,
     SmtpMailer,

@@ -8,7 +8,8 @@ use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use serde_json::{json, Map, Value};
 
-use crate::error::{msg, Error, Failure};
+use crate::error::{Error, Failure};
+use crate::i18n::Message;
 use crate::state::Security;
 
 /// A JSON body in Flask-Security-Too's envelope: `{"meta":{"code":N},"response":{..}}`.
@@ -57,7 +58,7 @@ impl<'r> Responder<'r, 'static> for Error {
         } else if status.code >= 500 {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
-        let message = self.public_message();
+        let message = crate::locale::translate(request, &self.public_message());
         let mut response = if wants_json(request) {
             json_response(status, &error_envelope(status, &message))
         } else {
@@ -103,6 +104,7 @@ pub(crate) fn error_page(
 ) -> response::Result<'static> {
     let rendered = request.rocket().state::<Security>().and_then(|security| {
         let mut context = security.static_context();
+        crate::locale::set_request_locale(request, &mut context);
         context.insert("status", &status.code);
         context.insert("title", status.reason().unwrap_or("Error"));
         context.insert("message", message);
@@ -129,17 +131,19 @@ pub(crate) struct Plain(pub Status, pub String);
 
 impl<'r> Responder<'r, 'static> for Plain {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let message = crate::locale::translate(request, &self.1);
         if wants_json(request) {
-            return Ok(json_response(self.0, &error_envelope(self.0, &self.1)));
+            return Ok(json_response(self.0, &error_envelope(self.0, &message)));
         }
-        error_page(request, self.0, &self.1)
+        error_page(request, self.0, &message)
     }
 }
 
 /// The 401 of a JSON client whose sign-in is not fresh: `reauth_required` in the envelope.
-pub(crate) fn reauth_envelope() -> Value {
+pub(crate) fn reauth_envelope(request: &Request<'_>) -> Value {
     let mut response = Map::new();
-    response.insert("errors".into(), json!([msg::REAUTH_REQUIRED]));
+    let message = crate::locale::text(request, &Message::ReauthRequired);
+    response.insert("errors".into(), json!([message]));
     response.insert("reauth_required".into(), Value::Bool(true));
     envelope(Status::Unauthorized, response)
 }

@@ -18,6 +18,7 @@ use crate::endpoints::{template_urls, Endpoint};
 use crate::error::Error;
 use crate::events::{Events, SecurityEvent};
 use crate::forms::{FormField, FormKind};
+use crate::i18n::{Catalog, LanguageIdentifier, LocaleFn};
 use crate::mail::{Mail, Mailer, Outbox};
 use crate::password::PasswordHasher;
 use crate::templates::Templates;
@@ -42,6 +43,8 @@ pub(crate) struct Parts {
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) templates: Templates,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) locale: Option<LocaleFn>,
     pub(crate) keys: TokenKeys,
     pub(crate) secret_box: SecretBox,
     pub(crate) events: Events,
@@ -160,6 +163,39 @@ impl Security {
         &self.inner.templates
     }
 
+    /// The texts of every language.
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// Puts `lang` (the language tag), `dir` (`ltr` or `rtl`) and `i18n` (the layout's texts,
+    /// which an application's own engine reads with English defaults) into a context.
+    pub(crate) fn set_locale(&self, context: &mut Context, lang: &LanguageIdentifier) {
+        const LAYOUT: [&str; 6] = [
+            "site-home",
+            "nav-account",
+            "nav-signed-in",
+            "nav-sign-out",
+            "nav-sign-in",
+            "nav-register",
+        ];
+        let texts: serde_json::Map<String, Value> = LAYOUT
+            .iter()
+            .map(|id| {
+                let text = self.catalog().text(lang, id);
+                (id.replace('-', "_"), Value::String(text))
+            })
+            .collect();
+        context.insert("lang", &lang.to_string());
+        context.insert("dir", crate::i18n::direction(lang));
+        context.insert("i18n", &texts);
+    }
+
+    /// The application's choice of locale, if it set one.
+    pub(crate) fn locale_selector(&self) -> Option<&LocaleFn> {
+        self.inner.locale.as_ref()
+    }
+
     pub(crate) fn form_fields(&self, kind: FormKind) -> impl Iterator<Item = &FormField> {
         self.inner
             .form_fields
@@ -237,17 +273,36 @@ impl Security {
         template: &str,
         context: &Context,
     ) -> Result<(), Error> {
-        let (text, html) = crate::mail::render_mail(self.templates().tera(), template, context)?;
+        let lang = self.recipient_locale(recipient).await;
+        let mut context = context.clone();
+        self.set_locale(&mut context, &lang);
+        let (text, html) = crate::mail::render_mail(self.templates().tera(), template, &context)?;
         self.outbox()
             .enqueue(Mail {
                 from: self.config().email_sender.clone(),
                 to: recipient.to_owned(),
-                subject: subject.to_owned(),
+                subject: self.catalog().subject(&lang, subject),
                 text,
                 html,
             })
             .await?;
         Ok(())
+    }
+
+    /// The language of mail to `recipient`: the locale stored on their account when it has
+    /// texts, else the default locale.
+    async fn recipient_locale(&self, recipient: &str) -> LanguageIdentifier {
+        let stored = match self
+            .datastore()
+            .find_user(UserQuery::Email(recipient))
+            .await
+        {
+            Ok(Some(user)) => user.locale,
+            _ => None,
+        };
+        stored
+            .and_then(|tag| self.catalog().fit(&tag))
+            .unwrap_or_else(|| self.catalog().default_locale().clone())
     }
 
     /// Sets a new password for `user`: hashes it, revokes every auth token and mailed link
@@ -339,6 +394,7 @@ impl Security {
     pub(crate) fn static_context(&self) -> Context {
         let c = self.config();
         let mut context = Context::new();
+        self.set_locale(&mut context, self.catalog().default_locale());
         context.insert("urls", &template_urls(c));
         context.insert("password_length_min", &c.password_length_min);
         context.insert(

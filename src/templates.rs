@@ -6,6 +6,9 @@
 //! layout. The application's own `Template` fairing, if any, is not touched.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::i18n::Catalog;
 
 use rocket_dyn_templates::tera::{Context, Tera};
 
@@ -64,7 +67,8 @@ fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>)
 
 impl Templates {
     /// The embedded defaults, overridden by the `.tera` files under `app_dir` (when it exists).
-    pub fn load(app_dir: Option<&Path>) -> Result<Self, String> {
+    /// Registers `fluent(key=.., lang=..)` over `catalog` for the templates' texts.
+    pub fn load(app_dir: Option<&Path>, catalog: &Arc<Catalog>) -> Result<Self, String> {
         let mut sources: std::collections::BTreeMap<String, String> = embedded::TEMPLATES
             .iter()
             .map(|(name, body)| (template_name(name), body.to_string()))
@@ -92,6 +96,8 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        crate::i18n::register_i18n(&mut tera);
+        tera.register_function("fluent", catalog.tera_function());
         tera.add_raw_templates(all)
             .map_err(|e| format!("templates: {}", describe(&e)))?;
         Ok(Templates { tera })

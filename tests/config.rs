@@ -72,6 +72,8 @@ fn every_default_is_the_documented_value() {
         "send_password_reset_notice_email": true,
         "user_identity_attributes": ["email"],
         "flash_messages": true,
+        "locale": "en",
+        "i18n_dirname": null,
         "confirm_email_within": "5 days",
         "reset_password_within": "1 days",
         "change_email_within": "2 hours",

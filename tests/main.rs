@@ -21,6 +21,7 @@ mod datastore;
 mod devices;
 mod hash_queue;
 mod host_app;
+mod i18n;
 mod identity;
 mod lockout;
 mod mail_flows;

@@ -61,13 +61,17 @@ fn tera() -> Tera {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    rocket_security::register_i18n(&mut tera);
     tera.add_raw_templates(all).expect("templates parse");
     tera
 }
 
 fn render_with(tera: &Tera, page: &str, ctx: &Value) -> String {
     let name = format!("security/{page}.html");
-    let context = Context::from_value(ctx.clone()).expect("context is an object");
+    let mut context = Context::from_value(ctx.clone()).expect("context is an object");
+    if !context.contains_key("lang") {
+        context.insert("lang", "en");
+    }
     match tera.render(&name, &context) {
         Ok(html) => html,
         Err(e) => {
@@ -659,7 +663,7 @@ fn assert_accessible(page: &str, html: &str) {
 /// The common shape of every page and every form on it.
 fn assert_page_basics(page: &str, html: &str) {
     assert!(html.starts_with("<!DOCTYPE html>"), "{page}: doctype first");
-    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"));
     assert!(
         html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
     );

@@ -9,6 +9,8 @@ mod duration;
 mod mail;
 mod settings;
 
+use std::collections::BTreeMap;
+
 use rocket::figment::{Figment, Profile};
 
 pub use choices::{
@@ -230,7 +232,7 @@ fn unknown_keys(figment: &Figment) -> Vec<String> {
     };
     let mut unknown = Vec::new();
     for (key, value) in &dict {
-        if known.get(key).is_none() {
+        if known.get(key).is_none() && !key.starts_with("msg_") {
             unknown.push(format!("security.{key}"));
         } else if key == "mail" {
             if let Some(mail) = value.as_dict() {
@@ -244,6 +246,21 @@ fn unknown_keys(figment: &Figment) -> Vec<String> {
     }
     unknown.sort();
     unknown
+}
+
+/// The English message overrides of the `security` table: its `msg_*` keys (Flask-Security-Too's
+/// names) with their texts.
+pub(crate) fn message_overrides(figment: &Figment) -> Result<BTreeMap<String, String>, String> {
+    let Ok(dict) = figment.extract_inner::<rocket::figment::value::Dict>("security") else {
+        return Ok(BTreeMap::new());
+    };
+    dict.iter()
+        .filter(|(key, _)| key.starts_with("msg_"))
+        .map(|(key, value)| match value.as_str() {
+            Some(text) => Ok((key.clone(), text.to_owned())),
+            None => Err(format!("security.{key} must be a string")),
+        })
+        .collect()
 }
 
 /// Whether the figment selects a release profile (secrets must then be configured).

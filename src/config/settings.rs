@@ -159,6 +159,17 @@ pub struct SecurityConfig {
     /// Report outcomes of HTML forms as flashes on the next page. Default: `true`.
     pub flash_messages: bool = true,
 
+    // ----- languages -----
+    /// The language of pages, messages and mails when neither the application's locale hook,
+    /// the user's stored locale nor `Accept-Language` chooses one; one of the available
+    /// locales (`en`, `de`, `fr`, `es`, or one under `i18n_dirname`). Default: `"en"`.
+    pub locale: String = "en".into(),
+    /// A folder of the application's `.ftl` files, one subfolder a language (`i18n/de/app.ftl`),
+    /// overriding the embedded texts and adding languages. English messages can also be
+    /// overridden right here by their Flask-Security-Too names (`msg_invalid_password = ".."`).
+    /// Default: `None`.
+    pub i18n_dirname: Option<String> = None,
+
     // ----- lifetimes -----
     /// How long a confirmation link works. Default: `"5 days"`.
     pub confirm_email_within: WithinDelta = WithinDelta::new("5 days"),

@@ -54,6 +54,9 @@ pub struct User {
     pub mf_recovery_codes: Option<String>,
     /// Application-defined fields (for example a `name` collected at registration), a JSON object.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The language tag the user's mail is written in (set at registration from the
+    /// request's language), if any.
+    pub locale: Option<String>,
     /// When the account was created (UTC).
     pub create_datetime: NaiveDateTime,
     /// When the account was last changed (UTC).
@@ -105,6 +108,8 @@ pub struct NewUser {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Names of roles to grant; missing roles are created.
     pub roles: Vec<String>,
+    /// The language tag of the user's mail, if known.
+    pub locale: Option<String>,
 }
 
 impl fmt::Debug for NewUser {
@@ -356,6 +361,7 @@ impl User {
             us_phone_number: None,
             mf_recovery_codes: None,
             extra: serde_json::Map::new(),
+            locale: None,
             create_datetime: epoch,
             update_datetime: epoch,
             roles: Vec::new(),

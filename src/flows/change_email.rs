@@ -10,6 +10,7 @@ use crate::datastore::{DatastoreError, User, UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::Notice;
 use crate::token::{fingerprint_matches, get_token_status, state_fingerprint, TokenPurpose};
 
@@ -110,11 +111,8 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         response.insert("user".into(), ctx.user_payload(&user));
         return ctx.ok(response).await;
     }
-    ctx.flash(
-        "info",
-        format!("Instructions to confirm your new email address have been sent to {new_email}."),
-    )
-    .await?;
+    ctx.flash_message("info", Message::ChangeEmailSent { email: new_email })
+        .await?;
     ctx.page("change_email.html", &form, current_email_context(&user))
         .await
 }

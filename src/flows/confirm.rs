@@ -9,6 +9,7 @@ use crate::datastore::{UserChange, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::links::{confirmation_link, confirmation_token};
 use crate::mail::MailKind;
 use crate::signin::factor::FirstFactor;
@@ -78,11 +79,8 @@ async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
-    ctx.flash(
-        "info",
-        format!("Confirmation instructions have been sent to {email}."),
-    )
-    .await?;
+    ctx.flash_message("info", Message::ConfirmationSent { email })
+        .await?;
     ctx.page("send_confirmation.html", &form, Context::new())
         .await
 }

@@ -11,6 +11,7 @@ use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::forms::check_new_password;
 use crate::forms::{validate_email, FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::links::{reset_link, reset_token};
 use crate::mail::MailKind;
 use crate::responses::envelope;
@@ -93,11 +94,8 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
-    ctx.flash(
-        "info",
-        format!("Instructions to reset your password have been sent to {raw}."),
-    )
-    .await?;
+    ctx.flash_message("info", Message::ResetInstructionsSent { email: raw })
+        .await?;
     ctx.page("forgot_password.html", &form, Context::new())
         .await
 }

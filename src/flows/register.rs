@@ -106,6 +106,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         username,
         active: true,
         extra,
+        locale: Some(ctx.lang().await.to_string()),
         ..NewUser::default()
     };
     let created = match create_account(&ctx, new_user, &password).await? {

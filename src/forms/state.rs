@@ -50,6 +50,17 @@ impl FormState {
             .push(message.into());
     }
 
+    /// The same form with every error message passed through `translate`.
+    pub fn translated(&self, translate: impl Fn(&str) -> String) -> FormState {
+        let mut form = self.clone();
+        for messages in form.errors.values_mut() {
+            for message in messages.iter_mut() {
+                *message = translate(message);
+            }
+        }
+        form
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }

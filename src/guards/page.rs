@@ -48,7 +48,10 @@ impl PageContext {
 
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let security = Security::of(request);
-    let context = security.static_context().into_json();
+    let mut context = security.static_context();
+    let lang = crate::locale::request_locale(request).await;
+    security.set_locale(&mut context, &lang);
+    let context = context.into_json();
     let mut map = match context {
         Value::Object(map) => map,
         _ => Map::new(),

@@ -54,6 +54,7 @@ mod tests {
             .collect();
         let mut tera = Tera::default();
         tera.add_template_files(files).unwrap();
+        crate::i18n::register_i18n(&mut tera);
         tera
     }
 
@@ -72,6 +73,7 @@ mod tests {
     /// A sample context: `user` and `pairs`.
     fn sample_context(pairs: &[(&str, serde_json::Value)]) -> Context {
         let mut context = Context::new();
+        context.insert("lang", "en");
         context.insert("user", &serde_json::json!({ "email": "ada@example.com" }));
         for (key, value) in pairs {
             context.insert(*key, value);
@@ -285,6 +287,7 @@ mod tests {
     #[test]
     fn html_parts_escape_user_data_under_both_autoescape_settings() {
         let mut context = Context::new();
+        context.insert("lang", "en");
         context.insert(
             "user",
             &serde_json::json!({ "email": "<b>x</b>@example.com" }),

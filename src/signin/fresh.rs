@@ -18,7 +18,10 @@ pub(crate) async fn require_fresh(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error>
 
 fn stale_reply(ctx: &Ctx<'_>) -> Reply {
     if ctx.json {
-        return Reply::Json(Status::Unauthorized, crate::responses::reauth_envelope());
+        return Reply::Json(
+            Status::Unauthorized,
+            crate::responses::reauth_envelope(ctx.req),
+        );
     }
     let here = ctx.req.uri().to_string();
     let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();

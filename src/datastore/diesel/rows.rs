@@ -54,6 +54,7 @@ pub(crate) struct UserRow {
     extra: String,
     create_datetime: NaiveDateTime,
     update_datetime: NaiveDateTime,
+    locale: Option<String>,
 }
 
 impl UserRow {
@@ -82,6 +83,7 @@ impl UserRow {
             extra,
             create_datetime: self.create_datetime,
             update_datetime: self.update_datetime,
+            locale: self.locale,
             roles: roles.into_iter().map(RoleRow::into_role).collect(),
         })
     }
@@ -102,6 +104,7 @@ pub(crate) struct NewUserRow<'a> {
     pub confirmed_at: Option<NaiveDateTime>,
     pub login_count: i32,
     pub extra: &'a str,
+    pub locale: Option<&'a str>,
     pub create_datetime: NaiveDateTime,
     pub update_datetime: NaiveDateTime,
 }
@@ -127,6 +130,7 @@ pub(crate) struct UserChanges<'a> {
     pub us_phone_number: Option<&'a str>,
     pub mf_recovery_codes: Option<&'a str>,
     pub extra: &'a str,
+    pub locale: Option<&'a str>,
     pub update_datetime: NaiveDateTime,
 }
 

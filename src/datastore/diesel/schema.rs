@@ -52,6 +52,8 @@ diesel::table! {
         create_datetime -> Timestamp,
         /// Last change (UTC).
         update_datetime -> Timestamp,
+        /// Language tag of the user's mail and pages.
+        locale -> Nullable<Text>,
     }
 }
 

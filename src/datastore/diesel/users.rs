@@ -78,6 +78,7 @@ pub(super) async fn create(
         confirmed_at: user.confirmed_at.map(micros),
         login_count: 0,
         extra: &extra,
+        locale: user.locale.as_deref(),
         create_datetime: at,
         update_datetime: at,
     };
@@ -180,6 +181,7 @@ pub(super) async fn update(store: &DieselDatastore, user: &User) -> DatastoreRes
         us_phone_number: user.us_phone_number.as_deref(),
         mf_recovery_codes: user.mf_recovery_codes.as_deref(),
         extra: &extra,
+        locale: user.locale.as_deref(),
         update_datetime: store.now(),
     };
     let mut conn = store.conn().await?;

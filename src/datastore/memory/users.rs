@@ -41,6 +41,7 @@ impl UserStore for MemoryDatastore {
             us_phone_number: None,
             mf_recovery_codes: None,
             extra: user.extra,
+            locale: user.locale,
             create_datetime: created,
             update_datetime: created,
             roles: Vec::new(),
@@ -88,6 +89,7 @@ impl UserStore for MemoryDatastore {
         stored.us_phone_number = user.us_phone_number.clone();
         stored.mf_recovery_codes = user.mf_recovery_codes.clone();
         stored.extra = user.extra.clone();
+        stored.locale = user.locale.clone();
         stored.update_datetime = now;
         let stored = stored.clone();
         Ok(inner.with_roles(&stored))

@@ -1,0 +1,207 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+
+const FILES: [(&str, &str); 4] = [
+    ("en", include_str!("../../locales/en/security.ftl")),
+    ("de", include_str!("../../locales/de/security.ftl")),
+    ("fr", include_str!("../../locales/fr/security.ftl")),
+    ("es", include_str!("../../locales/es/security.ftl")),
+];
+
+/// Each message of a `.ftl` file with the placeholders (`$name`) its text uses.
+fn messages(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in source.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            let key = line.split(" =").next().unwrap_or_default().to_owned();
+            out.entry(key.clone()).or_default();
+            current = Some(key);
+        }
+        let key = current.clone().expect("continuation after a message");
+        for part in line.split("{ $").skip(1) {
+            let name = part.split(' ').next().unwrap_or_default().to_owned();
+            out.entry(key.clone()).or_default().insert(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_language_has_exactly_the_english_messages_with_the_same_placeholders() {
+    let english = messages(FILES[0].1);
+    assert!(english.len() > 50, "the English file was read");
+    for (lang, source) in &FILES[1..] {
+        let other = messages(source);
+        let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        assert!(extra.is_empty(), "{lang} has unknown {extra:?}");
+        for (key, placeholders) in &english {
+            assert_eq!(&other[key], placeholders, "placeholders of {key} in {lang}");
+        }
+    }
+}
+
+#[test]
+fn every_message_has_an_english_text_and_a_distinct_name() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let en = catalog.default_locale().clone();
+    let mut names = BTreeSet::new();
+    for message in Message::PLAIN {
+        let text = catalog.message(&en, message);
+        assert_ne!(text, message.fluent_id(), "{message:?} has no English text");
+        assert!(
+            names.insert(message.fst_name()),
+            "{message:?} shares a name"
+        );
+        assert_eq!(
+            Message::by_fst_name(message.fst_name()).as_ref(),
+            Some(message)
+        );
+    }
+}
+
+#[test]
+fn english_texts_are_the_contract_texts() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let en = catalog.default_locale().clone();
+    assert_eq!(
+        catalog.message(&en, &Message::GenericAuthnFailed),
+        "Authentication failed - identity or password/passcode invalid"
+    );
+    assert_eq!(
+        catalog.message(
+            &en,
+            &Message::ResetInstructionsSent {
+                email: "a@example.com".into()
+            }
+        ),
+        "Instructions to reset your password have been sent to a@example.com."
+    );
+    assert_eq!(
+        catalog.message(&en, &Message::PasswordTooShort { length: 8 }),
+        "Password must be at least 8 characters"
+    );
+}
+
+#[test]
+fn accept_language_picks_the_best_available_locale() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let tag = |header: Option<&str>| {
+        catalog
+            .accepted(header)
+            .unwrap_or_else(|| catalog.default_locale().clone())
+            .to_string()
+    };
+    assert_eq!(tag(Some("de-DE,de;q=0.9,en;q=0.8")), "de");
+    assert_eq!(tag(Some("it, fr;q=0.5, es;q=0.7")), "es");
+    assert_eq!(tag(Some("fr-CA")), "fr");
+    assert_eq!(tag(Some("de;q=0, fr;q=0.1")), "fr");
+    assert_eq!(tag(Some("xx-yy, ;;;=,")), "en");
+    assert_eq!(tag(Some("")), "en");
+    assert_eq!(tag(None), "en");
+    assert_eq!(
+        catalog.fit("de-AT").map(|l| l.to_string()),
+        Some("de".into())
+    );
+    assert_eq!(catalog.fit("not a tag"), None);
+}
+
+#[test]
+fn english_overrides_by_flask_security_name_fill_their_placeholders() {
+    let overrides = BTreeMap::from([(
+        "msg_password_reset_request".to_owned(),
+        "Check %(email)s for a link.".to_owned(),
+    )]);
+    let catalog = Catalog::load("en", None, &overrides).unwrap();
+    let en = catalog.default_locale().clone();
+    let de = catalog.fit("de").unwrap();
+    let sent = Message::ResetInstructionsSent {
+        email: "a@example.com".into(),
+    };
+    assert_eq!(
+        catalog.message(&en, &sent),
+        "Check a@example.com for a link."
+    );
+    assert!(catalog.message(&de, &sent).starts_with("Eine Anleitung"));
+    let bad = BTreeMap::from([("msg_no_such_thing".to_owned(), "x".to_owned())]);
+    assert!(Catalog::load("en", None, &bad)
+        .unwrap_err()
+        .contains("msg_no_such_thing"));
+}
+
+#[test]
+fn an_unknown_default_locale_is_refused_with_the_available_ones() {
+    let error = Catalog::load("xx", None, &BTreeMap::new()).unwrap_err();
+    assert!(error.contains("de, en, es, fr"), "{error}");
+}
+
+#[test]
+fn right_to_left_languages_are_known() {
+    let tag = |t: &str| t.parse::<LanguageIdentifier>().unwrap();
+    assert_eq!(direction(&tag("he")), "rtl");
+    assert_eq!(direction(&tag("ar-EG")), "rtl");
+    assert_eq!(direction(&tag("de")), "ltr");
+}
+
+#[test]
+fn the_crates_message_constants_are_translated() {
+    use crate::error::msg;
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let de = catalog.fit("de").unwrap();
+    for english in [
+        msg::UNAUTHENTICATED,
+        msg::FORBIDDEN,
+        msg::ANONYMOUS_ONLY,
+        msg::GENERIC_AUTHN_FAILED,
+        msg::INVALID_REDIRECT,
+        msg::INVALID_EMAIL,
+        msg::EMAIL_NOT_PROVIDED,
+        msg::PASSWORD_NOT_PROVIDED,
+        msg::PASSWORDS_DO_NOT_MATCH,
+        msg::CSRF_MISSING,
+        msg::CSRF_INVALID,
+        msg::CSRF_EXPIRED,
+        msg::CSRF_SESSION_MISSING,
+        msg::NO_PERMISSION_PAGE,
+        msg::ACCOUNT_CHANGED,
+        msg::INTERNAL,
+        msg::UNAVAILABLE,
+    ] {
+        assert_ne!(catalog.translate(&de, english), english, "{english}");
+    }
+}
+
+#[test]
+fn every_default_mail_subject_is_translated_and_a_configured_one_is_kept() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let config = serde_json::to_value(crate::SecurityConfig::default()).unwrap();
+    let subjects: Vec<&str> = config
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, _)| key.contains("subject"))
+        .filter_map(|(_, value)| value.as_str())
+        .collect();
+    assert!(subjects.len() >= 17, "{subjects:?}");
+    for lang in ["de", "fr", "es"] {
+        let lang = catalog.fit(lang).unwrap();
+        for subject in &subjects {
+            assert_ne!(
+                &catalog.subject(&lang, subject),
+                subject,
+                "{subject} in {lang}"
+            );
+        }
+        assert_eq!(catalog.subject(&lang, "Hello from Acme"), "Hello from Acme");
+    }
+    let en = catalog.default_locale().clone();
+    for subject in &subjects {
+        assert_eq!(&catalog.subject(&en, subject), subject);
+    }
+}
