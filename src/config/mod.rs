@@ -119,6 +119,13 @@ impl SecurityConfig {
             .unwrap_or(https)
     }
 
+    /// Whether a passkey may be the second factor: `wan_allow_as_second_factor` when set,
+    /// else `wan_allow_as_multi_factor`.
+    pub fn wan_multi_factor(&self) -> bool {
+        self.wan_allow_as_second_factor
+            .unwrap_or(self.wan_allow_as_multi_factor)
+    }
+
     /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
     pub fn route_path(&self, path: &str) -> String {
         format!("{}{}", self.url_prefix.trim_end_matches('/'), path)
