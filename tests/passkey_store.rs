@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use rocket_security::{
-    NewUser, NewWebAuthnCredential, UserDatastore, WebAuthnCeremony, WebAuthnState,
-    WebAuthnUsage,
+    NewUser, NewWebAuthnCredential, UserDatastore, WebAuthnCeremony, WebAuthnState, WebAuthnUsage,
 };
 
 async fn user(store: &Arc<dyn UserDatastore>, email: &str) -> i64 {
@@ -42,9 +41,13 @@ async fn credentials_are_unique_and_owned(store: Arc<dyn UserDatastore>) {
     assert_eq!(laptop.usage, WebAuthnUsage::First);
     assert!(laptop.last_use_datetime.is_none());
     // The same credential id for anyone, or the same name for Ada: refused.
-    let again = store.add_webauthn_credential(&passkey(bob, "AAA", "key"), now).await;
+    let again = store
+        .add_webauthn_credential(&passkey(bob, "AAA", "key"), now)
+        .await;
     assert!(again.unwrap().is_none());
-    let again = store.add_webauthn_credential(&passkey(ada, "BBB", "laptop"), now).await;
+    let again = store
+        .add_webauthn_credential(&passkey(ada, "BBB", "laptop"), now)
+        .await;
     assert!(again.unwrap().is_none());
     let phone = store
         .add_webauthn_credential(&passkey(ada, "BBB", "phone"), now)
@@ -67,22 +70,56 @@ async fn credentials_are_unique_and_owned(store: Arc<dyn UserDatastore>) {
     assert_eq!(names, ["laptop", "phone"]);
 
     let later = now + Duration::minutes(5);
-    assert!(store.update_webauthn_credential(laptop.id, "{\"n\":2}", later).await.unwrap());
-    let found = store.find_webauthn_credential("AAA").await.unwrap().unwrap();
+    assert!(store
+        .update_webauthn_credential(laptop.id, "{\"n\":2}", later)
+        .await
+        .unwrap());
+    let found = store
+        .find_webauthn_credential("AAA")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.passkey, "{\"n\":2}");
     assert!(found.last_use_datetime.is_some());
 
-    assert!(!store.rename_webauthn_credential(ada, phone.id, "laptop").await.unwrap());
-    assert!(!store.rename_webauthn_credential(bob, phone.id, "mine").await.unwrap());
-    assert!(store.rename_webauthn_credential(ada, phone.id, "old phone").await.unwrap());
-    assert!(!store.delete_webauthn_credential(bob, phone.id).await.unwrap());
-    assert!(store.delete_webauthn_credential(ada, phone.id).await.unwrap());
-    assert!(store.find_webauthn_credential("BBB").await.unwrap().is_none());
+    assert!(!store
+        .rename_webauthn_credential(ada, phone.id, "laptop")
+        .await
+        .unwrap());
+    assert!(!store
+        .rename_webauthn_credential(bob, phone.id, "mine")
+        .await
+        .unwrap());
+    assert!(store
+        .rename_webauthn_credential(ada, phone.id, "old phone")
+        .await
+        .unwrap());
+    assert!(!store
+        .delete_webauthn_credential(bob, phone.id)
+        .await
+        .unwrap());
+    assert!(store
+        .delete_webauthn_credential(ada, phone.id)
+        .await
+        .unwrap());
+    assert!(store
+        .find_webauthn_credential("BBB")
+        .await
+        .unwrap()
+        .is_none());
 
     let ada_user = store.get_user("ada@example.com").await.unwrap().unwrap();
     store.delete_user(&ada_user).await.unwrap();
-    assert!(store.find_webauthn_credential("AAA").await.unwrap().is_none());
-    assert!(store.find_webauthn_credential("CCC").await.unwrap().is_some());
+    assert!(store
+        .find_webauthn_credential("AAA")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .find_webauthn_credential("CCC")
+        .await
+        .unwrap()
+        .is_some());
 }
 
 async fn states_are_taken_once_while_live(store: Arc<dyn UserDatastore>) {

@@ -65,7 +65,11 @@ pub(crate) async fn has_passkey_factor(ctx: &Ctx<'_>, user: &User) -> Result<boo
     if !(config.webauthn && config.wan_multi_factor()) {
         return Ok(false);
     }
-    let passkeys = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let passkeys = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     Ok(passkeys.iter().any(|p| p.usage == WebAuthnUsage::Secondary))
 }
 

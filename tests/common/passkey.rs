@@ -45,8 +45,8 @@ impl Device {
         if let Some(id) = discovered {
             options["allowCredentials"] = json!([{"type": "public-key", "id": id}]);
         }
-        let options = serde_json::from_value(json!({ "publicKey": options }))
-            .expect("request options");
+        let options =
+            serde_json::from_value(json!({ "publicKey": options })).expect("request options");
         let credential = self
             .0
             .do_authentication(Url::parse(ORIGIN).unwrap(), options)
@@ -62,7 +62,10 @@ pub async fn start(client: &Client, path: &str, body: Value, csrf: &str) -> (Val
     let response = &reply["response"];
     (
         response["credential_options"].clone(),
-        response["wan_state"].as_str().expect("a wan_state").to_owned(),
+        response["wan_state"]
+            .as_str()
+            .expect("a wan_state")
+            .to_owned(),
     )
 }
 
@@ -72,6 +75,7 @@ pub async fn register(client: &Client, device: &mut Device, name: &str, usage: &
     let (options, state) = start(client, "/wan-register", body, csrf).await;
     let credential = device.create(&options);
     let path = format!("/wan-register/{state}");
-    let (status, reply) = post_json_with(client, &path, json!({"credential": credential}), Some(csrf)).await;
+    let (status, reply) =
+        post_json_with(client, &path, json!({"credential": credential}), Some(csrf)).await;
     assert_eq!(status, Status::Ok, "{reply}");
 }

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 
 use super::{
-    activity, changes, codes, counters, outbox, purge, roles, sessions, users, webauthn, DieselDatastore,
+    activity, changes, codes, counters, outbox, purge, roles, sessions, users, webauthn,
+    DieselDatastore,
 };
 use crate::datastore::{
     Activity, ActivityStore, CodeStore, CounterStore, DatastoreResult, NewRole, NewUser,

@@ -8,7 +8,8 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 
 use super::rows::{lookup_key, micros, NewUserRow, RoleRow, UserChanges, UserRow};
 use super::schema::{
-    mail_outbox, one_time_codes, roles, roles_users, security_activity, webauthn_credentials, webauthn_states, sessions, users,
+    mail_outbox, one_time_codes, roles, roles_users, security_activity, sessions, users,
+    webauthn_credentials, webauthn_states,
 };
 use super::{backend, is_unique_violation, DieselDatastore};
 use crate::datastore::{

@@ -169,7 +169,11 @@ pub(super) async fn rename(
 }
 
 /// Deletes one of the user's passkeys.
-pub(super) async fn delete(store: &DieselDatastore, user_id: i64, id: i64) -> DatastoreResult<bool> {
+pub(super) async fn delete(
+    store: &DieselDatastore,
+    user_id: i64,
+    id: i64,
+) -> DatastoreResult<bool> {
     let mut conn = store.conn().await?;
     let deleted = with_conn!(&mut conn, |c| {
         diesel::delete(
@@ -185,7 +189,10 @@ pub(super) async fn delete(store: &DieselDatastore, user_id: i64, id: i64) -> Da
 }
 
 /// Stores a ceremony state.
-pub(super) async fn put_state(store: &DieselDatastore, state: &WebAuthnState) -> DatastoreResult<()> {
+pub(super) async fn put_state(
+    store: &DieselDatastore,
+    state: &WebAuthnState,
+) -> DatastoreResult<()> {
     let expires_at = micros(state.expires_at);
     let mut conn = store.conn().await?;
     let inserted = with_conn!(&mut conn, |c| {

@@ -18,7 +18,7 @@ use rocket::{get, post, Route};
 use rocket_dyn_templates::tera::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, ResidentKeyRequirement};
+use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use self::ceremony::{
     credential_key, describe, keep_state, parse_credential, refuse, relying_party, stored_passkey,
@@ -59,7 +59,10 @@ struct Registration {
 }
 
 fn register_form(ctx: &Ctx<'_>) -> FormState {
-    FormState::new("wan_register_form", ctx.config().route_path("/wan-register"))
+    FormState::new(
+        "wan_register_form",
+        ctx.config().route_path("/wan-register"),
+    )
 }
 
 /// The usage a new passkey gets when none is asked for.
@@ -78,7 +81,11 @@ async fn passkeys_page(
     form: &FormState,
     mut extra: Context,
 ) -> Result<Reply, Error> {
-    let passkeys = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let passkeys = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     let listed: Vec<Value> = passkeys.iter().map(describe).collect();
     if ctx.json {
         let mut response = Map::new();
@@ -118,7 +125,10 @@ fn checked_name(
     match name {
         None => form.error(field, "Please give the passkey a name."),
         Some(name) if name.chars().count() > NAME_MAX => {
-            form.error(field, format!("The name can be at most {NAME_MAX} characters long."));
+            form.error(
+                field,
+                format!("The name can be at most {NAME_MAX} characters long."),
+            );
         }
         Some(name) if taken.iter().any(|p| p.name == name) => {
             form.error(field, format!("You already have a passkey named {name}."));
@@ -161,7 +171,11 @@ async fn register_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return Ok(reply);
     }
     let mut form = register_form(&ctx);
-    let existing = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let existing = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     let name = checked_name(&mut form, &input, "name", &existing);
     let usage = checked_usage(&ctx, &mut form, &input);
     let (Some(name), Some(usage)) = (name, usage) else {
@@ -173,20 +187,31 @@ async fn register_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .map(|key| key.cred_id().clone())
         .collect();
     let rp = relying_party(&ctx)?;
-    let (mut options, state) = rp
-        .start_passkey_registration(user_handle(&ctx, user.id), &user.email, &user.email, Some(exclude))
-        .map_err(|e| Error::BadRequest(format!("The passkey registration could not start: {e}.")))?;
-    if usage == WebAuthnUsage::First {
-        // Signing in without an e-mail address needs a passkey the authenticator can discover.
-        if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
-            selection.resident_key = Some(ResidentKeyRequirement::Preferred);
-        }
-    }
+    let (options, state) = rp
+        .start_passkey_registration(
+            user_handle(&ctx, user.id),
+            &user.email,
+            &user.email,
+            Some(exclude),
+        )
+        .map_err(|e| {
+            Error::BadRequest(format!("The passkey registration could not start: {e}."))
+        })?;
     let registration = Registration { state, name, usage };
     let within = &ctx.config().wan_register_within;
-    let token = keep_state(&ctx, WebAuthnCeremony::Register, Some(user.id), &registration, within)
-        .await?;
-    let credential_options = json!(options.public_key);
+    let token = keep_state(
+        &ctx,
+        WebAuthnCeremony::Register,
+        Some(user.id),
+        &registration,
+        within,
+    )
+    .await?;
+    let mut credential_options = json!(options.public_key);
+    if usage == WebAuthnUsage::First {
+        // Signing in without an e-mail address needs a passkey the authenticator can discover.
+        credential_options["authenticatorSelection"]["residentKey"] = json!("preferred");
+    }
     if ctx.json {
         let mut response = Map::new();
         response.insert("credential_options".into(), credential_options);
@@ -216,8 +241,7 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         Ok(answer) => answer,
         Err(message) => return refuse(&ctx, message, back).await,
     };
-    let key = match relying_party(&ctx)?.finish_passkey_registration(&answer, &registration.state)
-    {
+    let key = match relying_party(&ctx)?.finish_passkey_registration(&answer, &registration.state) {
         Ok(key) => key,
         Err(e) => {
             let message = format!("The passkey could not be registered ({e}). Please try again.");
@@ -232,8 +256,15 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         passkey: serde_json::to_string(&key).map_err(crate::datastore::DatastoreError::backend)?,
     };
     let now = ctx.sec.now().naive_utc();
-    if ctx.sec.datastore().add_webauthn_credential(&new, now).await?.is_none() {
-        let message = "This passkey is already registered, or you already have a passkey of this name.";
+    if ctx
+        .sec
+        .datastore()
+        .add_webauthn_credential(&new, now)
+        .await?
+        .is_none()
+    {
+        let message =
+            "This passkey is already registered, or you already have a passkey of this name.";
         return refuse(&ctx, message, back).await;
     }
     ctx.sec.emit(SecurityEvent::PasskeyRegistered {
@@ -248,8 +279,11 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         response.insert("user".into(), ctx.user_payload(&user));
         return ctx.ok(response).await;
     }
-    ctx.flash("success", format!("Your passkey {} was registered.", new.name))
-        .await?;
+    ctx.flash(
+        "success",
+        format!("Your passkey {} was registered.", new.name),
+    )
+    .await?;
     let config = ctx.config();
     Ok(Reply::redirect(
         config
@@ -280,18 +314,32 @@ async fn rename(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let user = ctx.require_user(Some(&input)).await?;
     ctx.check_csrf(&input).await?;
     let mut form = FormState::new("wan_rename_form", ctx.config().route_path("/wan-rename"));
-    let passkeys = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let passkeys = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     let passkey = named(&mut form, &input, "name", &passkeys);
     let new_name = checked_name(&mut form, &input, "new_name", &passkeys);
     let (Some(passkey), Some(new_name)) = (passkey, new_name) else {
         return invalid(&ctx, &user, &form).await;
     };
     let store = ctx.sec.datastore();
-    if !store.rename_webauthn_credential(user.id, passkey.id, &new_name).await? {
-        form.error("new_name", format!("You already have a passkey named {new_name}."));
+    if !store
+        .rename_webauthn_credential(user.id, passkey.id, &new_name)
+        .await?
+    {
+        form.error(
+            "new_name",
+            format!("You already have a passkey named {new_name}."),
+        );
         return invalid(&ctx, &user, &form).await;
     }
-    done(&ctx, format!("Your passkey {} is now called {new_name}.", passkey.name)).await
+    done(
+        &ctx,
+        format!("Your passkey {} is now called {new_name}.", passkey.name),
+    )
+    .await
 }
 
 #[post("/wan-delete", data = "<input>")]
@@ -302,7 +350,11 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return Ok(reply);
     }
     let mut form = FormState::new("wan_delete_form", ctx.config().route_path("/wan-delete"));
-    let passkeys = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let passkeys = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     let Some(passkey) = named(&mut form, &input, "name", &passkeys) else {
         return invalid(&ctx, &user, &form).await;
     };
@@ -317,7 +369,12 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             name: passkey.name.clone(),
         });
         ctx.sec
-            .notify(&user, Notice::PasskeyRemoved { name: &passkey.name })
+            .notify(
+                &user,
+                Notice::PasskeyRemoved {
+                    name: &passkey.name,
+                },
+            )
             .await;
     }
     done(&ctx, format!("Your passkey {} was removed.", passkey.name)).await
@@ -334,5 +391,8 @@ async fn done(ctx: &Ctx<'_>, message: String) -> Result<Reply, Error> {
 
 /// A JSON 404 or page for a route whose use configuration turned off.
 fn not_allowed(ctx: &Ctx<'_>) -> Reply {
-    ctx.error(Status::NotFound, "Passkeys cannot be used that way on this site.")
+    ctx.error(
+        Status::NotFound,
+        "Passkeys cannot be used that way on this site.",
+    )
 }

@@ -109,7 +109,11 @@ async fn usable_passkeys(
     user: &User,
     usage: Option<WebAuthnUsage>,
 ) -> Result<Vec<Passkey>, Error> {
-    let stored = ctx.sec.datastore().list_webauthn_credentials(user.id).await?;
+    let stored = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
     Ok(stored
         .iter()
         .filter(|p| usage.is_none_or(|usage| p.usage == usage))
@@ -154,7 +158,8 @@ async fn signin_start(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Res
     let remember = input.flag("remember");
     let (options, assertion, ceremony) = match &pending {
         Some(awaiting) => {
-            let keys = usable_passkeys(&ctx, &awaiting.user, Some(WebAuthnUsage::Secondary)).await?;
+            let keys =
+                usable_passkeys(&ctx, &awaiting.user, Some(WebAuthnUsage::Secondary)).await?;
             if keys.is_empty() {
                 let message = "You have no passkey registered as a second factor.";
                 return refuse(&ctx, message, "/tf-validate").await;
@@ -243,9 +248,11 @@ async fn signin_finish(
         Some(_) => WebAuthnUsage::Secondary,
         None => WebAuthnUsage::First,
     };
-    let found = answering_passkey(&ctx, &answer).await?.filter(|(passkey, user)| {
-        passkey.usage == usage && expected_user.is_none_or(|id| id == user.id)
-    });
+    let found = answering_passkey(&ctx, &answer)
+        .await?
+        .filter(|(passkey, user)| {
+            passkey.usage == usage && expected_user.is_none_or(|id| id == user.id)
+        });
     let verified = match &found {
         Some((passkey, user)) => {
             check_assertion(&ctx, user, passkey, &answer, signin.assertion).await?
@@ -304,7 +311,14 @@ async fn verify_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         next,
     };
     let within = &ctx.config().wan_signin_within;
-    let token = keep_state(&ctx, WebAuthnCeremony::Verify, Some(user.id), &state, within).await?;
+    let token = keep_state(
+        &ctx,
+        WebAuthnCeremony::Verify,
+        Some(user.id),
+        &state,
+        within,
+    )
+    .await?;
     let action = ctx.config().route_path(&format!("/wan-verify/{token}"));
     let start = Started {
         template: "wan_verify.html",
