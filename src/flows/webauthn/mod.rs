@@ -59,10 +59,10 @@ struct Registration {
 }
 
 fn register_form(ctx: &Ctx<'_>) -> FormState {
-    FormState::new(
-        "wan_register_form",
-        ctx.config().route_path("/wan-register"),
-    )
+    let action = ctx.config().route_path("/wan-register");
+    let mut form = FormState::new("wan_register_form", action);
+    form.value("usage", default_usage(ctx.config()).as_str());
+    form
 }
 
 /// The usage a new passkey gets when none is asked for.
@@ -93,7 +93,13 @@ async fn passkeys_page(
         return ctx.ok(response).await;
     }
     extra.insert("registered_credentials", &listed);
-    extra.insert("default_usage", default_usage(ctx.config()).as_str());
+    extra.insert(
+        "usage_choices",
+        &json!([
+            {"value": "first", "label": "To sign in on its own"},
+            {"value": "secondary", "label": "As a second factor after your password"},
+        ]),
+    );
     ctx.page("wan_register.html", form, extra).await
 }
 
