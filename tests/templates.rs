@@ -402,11 +402,17 @@ fn samples() -> Vec<(&'static str, Value)> {
         ),
         (
             "wan_signin",
-            merge(anon.clone(), form("wan_signin_form", "/wan-signin", json!({}))),
+            merge(
+                anon.clone(),
+                form("wan_signin_form", "/wan-signin", json!({})),
+            ),
         ),
         (
             "wan_verify",
-            merge(logged_in.clone(), form("wan_verify_form", "/wan-verify", json!({}))),
+            merge(
+                logged_in.clone(),
+                form("wan_verify_form", "/wan-verify", json!({})),
+            ),
         ),
         (
             "error",

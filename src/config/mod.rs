@@ -177,8 +177,7 @@ impl SecurityConfig {
 
     /// The relying party id of passkeys must be the site's host or a suffix of it.
     fn check_passkeys(&self) -> Result<(), ConfigError> {
-        let (true, Some(rp_id), Some(server)) =
-            (self.webauthn, &self.wan_rp_id, &self.server_name)
+        let (true, Some(rp_id), Some(server)) = (self.webauthn, &self.wan_rp_id, &self.server_name)
         else {
             return Ok(());
         };
