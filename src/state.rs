@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rocket::http::Method;
 use rocket::request::Request;
 use rocket::{Ignite, Rocket};
 use rocket_dyn_templates::tera::Context;
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::clock::Clock;
 use crate::config::SecurityConfig;
-use crate::datastore::{User, UserDatastore, UserQuery};
+use crate::datastore::{AuthCache, User, UserDatastore, UserQuery};
 use crate::endpoints::{template_urls, Endpoint};
 use crate::error::Error;
 use crate::events::{Events, SecurityEvent};
@@ -38,6 +39,8 @@ pub struct Security {
 pub(crate) struct Parts {
     pub(crate) config: SecurityConfig,
     pub(crate) datastore: Arc<dyn UserDatastore>,
+    /// Reused reads of sessions and users for guarded `GET`s, with the datastore that opened it.
+    pub(crate) auth_cache: Option<Arc<AuthCache>>,
     pub(crate) hasher: Arc<dyn PasswordHasher>,
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) outbox: Arc<Outbox>,
@@ -99,6 +102,13 @@ impl Security {
     /// The datastore.
     pub fn datastore(&self) -> &(dyn UserDatastore + 'static) {
         self.inner.datastore.as_ref()
+    }
+
+    /// The cache of session and user reads, for a request that may use it: a safe one
+    /// (`GET`, `HEAD`), when the cache is on.
+    pub(crate) fn auth_cache(&self, request: &Request<'_>) -> Option<&AuthCache> {
+        let safe = matches!(request.method(), Method::Get | Method::Head);
+        self.inner.auth_cache.as_deref().filter(|_| safe)
     }
 
     /// The password hasher.
@@ -213,6 +223,15 @@ impl Security {
 
     /// The active user an auth token names, if the token is authentic and not expired.
     pub async fn user_for_auth_token(&self, token: &str) -> Result<Option<User>, Error> {
+        self.user_for_auth_token_via(token, None).await
+    }
+
+    /// [`user_for_auth_token`](Self::user_for_auth_token), reading the user through `cache`.
+    pub(crate) async fn user_for_auth_token_via(
+        &self,
+        token: &str,
+        cache: Option<&AuthCache>,
+    ) -> Result<Option<User>, Error> {
         let max_age = Some(self.config().token_max_age.as_secs()).filter(|age| *age > 0);
         let Ok((uniquifier, _)) =
             self.keys()
@@ -220,10 +239,8 @@ impl Security {
         else {
             return Ok(None);
         };
-        let user = self
-            .datastore()
-            .find_user(UserQuery::TokenUniquifier(&uniquifier))
-            .await?;
+        let query = UserQuery::TokenUniquifier(&uniquifier);
+        let user = crate::datastore::find_user(cache, self.datastore(), query).await?;
         Ok(user.filter(|u| u.active))
     }
 
