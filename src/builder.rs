@@ -199,6 +199,7 @@ impl SecurityBuilder {
             form_fields: self.form_fields,
             site_url,
             config,
+            static_context: Default::default(),
         });
         Ok(Built {
             security,

@@ -10,7 +10,7 @@ use rocket::http::Method;
 use rocket::request::Request;
 use rocket::{Ignite, Rocket};
 use rocket_dyn_templates::tera::Context;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
 use crate::config::SecurityConfig;
@@ -52,6 +52,8 @@ pub(crate) struct Parts {
     pub(crate) payload: PayloadFn,
     pub(crate) form_fields: Vec<(FormKind, FormField)>,
     pub(crate) site_url: String,
+    /// [`Security::static_context`], made on first use (it depends on the configuration only).
+    pub(crate) static_context: std::sync::OnceLock<(Context, Map<String, Value>)>,
 }
 
 impl Security {
@@ -354,6 +356,26 @@ impl Security {
 
     /// The context every security page starts from: `urls` and `features`.
     pub(crate) fn static_context(&self) -> Context {
+        self.static_parts().0.clone()
+    }
+
+    /// [`static_context`](Self::static_context) as a JSON object.
+    pub(crate) fn static_json(&self) -> &Map<String, Value> {
+        &self.static_parts().1
+    }
+
+    fn static_parts(&self) -> &(Context, Map<String, Value>) {
+        self.inner.static_context.get_or_init(|| {
+            let context = self.build_static_context();
+            let json = match context.clone().into_json() {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            };
+            (context, json)
+        })
+    }
+
+    fn build_static_context(&self) -> Context {
         let c = self.config();
         let mut context = Context::new();
         context.insert("urls", &template_urls(c));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::common::app::{csrf_with, instance_on, login_with, post_json_with};
 use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::Client;
-use rocket_security::{NewUser, Security, UserDatastore, UserQuery};
+use rocket_security::{NewUser, Security, UserQuery};
 use serde_json::json;
 
 const EMAIL: &str = "joe@example.com";

@@ -48,11 +48,7 @@ impl PageContext {
 
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let security = Security::of(request);
-    let context = security.static_context().into_json();
-    let mut map = match context {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
+    let mut map = security.static_json().clone();
     let user = authenticate(request).await?;
     map.insert(
         "current_user".into(),
