@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{is_release, message_overrides, SecurityConfig};
-use crate::datastore::{DbPool, DieselDatastore, User, UserDatastore};
+use crate::datastore::{AuthCache, DbPool, DieselDatastore, Invalidating, User, UserDatastore};
 use crate::events::{EventHandler, Events, SecurityEvent};
 use crate::forms::{FormField, FormKind};
 use crate::i18n::{Catalog, LocaleFn};
@@ -181,6 +181,16 @@ impl SecurityBuilder {
                 (Arc::new(store) as Arc<dyn UserDatastore>, Some(pool))
             }
         };
+        // The store this builder opened is the one instances share: guarded reads may come
+        // from a short-lived cache (see `auth_cache_ttl_ms`). A store handed in is used as is.
+        let (datastore, auth_cache) = match (&pool, config.auth_cache_ttl_ms) {
+            (Some(_), ttl) if ttl > 0 => {
+                let cache = Arc::new(AuthCache::new(std::time::Duration::from_millis(ttl)));
+                let store = Invalidating::new(datastore, cache.clone());
+                (Arc::new(store) as Arc<dyn UserDatastore>, Some(cache))
+            }
+            _ => (datastore, None),
+        };
         if let Some(clock) = &self.clock {
             datastore.use_clock(clock.clone());
         }
@@ -207,6 +217,7 @@ impl SecurityBuilder {
             secret_box: SecretBox::new(&keys, &config.totp_secrets),
             keys,
             datastore,
+            auth_cache,
             hasher,
             mailer,
             outbox,
@@ -219,6 +230,7 @@ impl SecurityBuilder {
             form_fields: self.form_fields,
             site_url,
             config,
+            static_context: Default::default(),
         });
         Ok(Built {
             security,

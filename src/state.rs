@@ -6,14 +6,15 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use rocket::http::Method;
 use rocket::request::Request;
 use rocket::{Ignite, Rocket};
 use rocket_dyn_templates::tera::Context;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
 use crate::config::SecurityConfig;
-use crate::datastore::{User, UserDatastore, UserQuery};
+use crate::datastore::{AuthCache, User, UserDatastore, UserQuery};
 use crate::endpoints::{template_urls, Endpoint};
 use crate::error::Error;
 use crate::events::{Events, SecurityEvent};
@@ -39,6 +40,8 @@ pub struct Security {
 pub(crate) struct Parts {
     pub(crate) config: SecurityConfig,
     pub(crate) datastore: Arc<dyn UserDatastore>,
+    /// Reused reads of sessions and users for guarded `GET`s, with the datastore that opened it.
+    pub(crate) auth_cache: Option<Arc<AuthCache>>,
     pub(crate) hasher: Arc<dyn PasswordHasher>,
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) outbox: Arc<Outbox>,
@@ -52,6 +55,8 @@ pub(crate) struct Parts {
     pub(crate) payload: PayloadFn,
     pub(crate) form_fields: Vec<(FormKind, FormField)>,
     pub(crate) site_url: String,
+    /// [`Security::static_context`], made on first use (it depends on the configuration only).
+    pub(crate) static_context: std::sync::OnceLock<(Context, Map<String, Value>)>,
 }
 
 impl Security {
@@ -102,6 +107,13 @@ impl Security {
     /// The datastore.
     pub fn datastore(&self) -> &(dyn UserDatastore + 'static) {
         self.inner.datastore.as_ref()
+    }
+
+    /// The cache of session and user reads, for a request that may use it: a safe one
+    /// (`GET`, `HEAD`), when the cache is on.
+    pub(crate) fn auth_cache(&self, request: &Request<'_>) -> Option<&AuthCache> {
+        let safe = matches!(request.method(), Method::Get | Method::Head);
+        self.inner.auth_cache.as_deref().filter(|_| safe)
     }
 
     /// The password hasher.
@@ -171,6 +183,13 @@ impl Security {
     /// Puts `lang` (the language tag), `dir` (`ltr` or `rtl`) and `i18n` (the layout's texts,
     /// which an application's own engine reads with English defaults) into a context.
     pub(crate) fn set_locale(&self, context: &mut Context, lang: &LanguageIdentifier) {
+        for (key, value) in self.locale_json(lang) {
+            context.insert(key, &value);
+        }
+    }
+
+    /// The page context's language entries: `lang`, `dir` and the layout's texts (`i18n`).
+    pub(crate) fn locale_json(&self, lang: &LanguageIdentifier) -> Map<String, Value> {
         const LAYOUT: [&str; 6] = [
             "site-home",
             "nav-account",
@@ -179,16 +198,18 @@ impl Security {
             "nav-sign-in",
             "nav-register",
         ];
-        let texts: serde_json::Map<String, Value> = LAYOUT
+        let texts: Map<String, Value> = LAYOUT
             .iter()
             .map(|id| {
                 let text = self.catalog().text(lang, id);
                 (id.replace('-', "_"), Value::String(text))
             })
             .collect();
-        context.insert("lang", &lang.to_string());
-        context.insert("dir", crate::i18n::direction(lang));
-        context.insert("i18n", &texts);
+        let mut map = Map::new();
+        map.insert("lang".into(), Value::String(lang.to_string()));
+        map.insert("dir".into(), crate::i18n::direction(lang).into());
+        map.insert("i18n".into(), Value::Object(texts));
+        map
     }
 
     /// The application's choice of locale, if it set one.
@@ -249,6 +270,15 @@ impl Security {
 
     /// The active user an auth token names, if the token is authentic and not expired.
     pub async fn user_for_auth_token(&self, token: &str) -> Result<Option<User>, Error> {
+        self.user_for_auth_token_via(token, None).await
+    }
+
+    /// [`user_for_auth_token`](Self::user_for_auth_token), reading the user through `cache`.
+    pub(crate) async fn user_for_auth_token_via(
+        &self,
+        token: &str,
+        cache: Option<&AuthCache>,
+    ) -> Result<Option<User>, Error> {
         let max_age = Some(self.config().token_max_age.as_secs()).filter(|age| *age > 0);
         let Ok((uniquifier, _)) =
             self.keys()
@@ -256,10 +286,8 @@ impl Security {
         else {
             return Ok(None);
         };
-        let user = self
-            .datastore()
-            .find_user(UserQuery::TokenUniquifier(&uniquifier))
-            .await?;
+        let query = UserQuery::TokenUniquifier(&uniquifier);
+        let user = crate::datastore::find_user(cache, self.datastore(), query).await?;
         Ok(user.filter(|u| u.active))
     }
 
@@ -392,6 +420,26 @@ impl Security {
 
     /// The context every security page starts from: `urls` and `features`.
     pub(crate) fn static_context(&self) -> Context {
+        self.static_parts().0.clone()
+    }
+
+    /// [`static_context`](Self::static_context) as a JSON object.
+    pub(crate) fn static_json(&self) -> &Map<String, Value> {
+        &self.static_parts().1
+    }
+
+    fn static_parts(&self) -> &(Context, Map<String, Value>) {
+        self.inner.static_context.get_or_init(|| {
+            let context = self.build_static_context();
+            let json = match context.clone().into_json() {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            };
+            (context, json)
+        })
+    }
+
+    fn build_static_context(&self) -> Context {
         let c = self.config();
         let mut context = Context::new();
         self.set_locale(&mut context, self.catalog().default_locale());

@@ -81,6 +81,7 @@ fn every_default_is_the_documented_value() {
         "freshness_grace_period": "1 hours",
         "session_idle_timeout": "7 days",
         "session_absolute_timeout": "30 days",
+        "auth_cache_ttl_ms": 500,
         "url_prefix": "",
         "post_login_view": "/",
         "post_logout_view": "/",

@@ -14,6 +14,7 @@ mod hooks;
 
 mod activity;
 mod api;
+mod cache_instances;
 mod cli;
 mod config;
 mod customising;

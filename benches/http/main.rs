@@ -1,12 +1,19 @@
 //! Guarded requests against the starter app, side by side with a bare Rocket app of the same
 //! route shapes, in one run: each scenario runs on the bare app and the starter in turn (twice,
 //! alternating), over keep-alive HTTP/1.1 connections on 127.0.0.1, and prints throughput,
-//! p50/p99 latency and the starter's share of the bare app's throughput.
+//! p50/p99 latency and the starter's share of the bare app's throughput. Logins are also set
+//! against the hashing limit, measured in the same run: the verifies per second that the
+//! password hashing pool manages with nothing else to do.
 //!
-//! `cargo bench --bench http` (options through the environment: `HTTP_CONNECTIONS`, default
-//! 32; `HTTP_SECONDS` per scenario and app, default 5). Absolute numbers move with the machine;
-//! the ratios are what to compare. Everything goes to its own servers on loopback, and the run
-//! stops by itself.
+//! Each app runs in a process of its own (this binary again), so the starter's memory is read
+//! apart: resident and peak after the scenarios, and after `HTTP_MEMORY_REQUESTS` more guarded
+//! GETs when that is set.
+//!
+//! `cargo bench --bench http`, options through the environment: `HTTP_CONNECTIONS` (default
+//! 32), `HTTP_SECONDS` per scenario and app (default 5), `HTTP_POSTGRES_URL` (a PostgreSQL
+//! database the run may add users to: the scenarios run on it too), `HTTP_MEMORY_REQUESTS`
+//! (default 0), `HTTP_AUTH_CACHE_MS` (the starter's `auth_cache_ttl_ms`, default 500; `0` to
+//! compare without the cache). Absolute numbers move with the machine; the ratios are what to compare.
 
 #[path = "../../examples/starter/routes.rs"]
 mod routes;
@@ -17,15 +24,17 @@ mod app;
 
 mod bare;
 mod client;
+mod serve;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use client::Connection;
-use rocket::{Build, Rocket};
-use rocket_security::{Argon2Hasher, NewUser, PasswordHasher, Security};
+use rocket_security::{Argon2Hasher, PasswordHasher};
+use serve::{Kind, Server};
 
 const PASSWORD: &str = "correct horse battery";
+const PEPPER: &str = "http-bench-pepper";
 
 /// One measured run of one scenario on one app.
 #[derive(Default)]
@@ -76,13 +85,6 @@ impl Scenario {
     }
 }
 
-/// A running app and how to sign in to it.
-struct Target {
-    name: &'static str,
-    port: u16,
-    token: String,
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -96,58 +98,48 @@ fn secret_key() -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Launches `rocket` on `port`, waits until it listens, and returns its security state, if any.
-async fn launch(rocket: Rocket<Build>, port: u16) -> Option<Security> {
-    let rocket = rocket.ignite().await.expect("the app ignites");
-    let security = rocket.state::<Security>().cloned();
-    rocket::tokio::spawn(rocket.launch());
-    for _ in 0..100 {
-        if rocket::tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
+/// One request of `scenario` on `connection`.
+async fn once(connection: &mut Connection, scenario: Scenario, token: &str, email: &str) {
+    match scenario {
+        Scenario::SessionGet => {
+            let (status, _) = connection.request("GET", "/protected", &[], "").await;
+            assert_eq!(status, 200);
         }
-        rocket::tokio::time::sleep(Duration::from_millis(50)).await;
+        Scenario::TokenGet => {
+            let headers = [("Authentication-Token", token)];
+            let (status, _) = connection.request("GET", "/api/token", &headers, "").await;
+            assert_eq!(status, 200);
+        }
+        Scenario::AnonymousRedirect => {
+            connection.forget_cookies();
+            let (status, _) = connection.request("GET", "/protected", &[], "").await;
+            assert_eq!(status, 302);
+        }
+        Scenario::Login => {
+            connection.forget_cookies();
+            connection.login(email, PASSWORD).await;
+        }
     }
-    security
 }
 
-/// One connection's loop for `scenario` until `deadline`.
+/// One connection's loop for `scenario` until `deadline` or `budget` requests.
 async fn drive(
-    target: Arc<Target>,
+    port: u16,
+    token: Arc<str>,
     scenario: Scenario,
     email: String,
     deadline: Instant,
+    budget: usize,
 ) -> Sample {
-    let mut connection = Connection::open(target.port).await;
+    let mut connection = Connection::open(port).await;
     if scenario == Scenario::SessionGet {
         connection.login(&email, PASSWORD).await;
     }
     let mut sample = Sample::default();
     let started = Instant::now();
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && sample.requests < budget {
         let began = Instant::now();
-        match scenario {
-            Scenario::SessionGet => {
-                let (status, _) = connection.request("GET", "/protected", &[], "").await;
-                assert_eq!(status, 200, "{}", target.name);
-            }
-            Scenario::TokenGet => {
-                let headers = [("Authentication-Token", target.token.as_str())];
-                let (status, _) = connection.request("GET", "/api/token", &headers, "").await;
-                assert_eq!(status, 200, "{}", target.name);
-            }
-            Scenario::AnonymousRedirect => {
-                connection.forget_cookies();
-                let (status, _) = connection.request("GET", "/protected", &[], "").await;
-                assert_eq!(status, 302, "{}", target.name);
-            }
-            Scenario::Login => {
-                connection.forget_cookies();
-                connection.login(&email, PASSWORD).await;
-            }
-        }
+        once(&mut connection, scenario, &token, &email).await;
         sample.latencies.push(began.elapsed());
         sample.requests += 1;
     }
@@ -155,21 +147,22 @@ async fn drive(
     sample
 }
 
+/// `connections` clients running `scenario` on `server` for `seconds` (or `budget` requests
+/// each).
 async fn measure(
-    target: &Arc<Target>,
+    server: &Server,
     scenario: Scenario,
     connections: usize,
     seconds: u64,
+    budget: usize,
 ) -> Sample {
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let token: Arc<str> = server.token.as_str().into();
     let tasks: Vec<_> = (0..connections)
         .map(|i| {
-            rocket::tokio::spawn(drive(
-                Arc::clone(target),
-                scenario,
-                format!("user{i}@example.com"),
-                deadline,
-            ))
+            let email = format!("user{i}@example.com");
+            let token = token.clone();
+            rocket::tokio::spawn(drive(server.port, token, scenario, email, deadline, budget))
         })
         .collect();
     let mut total = Sample::default();
@@ -184,6 +177,38 @@ async fn measure(
     total
 }
 
+/// Verifies per second of the default Argon2id pool with `callers` waiting on it: the most
+/// logins the machine can do.
+async fn hashing_limit(callers: usize, seconds: u64) -> f64 {
+    let hasher = Arc::new(
+        Argon2Hasher::builder()
+            .pepper(PEPPER)
+            .build()
+            .expect("hasher"),
+    );
+    let hash = hasher.hash(PASSWORD).await.expect("hash");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let (hasher, hash) = (hasher.clone(), hash.clone());
+            rocket::tokio::spawn(async move {
+                let mut done = 0usize;
+                while Instant::now() < deadline {
+                    assert!(hasher.verify(PASSWORD, &hash).await.expect("verify"));
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("a hashing task");
+    }
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -191,87 +216,23 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
-        / 1024
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
-#[rocket::main]
-async fn main() {
-    let connections = env_number("HTTP_CONNECTIONS", 32) as usize;
-    let seconds = env_number("HTTP_SECONDS", 5);
-    let dir = tempfile::tempdir().expect("temporary directory");
+/// Every scenario on the bare app and the starter on `database`, alternating, with the report.
+async fn run(database_name: &str, database: &str, connections: usize, seconds: u64) {
     let key = secret_key();
-
-    // The starter, on SQLite, in release with its default Argon2id parameters.
-    let starter_port = free_port();
-    let figment = rocket::Config::figment()
-        .merge(("secret_key", key.clone()))
-        .merge(("security.password_salt", "http-bench-pepper"))
-        .merge(("port", starter_port))
-        .merge(("log_level", "off"))
-        .merge((
-            "databases.security.url",
-            format!("sqlite://{}/http.sqlite3", dir.path().display()),
-        ))
-        .merge(("security.mail.url", "log"));
-    let security = launch(app::app().configure(figment.clone()), starter_port)
-        .await
-        .expect("security state");
-    let hash = security.hasher().hash(PASSWORD).await.expect("hash");
-    let mut first = None;
-    for i in 0..connections {
-        let user = security
-            .datastore()
-            .create_user(NewUser {
-                email: format!("user{i}@example.com"),
-                password: Some(hash.clone()),
-                active: true,
-                confirmed_at: Some(chrono::Utc::now().naive_utc()),
-                ..NewUser::default()
-            })
-            .await
-            .expect("user");
-        first.get_or_insert(user);
-    }
-    let starter = Arc::new(Target {
-        name: "starter",
-        port: starter_port,
-        token: security.get_auth_token(&first.expect("a user")),
-    });
-
-    // The bare app: the same route shapes, a private cookie for the session, the same hasher.
-    let bare_port = free_port();
-    let hasher = Arc::new(
-        Argon2Hasher::builder()
-            .pepper("http-bench-pepper")
-            .build()
-            .expect("hasher"),
-    );
-    let bare_hash = hasher.hash(PASSWORD).await.expect("hash");
-    let bare_rocket = bare::app(hasher, bare_hash).configure(figment.merge(("port", bare_port)));
-    launch(bare_rocket, bare_port).await;
-    let bare = Arc::new(Target {
-        name: "bare",
-        port: bare_port,
-        token: bare::TOKEN.to_owned(),
-    });
-
+    let starter = Server::start(Kind::Starter, free_port(), database, &key, connections);
+    let bare = Server::start(Kind::Bare, free_port(), database, &key, connections);
+    let (rss, _) = starter.memory_mib();
     println!(
-        "{connections} connections, {seconds} s per scenario and app, twice, alternating \
-         (RSS before: {} MiB)",
-        rss_mib()
+        "\n{database_name}: {connections} connections, {seconds} s per scenario and app, twice, \
+         alternating; starter RSS at start {rss} MiB"
     );
     println!(
-        "{:<40} {:>12} {:>12} {:>7} {:>16} {:>16}",
-        "scenario", "bare req/s", "starter req/s", "share", "bare p50/p99", "starter p50/p99"
+        "{:<36} {:>10} {:>10} {:>6} {:>16} {:>16}",
+        "scenario", "bare/s", "starter/s", "share", "bare p50/p99", "starter p50/p99"
     );
     for scenario in [
         Scenario::SessionGet,
@@ -280,13 +241,16 @@ async fn main() {
         Scenario::Login,
     ] {
         let (mut on_bare, mut on_starter) = (Sample::default(), Sample::default());
+        let mut limit = 0.0;
         for _ in 0..2 {
-            on_bare.merge(measure(&bare, scenario, connections, seconds).await);
-            on_starter.merge(measure(&starter, scenario, connections, seconds).await);
+            if scenario == Scenario::Login {
+                limit += hashing_limit(connections, seconds).await / 2.0;
+            }
+            on_bare.merge(measure(&bare, scenario, connections, seconds, usize::MAX).await);
+            on_starter.merge(measure(&starter, scenario, connections, seconds, usize::MAX).await);
         }
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{:<40} {:>12.0} {:>12.0} {:>6.0}% {:>7.2}/{:<7.2}ms {:>7.2}/{:<7.2}ms",
+            "{:<36} {:>10.0} {:>10.0} {:>5.0}% {:>7.2}/{:<7.2}ms {:>7.2}/{:<7.2}ms",
             scenario.label(),
             on_bare.per_second(),
             on_starter.per_second(),
@@ -296,6 +260,41 @@ async fn main() {
             ms(on_starter.percentile(0.5)),
             ms(on_starter.percentile(0.99)),
         );
+        if scenario == Scenario::Login {
+            println!(
+                "{:<36} {:>10.0} {:>10.0} {:>5.0}%   (starter logins / verifies alone)",
+                "hashing limit (verifies/s alone)",
+                limit,
+                on_starter.per_second(),
+                100.0 * on_starter.per_second() / f64::max(limit, 1e-9),
+            );
+        }
     }
-    println!("RSS after: {} MiB", rss_mib());
+    let (rss, peak) = starter.memory_mib();
+    println!("starter RSS {rss} MiB, peak {peak} MiB (32 logins at once included)");
+    let requests = env_number("HTTP_MEMORY_REQUESTS", 0) as usize;
+    if requests > 0 {
+        let each = requests.div_ceil(connections);
+        let sample = measure(&starter, Scenario::SessionGet, connections, 86_400, each).await;
+        let (rss, peak) = starter.memory_mib();
+        println!(
+            "after {} more session GETs ({:.0}/s): starter RSS {rss} MiB, peak {peak} MiB",
+            sample.requests,
+            sample.per_second()
+        );
+    }
+}
+
+#[rocket::main]
+async fn main() {
+    serve::serve_if_asked().await;
+    let connections = env_number("HTTP_CONNECTIONS", 32) as usize;
+    let seconds = env_number("HTTP_SECONDS", 5);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let sqlite = format!("sqlite://{}/http.sqlite3", dir.path().display());
+    run("SQLite", &sqlite, connections, seconds).await;
+    match std::env::var("HTTP_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => run("PostgreSQL", &url, connections, seconds).await,
+        _ => println!("\nPostgreSQL: skipped (set HTTP_POSTGRES_URL to a database to use)"),
+    }
 }

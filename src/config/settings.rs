@@ -189,6 +189,11 @@ pub struct SecurityConfig {
     pub session_idle_timeout: WithinDelta = WithinDelta::new("7 days"),
     /// How long a session lives at most. Default: `"30 days"`.
     pub session_absolute_timeout: WithinDelta = WithinDelta::new("30 days"),
+    /// Milliseconds a guarded `GET` may reuse a session or user read from the database by an
+    /// earlier request of this process. Revocation on this instance is immediate regardless;
+    /// on other instances sharing the database it shows within this time, so keep it at most
+    /// `1000`. `0` reads the database on every request. Default: `500`.
+    pub auth_cache_ttl_ms: u64 = 500,
 
     // ----- routes and views -----
     /// Prefix of every security route, for example `"/auth"`. Default: `""`.

@@ -8,8 +8,10 @@
 //! `databases.security.url`).
 
 mod activity;
+mod cache;
 mod change;
 mod diesel;
+mod invalidating;
 mod keys;
 mod memory;
 mod models;
@@ -17,10 +19,12 @@ mod stores;
 mod webauthn;
 
 pub use self::activity::{Activity, ActivityKind};
+pub(crate) use self::cache::{find_session, find_user, AuthCache};
 pub use self::change::UserChange;
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
 };
+pub(crate) use self::invalidating::Invalidating;
 pub use self::keys::{lookup_key, Uniquifiers};
 pub(crate) use self::keys::{random_uniquifier, same_key, StoreClock};
 pub use self::memory::MemoryDatastore;

@@ -48,14 +48,9 @@ impl PageContext {
 
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let security = Security::of(request);
-    let mut context = security.static_context();
+    let mut map = security.static_json().clone();
     let lang = crate::locale::request_locale(request).await;
-    security.set_locale(&mut context, &lang);
-    let context = context.into_json();
-    let mut map = match context {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
+    map.extend(security.locale_json(&lang));
     let user = authenticate(request).await?;
     map.insert(
         "current_user".into(),

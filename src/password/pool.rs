@@ -163,10 +163,20 @@ impl Worker {
         loop {
             // Only the thread holding the lock waits on the queue; the others wait for the
             // lock. The lock is released before the job runs.
-            let job = jobs
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .blocking_recv();
+            let job = {
+                let mut queue = jobs.lock().unwrap_or_else(PoisonError::into_inner);
+                match queue.try_recv() {
+                    Ok(job) => Some(job),
+                    Err(mpsc::error::TryRecvError::Disconnected) => None,
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        // Idle: give Argon2's memory back rather than hold it between bursts
+                        // (tens of MiB per thread; allocating it again costs little next to
+                        // one hash).
+                        self.memory = Vec::new();
+                        queue.blocking_recv()
+                    }
+                }
+            };
             let Some(job) = job else {
                 return;
             };

@@ -4,7 +4,7 @@ use crate::config::SignInMethod;
 use rocket::request::Request;
 
 use super::{naive, AuthMethod, RememberChange, SessionCell, REMEMBER_LINK};
-use crate::datastore::{SessionKind, User, UserQuery};
+use crate::datastore::{find_user, SessionKind, User, UserQuery};
 use crate::error::Error;
 use crate::state::Security;
 
@@ -24,7 +24,8 @@ pub(crate) async fn authenticate(
 
     if let Some(record) = &session.record {
         if let Some(user_id) = record.user_id {
-            let user = store.find_user(UserQuery::Id(user_id)).await?;
+            let cache = security.auth_cache(request);
+            let user = find_user(cache, store, UserQuery::Id(user_id)).await?;
             match user {
                 Some(user)
                     if user.active

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::anonymous::{self, AnonymousState};
 use crate::config::SecurityConfig;
-use crate::datastore::{SessionKind, SessionRecord, User};
+use crate::datastore::{find_session, SessionKind, SessionRecord, User};
 use crate::error::Error;
 use crate::state::Security;
 use crate::token::{random_secret, sha256_hex};
@@ -371,7 +371,8 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
     // A request authenticated by a token is that token's user only: the cookie session (its
     // freshness, flashes and CSRF secret) is neither read nor written.
     if let Some(token) = auth_token_of(request) {
-        if let Some(user) = security.user_for_auth_token(&token).await? {
+        let cache = security.auth_cache(request);
+        if let Some(user) = security.user_for_auth_token_via(&token, cache).await? {
             // CSRF tokens of token clients (when `csrf_protect_mechanisms` lists "token") are
             // bound to the token's user instead of a stored session.
             live.data.csrf_secret = Some(sha256_hex(&format!(
@@ -399,7 +400,8 @@ async fn load(request: &Request<'_>) -> Result<LiveSession, Error> {
         }
     } else if let Some(secret) = cookie_secret(request, &config.session_cookie_name) {
         let hash = sha256_hex(secret);
-        match security.datastore().find_session(&hash).await? {
+        let cache = security.auth_cache(request);
+        match find_session(cache, security.datastore(), &hash).await? {
             Some(record) if record.kind == SessionKind::Session && record.expires_at > now => {
                 live.data = serde_json::from_str(&record.data).unwrap_or_default();
                 live.fresh_at = record.fresh_at;

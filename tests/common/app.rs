@@ -445,3 +445,38 @@ pub fn link(text: &str, prefix: &str) -> Option<String> {
         .unwrap_or(rest.len());
     Some(rest[..end].to_owned())
 }
+
+/// One instance of the test app opening the database at `url` itself (as a deployed instance
+/// does, with its short-lived cache of guarded reads), with `settings` over the acceptance
+/// configuration; several share one database as instances behind a load balancer.
+pub async fn instance_on(url: &str, settings: Value) -> Client {
+    let mut security = contract_settings();
+    if let (Some(all), Value::Object(extra)) = (security.as_object_mut(), settings) {
+        all.extend(extra);
+    }
+    let hasher = Arc::new(
+        Argon2Hasher::builder()
+            .settings(Argon2Settings {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+            })
+            .pepper("pepper-for-tests")
+            .build()
+            .unwrap(),
+    );
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let figment = rocket::Config::figment()
+        .merge(("secret_key", KEY.get_or_init(secret_key).clone()))
+        .merge(("log_level", "critical"))
+        .merge(("template_dir", STARTER_TEMPLATES))
+        .merge(("databases.security.url", url))
+        .merge(("security", security));
+    let builder = Security::builder()
+        .mailer(Arc::new(CapturingMailer::new()))
+        .password_hasher(hasher);
+    let rocket = starter::assemble(rocket::custom(figment), builder.fairing());
+    Client::tracked(rocket)
+        .await
+        .expect("the test app launches")
+}
