@@ -146,15 +146,6 @@ impl SessionCommand {
             body: Some(body),
         }
     }
-
-    /// `DELETE /session/{id}/{path}`.
-    pub fn delete(path: impl Into<String>) -> Self {
-        SessionCommand {
-            method: http::Method::DELETE,
-            path: path.into(),
-            body: None,
-        }
-    }
 }
 
 impl WebDriverCompatibleCommand for SessionCommand {

@@ -9,7 +9,6 @@
 //! Screenshots of every page land in `<target>/browser-screenshots/<journey>-<width>/` (or
 //! under `TEST_SCREENSHOTS`); each test prints its folder.
 
-#[allow(unused_macros)]
 #[path = "../common/mod.rs"]
 mod common;
 

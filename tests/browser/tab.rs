@@ -31,6 +31,8 @@ const problems = [];
 for (const el of document.querySelectorAll("input, select, textarea")) {
   const type = (el.getAttribute("type") || "text").toLowerCase();
   if (["hidden", "submit", "button", "reset", "image"].includes(type)) continue;
+  // A field kept from assistive technology on purpose (the account name for password managers).
+  if (el.closest("[aria-hidden=true]")) continue;
   const name = el.name || el.id;
   const at = `${el.tagName.toLowerCase()}[name=${name}]`;
   if (![...(el.labels || [])].some(l => l.textContent.trim())) problems.push(`${at} has no label`);
@@ -129,12 +131,16 @@ impl Tab {
 
     /// The element matching `css`, waiting for it a little.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(std::time::Duration::from_secs(5))
             .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on {}: {e}", self.path().await))
+            .await;
+        match found {
+            Ok(element) => element,
+            Err(e) => panic!("no {css} on {}: {e}", self.path().await),
+        }
     }
 
     /// The text of the element matching `css`.

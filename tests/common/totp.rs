@@ -19,11 +19,11 @@ pub fn code_at(app: &TestApp, b32: &str, steps: i64) -> String {
     code_on(&app.clock, b32, steps)
 }
 
-/// The authenticator code of a base32 secret (spaces allowed) at `clock` moved by `steps`
+/// The authenticator code of a base32 secret (as shown to people: spaces and dashes allowed) at `clock` moved by `steps`
 /// periods of 30 s.
 pub fn code_on(clock: &rocket_security::ManualClock, b32: &str, steps: i64) -> String {
     use rocket_security::Clock;
-    let b32: String = b32.split_whitespace().collect();
+    let b32: String = b32.chars().filter(char::is_ascii_alphanumeric).collect();
     let secret = totp_rs::Secret::Encoded(b32).to_bytes().unwrap();
     let totp = totp_rs::TOTP::new_unchecked(
         totp_rs::Algorithm::SHA1,
