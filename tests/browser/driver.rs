@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::wd::{TimeoutConfiguration, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -92,7 +92,7 @@ impl Chromedriver {
     pub async fn session(&self, width: Width, profile: &Path) -> Client {
         let (w, h) = width.size();
         let chromium = std::env::var("TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let caps = json!({
+        let mut caps = json!({
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
@@ -111,14 +111,27 @@ impl Chromedriver {
                 ],
             },
         });
+        if width == Width::Phone {
+            // A headless window is at least 500 pixels wide; a phone's viewport is emulated.
+            caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": w, "height": h, "pixelRatio": 1.0, "touch": true},
+            });
+        }
         let Value::Object(caps) = caps else {
             unreachable!()
         };
-        ClientBuilder::new(HttpConnector::new())
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&self.url)
             .await
-            .unwrap_or_else(|e| panic!("a Chromium session through {}: {e}", self.url))
+            .unwrap_or_else(|e| panic!("a Chromium session through {}: {e}", self.url));
+        // A page that does not load fails its test instead of holding it for minutes.
+        let limit = Some(Duration::from_secs(30));
+        client
+            .update_timeouts(TimeoutConfiguration::new(limit, limit, None))
+            .await
+            .expect("set the browser's timeouts");
+        client
     }
 }
 
@@ -203,4 +216,13 @@ pub async fn full_page_png(client: &Client) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(shot["data"].as_str().expect("screenshot data"))
         .expect("base64 PNG")
+}
+
+/// Runs a journey, failing it when it takes more than three minutes (a browser that stopped
+/// answering must not hold CI up).
+pub async fn within_time_limit(journey: impl std::future::Future<Output = ()>) {
+    let limit = Duration::from_secs(180);
+    if tokio::time::timeout(limit, journey).await.is_err() {
+        panic!("the journey took more than {limit:?}");
+    }
 }

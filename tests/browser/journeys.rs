@@ -5,7 +5,7 @@
 use fantoccini::Locator;
 
 use crate::common::totp::code_on;
-use crate::driver::{chromedriver_path, Chromedriver, Width};
+use crate::driver::{chromedriver_path, within_time_limit, Chromedriver, Width};
 use crate::site::Site;
 use crate::tab::Tab;
 
@@ -145,10 +145,10 @@ async fn account_journey(width: Width) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_journey_desktop() {
-    account_journey(Width::Desktop).await;
+    within_time_limit(account_journey(Width::Desktop)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_journey_phone() {
-    account_journey(Width::Phone).await;
+    within_time_limit(account_journey(Width::Phone)).await;
 }

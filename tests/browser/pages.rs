@@ -2,7 +2,7 @@
 //! and forms sent back with errors: each page gets the same checks (axe-core, fields, console)
 //! and a screenshot.
 
-use crate::driver::{chromedriver_path, Chromedriver, Width};
+use crate::driver::{chromedriver_path, within_time_limit, Chromedriver, Width};
 use crate::journeys::{register_and_confirm, submit_sign_in};
 use crate::site::Site;
 use crate::tab::Tab;
@@ -81,10 +81,10 @@ async fn every_page(width: Width) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_desktop() {
-    every_page(Width::Desktop).await;
+    within_time_limit(every_page(Width::Desktop)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_phone() {
-    every_page(Width::Phone).await;
+    within_time_limit(every_page(Width::Phone)).await;
 }

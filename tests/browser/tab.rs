@@ -68,6 +68,7 @@ pub struct Tab {
     pub client: Client,
     base: String,
     shots: PathBuf,
+    width: Width,
     step: u32,
     problems: Vec<String>,
     _profile: tempfile::TempDir,
@@ -86,6 +87,7 @@ impl Tab {
             client,
             base: base.to_owned(),
             shots,
+            width,
             step: 0,
             problems: Vec::new(),
             _profile: profile,
@@ -188,10 +190,28 @@ impl Tab {
             .expect("inject axe-core");
         found.extend(self.strings(true, RUN_AXE).await);
         found.extend(self.strings(false, CHECK_FIELDS).await);
+        found.extend(self.overflow().await);
         let console = severe_log_entries(&self.client).await;
         found.extend(console.into_iter().map(|m| format!("console error: {m}")));
         self.problems
             .extend(found.into_iter().map(|p| format!("{page} ({path}): {p}")));
+    }
+
+    /// The page must fit the window's width: nothing to scroll sideways for.
+    async fn overflow(&self) -> Option<String> {
+        let size = self
+            .client
+            .execute(
+                "const e = document.documentElement; return [e.clientWidth, e.scrollWidth];",
+                vec![],
+            )
+            .await
+            .expect("the page's width");
+        let (client_width, scroll_width) = (size[0].as_u64(), size[1].as_u64());
+        let expected = u64::from(self.width.size().0);
+        assert_eq!(client_width, Some(expected), "the page is not {:?} wide", self.width);
+        (scroll_width > client_width)
+            .then(|| format!("scrolls sideways: {scroll_width:?} pixels wide in {expected}"))
     }
 
     async fn wait_until_loaded(&self) {
