@@ -91,7 +91,8 @@ impl Chromedriver {
     /// A new headless Chromium session with a fresh profile in `profile`, at `width`.
     pub async fn session(&self, width: Width, profile: &Path) -> Client {
         let (w, h) = width.size();
-        let chromium = std::env::var("TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let chromium =
+            std::env::var("TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let mut caps = json!({
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
@@ -172,7 +173,10 @@ impl WebDriverCompatibleCommand for SessionCommand {
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (self.method.clone(), self.body.as_ref().map(Value::to_string))
+        (
+            self.method.clone(),
+            self.body.as_ref().map(Value::to_string),
+        )
     }
 }
 
@@ -201,7 +205,10 @@ pub async fn full_page_png(client: &Client) -> Vec<u8> {
         )
         .await
         .expect("the page's size");
-    let (width, height) = (size[0].as_f64().unwrap_or(1.0), size[1].as_f64().unwrap_or(1.0));
+    let (width, height) = (
+        size[0].as_f64().unwrap_or(1.0),
+        size[1].as_f64().unwrap_or(1.0),
+    );
     let shot = client
         .issue_cmd(SessionCommand::post(
             "goog/cdp/execute",

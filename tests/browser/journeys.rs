@@ -45,9 +45,15 @@ async fn sign_in_two_steps(tab: &mut Tab, site: &Site, email: &str, password: &s
     );
     assert!(!tab.signed_in().await, "signed in before the second step");
     tab.fill("code", &code_on(&site.clock, key, 0)).await;
-    tab.click("#two_factor_verify_code_form [type=submit]", "signed-in-two-steps")
-        .await;
-    assert!(tab.signed_in().await, "the authenticator code did not sign in");
+    tab.click(
+        "#two_factor_verify_code_form [type=submit]",
+        "signed-in-two-steps",
+    )
+    .await;
+    assert!(
+        tab.signed_in().await,
+        "the authenticator code did not sign in"
+    );
 }
 
 /// Turns the authenticator on from the two-factor page; returns the key shown there.
@@ -66,8 +72,11 @@ async fn set_up_authenticator(tab: &mut Tab, site: &Site) -> String {
 /// New recovery codes from the recovery-codes page.
 async fn new_recovery_codes(tab: &mut Tab) -> Vec<String> {
     tab.visit("/mf-recovery-codes", "recovery-codes").await;
-    tab.click("#mf_recovery_codes_form [type=submit]", "recovery-codes-new")
-        .await;
+    tab.click(
+        "#mf_recovery_codes_form [type=submit]",
+        "recovery-codes-new",
+    )
+    .await;
     let mut codes = Vec::new();
     for code in tab
         .client
@@ -108,7 +117,10 @@ async fn account_journey(width: Width) {
 
     register_and_confirm(&mut tab, &site, email, password).await;
     submit_sign_in(&mut tab, email, password, "signed-in").await;
-    assert!(tab.signed_in().await, "the confirmed account did not sign in");
+    assert!(
+        tab.signed_in().await,
+        "the confirmed account did not sign in"
+    );
 
     let key = set_up_authenticator(&mut tab, &site).await;
     tab.sign_out().await;

@@ -24,6 +24,7 @@ const SIGNED_IN: &[(&str, &str)] = &[
     ("/us-setup", "sign-in-methods"),
     ("/tf-setup", "two-factor"),
     ("/verify", "verify"),
+    ("/us-verify", "verify-with-code"),
     ("/sessions", "sessions"),
     ("/activity", "activity"),
     ("/delete-account", "delete-account"),
@@ -61,7 +62,10 @@ async fn every_page(width: Width) {
     forms_with_errors(&mut tab, email).await;
 
     submit_sign_in(&mut tab, email, password, "signed-in").await;
-    assert!(tab.signed_in().await, "the confirmed account did not sign in");
+    assert!(
+        tab.signed_in().await,
+        "the confirmed account did not sign in"
+    );
     for (path, page) in SIGNED_IN {
         tab.visit(path, page).await;
         assert!(tab.signed_in().await, "{path} signed the user out");
@@ -71,8 +75,11 @@ async fn every_page(width: Width) {
     tab.fill("new_password", "another long passphrase").await;
     tab.fill("new_password_confirm", "another long passphrase")
         .await;
-    tab.click("#change_password_form [type=submit]", "change-password-error")
-        .await;
+    tab.click(
+        "#change_password_form [type=submit]",
+        "change-password-error",
+    )
+    .await;
     tab.find("#password[aria-invalid=true]").await;
 
     tab.finish().await;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::Shutdown;
-use rocket_security::{CapturingMailer, Mail, ManualClock};
+use rocket_security::{CapturingMailer, ManualClock};
 use serde_json::{json, Value};
 
 use crate::common::app::{contract_settings, test_rocket, Customise};
@@ -100,16 +100,6 @@ impl Site {
     /// The absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
-    }
-
-    /// The newest mail to `to`.
-    pub fn last_mail_to(&self, to: &str) -> Mail {
-        self.mailer
-            .mails()
-            .into_iter()
-            .rev()
-            .find(|m| m.to.contains(to))
-            .unwrap_or_else(|| panic!("no mail to {to}"))
     }
 
     /// The link starting with `base + path` in the newest mail to `to` that has one.

@@ -82,7 +82,11 @@ impl Tab {
         let shots = screenshot_root().join(format!("{journey}-{}", width.name()));
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).expect("the screenshot folder");
-        println!("screenshots of {journey} at {}: {}", width.name(), shots.display());
+        println!(
+            "screenshots of {journey} at {}: {}",
+            width.name(),
+            shots.display()
+        );
         Tab {
             client,
             base: base.to_owned(),
@@ -147,12 +151,11 @@ impl Tab {
 
     /// The text of the element matching `css`.
     pub async fn text_of(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("an element's text")
-    }
-
-    /// The visible text of the page.
-    pub async fn text(&self) -> String {
-        self.text_of("body").await
+        self.find(css)
+            .await
+            .text()
+            .await
+            .expect("an element's text")
     }
 
     /// The path (and query) of the current page.
@@ -172,7 +175,8 @@ impl Tab {
 
     /// Signs out with the header's button.
     pub async fn sign_out(&mut self) {
-        self.click("#logout_form button[type=submit]", "signed-out").await;
+        self.click("#logout_form button[type=submit]", "signed-out")
+            .await;
         assert!(!self.signed_in().await, "still signed in after signing out");
     }
 
@@ -209,7 +213,12 @@ impl Tab {
             .expect("the page's width");
         let (client_width, scroll_width) = (size[0].as_u64(), size[1].as_u64());
         let expected = u64::from(self.width.size().0);
-        assert_eq!(client_width, Some(expected), "the page is not {:?} wide", self.width);
+        assert_eq!(
+            client_width,
+            Some(expected),
+            "the page is not {:?} wide",
+            self.width
+        );
         (scroll_width > client_width)
             .then(|| format!("scrolls sideways: {scroll_width:?} pixels wide in {expected}"))
     }
@@ -246,7 +255,11 @@ impl Tab {
     /// Closes the browser and fails with every page problem found on the way.
     pub async fn finish(self) {
         let _ = self.client.close().await;
-        println!("{} pages checked, screenshots in {}", self.step, self.shots.display());
+        println!(
+            "{} pages checked, screenshots in {}",
+            self.step,
+            self.shots.display()
+        );
         assert!(
             self.problems.is_empty(),
             "{} problem(s) on the pages:\n  {}",
