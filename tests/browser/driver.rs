@@ -2,6 +2,7 @@
 //! fresh profile, and the WebDriver commands fantoccini has no method for (browser log, Chrome
 //! DevTools calls, the virtual authenticator).
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -66,6 +67,8 @@ impl Chromedriver {
     pub async fn start(path: &str) -> Chromedriver {
         let port = free_port();
         let child = Command::new(path)
+            // Its own process group, so the browsers it starts go with it (see `Drop`).
+            .process_group(0)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdout(Stdio::null())
@@ -137,7 +140,13 @@ impl Chromedriver {
 }
 
 impl Drop for Chromedriver {
+    /// Ends chromedriver and every browser it started, also when a journey failed midway.
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

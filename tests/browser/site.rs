@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use crate::common::app::{contract_settings, test_rocket, Customise};
 use crate::common::{sqlite, TestStore};
 
-/// A running starter on `http://127.0.0.1:<port>`.
+/// A running starter on `http://localhost:<port>` (listening on 127.0.0.1).
 pub struct Site {
-    /// `http://127.0.0.1:<port>`, also the configured `server_name` of mailed links.
+    /// `http://localhost:<port>`, also the configured `server_name` of mailed links.
     pub base: String,
     /// Every mail the site sent.
     pub mailer: Arc<CapturingMailer>,
@@ -57,7 +57,9 @@ impl Site {
     pub async fn start(test: &str) -> Site {
         let store = sqlite(test).await.expect("SQLite is always built");
         let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
+        // localhost rather than 127.0.0.1: passkeys are bound to a host name, never to an
+        // IP address.
+        let base = format!("http://localhost:{port}");
         let mailer = Arc::new(CapturingMailer::new());
         let clock = ManualClock::new();
         let customise: Customise = Arc::new(|b| b);
@@ -87,7 +89,7 @@ impl Site {
     }
 
     async fn wait_until_listening(&self) {
-        let address = self.base.trim_start_matches("http://").to_owned();
+        let address = self.base.replace("http://localhost", "127.0.0.1");
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(&address).await.is_ok() {
                 return;

@@ -130,6 +130,32 @@ impl Tab {
         self.check(page).await;
     }
 
+    /// Clicks `css` where the page goes on by script (a passkey ceremony submits its form when
+    /// the authenticator answers), waits for `arrived` on the next page and checks it as `page`.
+    pub async fn click_then_wait(&mut self, css: &str, arrived: &str, page: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let next = self
+            .client
+            .wait()
+            .at_most(std::time::Duration::from_secs(15))
+            .for_element(Locator::Css(arrived))
+            .await;
+        if let Err(e) = next {
+            let shown = self.text_of("body").await;
+            panic!("no {arrived} after clicking {css}: {e}\n{shown}");
+        }
+        self.check(page).await;
+    }
+
+    /// Whether the page has an element matching `css`, without waiting.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     /// Ticks the radio button or checkbox matching `css` without leaving the page.
     pub async fn choose(&self, css: &str) {
         self.find(css).await.click().await.expect("tick a choice");
@@ -169,8 +195,7 @@ impl Tab {
 
     /// Whether the header shows a signed-in user.
     pub async fn signed_in(&self) -> bool {
-        let found = self.client.find(Locator::Css("#logout_form")).await;
-        found.is_ok()
+        self.exists("#logout_form").await
     }
 
     /// Signs out with the header's button.
