@@ -98,6 +98,8 @@ impl Chromedriver {
             std::env::var("TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let mut caps = json!({
             "browserName": "chrome",
+            // Navigation returns at once; the tab waits for each new page itself (bounded).
+            "pageLoadStrategy": "none",
             "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": chromium,

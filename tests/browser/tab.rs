@@ -105,10 +105,12 @@ impl Tab {
         } else {
             format!("{}{path}", self.base)
         };
+        self.mark_page().await;
         self.client
             .goto(&url)
             .await
             .unwrap_or_else(|e| panic!("open {url}: {e}"));
+        self.wait_for_next_page(&url).await;
         self.check(page).await;
     }
 
@@ -122,22 +124,26 @@ impl Tab {
     /// Clicks the element matching `css` (a submit button or link), waits for the next page
     /// and checks it as `page`.
     pub async fn click(&mut self, css: &str, page: &str) {
+        self.mark_page().await;
         self.find(css)
             .await
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.wait_for_next_page(css).await;
         self.check(page).await;
     }
 
     /// Clicks `css` where the page goes on by script (a passkey ceremony submits its form when
     /// the authenticator answers), waits for `arrived` on the next page and checks it as `page`.
     pub async fn click_then_wait(&mut self, css: &str, arrived: &str, page: &str) {
+        self.mark_page().await;
         self.find(css)
             .await
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.wait_for_next_page(css).await;
         let next = self
             .client
             .wait()
@@ -207,7 +213,6 @@ impl Tab {
 
     /// Screenshot, axe-core, form fields and console of the page now shown, as `page`.
     pub async fn check(&mut self, page: &str) {
-        self.wait_until_loaded().await;
         self.step += 1;
         let file = self.shots.join(format!("{:02}-{page}.png", self.step));
         std::fs::write(&file, full_page_png(&self.client).await).expect("write a screenshot");
@@ -248,18 +253,33 @@ impl Tab {
             .then(|| format!("scrolls sideways: {scroll_width:?} pixels wide in {expected}"))
     }
 
-    async fn wait_until_loaded(&self) {
-        for _ in 0..100 {
+    /// Marks the page shown now, so [`Self::wait_for_next_page`] can tell it from the next.
+    async fn mark_page(&self) {
+        self.client
+            .execute("window.leftBehind = true;", vec![])
+            .await
+            .expect("mark the page");
+    }
+
+    /// Waits until a new page replaced the marked one and has loaded. The session loads pages
+    /// without waiting (`pageLoadStrategy` "none"), so this is the only wait, and it is bounded.
+    async fn wait_for_next_page(&self, after: &str) {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(20) {
             let state = self
                 .client
-                .execute("return document.readyState", vec![])
+                .execute(
+                    "return [window.leftBehind === true, document.readyState];",
+                    vec![],
+                )
                 .await
                 .unwrap_or(Value::Null);
-            if state == "complete" {
+            if state[0] == false && state[1] == "complete" {
                 return;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
         }
+        panic!("no new page within 20 s after {after}");
     }
 
     async fn strings(&self, asynchronous: bool, script: &str) -> Vec<String> {
