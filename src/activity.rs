@@ -63,6 +63,13 @@ fn classify(event: &SecurityEvent) -> Option<(i64, ActivityKind, Option<String>)
             };
             (user.id, kind, Some(method.to_string()))
         }
+        SecurityEvent::PasskeyRegistered { user, name } => {
+            (user.id, K::PasskeyAdded, Some(name.clone()))
+        }
+        SecurityEvent::PasskeyUsed { user, name } => (user.id, K::PasskeyUsed, Some(name.clone())),
+        SecurityEvent::PasskeyDeleted { user, name } => {
+            (user.id, K::PasskeyRemoved, Some(name.clone()))
+        }
         SecurityEvent::SessionsEnded { user, count } => {
             (user.id, K::SessionEnded, Some(count.to_string()))
         }

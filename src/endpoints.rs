@@ -69,6 +69,22 @@ pub(crate) enum Endpoint {
     RecoverUsername,
     /// `/delete-account`.
     DeleteAccount,
+    /// `/wan-register`: the account's passkeys, and starting a registration.
+    WanRegister,
+    /// `/wan-register/<state>`: the browser's answer to a registration.
+    WanRegisterResponse,
+    /// `/wan-signin`: signing in with a passkey (alone or as the second factor).
+    WanSignin,
+    /// `/wan-signin/<state>`: the browser's answer to a sign-in.
+    WanSigninResponse,
+    /// `/wan-verify`: re-authenticating with a passkey.
+    WanVerify,
+    /// `/wan-verify/<state>`: the browser's answer to a re-authentication.
+    WanVerifyResponse,
+    /// `/wan-rename`.
+    WanRename,
+    /// `/wan-delete`.
+    WanDelete,
 }
 
 /// One row of the table: the endpoint, its path under `url_prefix` (a `<token>` segment
@@ -220,6 +236,38 @@ const TABLE: &[Row] = &[
     row(E::Sessions, "/sessions", None, Some("sessions")),
     row(E::SessionsRevoke, "/sessions/revoke", None, None),
     row(E::Activity, "/activity", None, Some("activity")),
+    row(
+        E::WanRegister,
+        "/wan-register",
+        Some("wan_register"),
+        Some("wan_register"),
+    ),
+    with_token(
+        E::WanRegisterResponse,
+        "/wan-register",
+        "wan_register_response",
+    ),
+    row(
+        E::WanSignin,
+        "/wan-signin",
+        Some("wan_signin"),
+        Some("wan_signin"),
+    ),
+    with_token(E::WanSigninResponse, "/wan-signin", "wan_signin_response"),
+    row(
+        E::WanVerify,
+        "/wan-verify",
+        Some("wan_verify"),
+        Some("wan_verify"),
+    ),
+    with_token(E::WanVerifyResponse, "/wan-verify", "wan_verify_response"),
+    row(E::WanRename, "/wan-rename", None, Some("wan_rename")),
+    row(
+        E::WanDelete,
+        "/wan-delete",
+        Some("wan_delete"),
+        Some("wan_delete"),
+    ),
 ];
 
 impl Endpoint {

@@ -136,6 +136,28 @@ pub enum SecurityEvent {
         /// `true` when set up, `false` when removed.
         added: bool,
     },
+    /// A passkey was registered (`wan_registered`).
+    PasskeyRegistered {
+        /// The owner.
+        user: User,
+        /// The passkey's name.
+        name: String,
+    },
+    /// A passkey signed the user in, was their second factor, or confirmed them at
+    /// `/wan-verify`.
+    PasskeyUsed {
+        /// The owner.
+        user: User,
+        /// The passkey's name.
+        name: String,
+    },
+    /// A passkey was removed (`wan_deleted`).
+    PasskeyDeleted {
+        /// The owner.
+        user: User,
+        /// The passkey's name.
+        name: String,
+    },
     /// Sessions of a user were ended from the sessions page or the command line.
     SessionsEnded {
         /// The user.

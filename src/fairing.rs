@@ -221,6 +221,7 @@ mod tests {
             change_username: true,
             username_recovery: true,
             deletable: true,
+            webauthn: true,
             ..SecurityConfig::default()
         };
         let known: Vec<&str> = crate::endpoints::routes().collect();

@@ -174,6 +174,10 @@ pub use datastore::{
     UserStore,
 };
 pub use datastore::{Activity, ActivityKind};
+pub use datastore::{
+    NewWebAuthnCredential, WebAuthnCeremony, WebAuthnCredential, WebAuthnState, WebAuthnStore,
+    WebAuthnUsage,
+};
 pub use error::Error;
 pub use events::{EventHandler, SecurityEvent};
 pub use fairing::SecurityFairing;

@@ -1,5 +1,5 @@
-//! Deleting what has outlived its use, on a schedule: expired sessions and codes, delivered
-//! mail, counters whose window is long over.
+//! Deleting what has outlived its use, on a schedule: expired sessions, codes and passkey
+//! ceremony states, delivered mail, counters whose window is long over.
 
 use crate::error::Error;
 use crate::state::Security;
@@ -23,10 +23,12 @@ pub struct Purged {
     pub codes: u64,
     /// Throttling and mail-limit counters whose window is over.
     pub counters: u64,
+    /// Passkey ceremonies the browser never finished.
+    pub passkey_states: u64,
 }
 
 impl Security {
-    /// Deletes expired sessions, expired one-time codes, mails delivered more than a day ago
+    /// Deletes expired sessions, expired one-time codes and passkey ceremony states, mails delivered more than a day ago
     /// and counters whose window opened more than a day (or the longest configured window)
     /// ago. The fairing runs it every five minutes; call it yourself from a job scheduler if
     /// you prefer.
@@ -53,6 +55,7 @@ impl Security {
             counters: store
                 .delete_stale_counters(before(counter_retention))
                 .await?,
+            passkey_states: store.delete_expired_webauthn_states(now).await?,
         })
     }
 }

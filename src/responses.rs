@@ -85,9 +85,18 @@ fn body_response<'r>(status: Status, kind: ContentType, body: String) -> Respons
         .finalize()
 }
 
-/// An HTML response with the no-store header.
+/// The Content-Security-Policy of the security pages: their own script and stylesheet only
+/// (no inline script or style), images from the site or `data:` URLs, forms posted to the site,
+/// and no framing.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'; form-action 'self'";
+
+/// An HTML response with the no-store header and the pages' Content-Security-Policy.
 pub(crate) fn html_response<'r>(status: Status, body: String) -> Response<'r> {
-    body_response(status, ContentType::HTML, body)
+    let mut response = body_response(status, ContentType::HTML, body);
+    response.set_raw_header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    response
 }
 
 /// A plain-text response with the no-store header.

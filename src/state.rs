@@ -357,6 +357,10 @@ impl Security {
                 "change_username": c.username_enable && c.change_username,
                 "username_recovery": c.username_enable && c.username_recovery,
                 "deletable": c.deletable,
+                "webauthn": c.webauthn && cfg!(feature = "webauthn"),
+                "wan_first_factor": c.webauthn && c.wan_allow_as_first_factor,
+                "wan_verify": c.webauthn && c.wan_allow_as_verify,
+                "wan_multi_factor": c.webauthn && c.wan_multi_factor(),
             }),
         );
         context

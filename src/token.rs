@@ -38,6 +38,8 @@ pub enum TokenPurpose {
     SetupState,
     /// Cookie remembering a browser that passed two-factor validation.
     TwoFactorValidity,
+    /// The user handle passkeys are registered with (derived, never stored).
+    WebAuthnUser,
 }
 
 impl TokenPurpose {
@@ -51,6 +53,7 @@ impl TokenPurpose {
             TokenPurpose::Csrf => "csrf-salt",
             TokenPurpose::SetupState => "setup-state-salt",
             TokenPurpose::TwoFactorValidity => "tf-validity-salt",
+            TokenPurpose::WebAuthnUser => "wan-user-handle-salt",
         }
     }
 }

@@ -29,6 +29,8 @@ mod mail_smtp;
 mod notices;
 mod outage;
 mod outbox_instances;
+mod passkey_store;
+mod passkeys;
 mod password_policy;
 mod processes;
 mod purge;

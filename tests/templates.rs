@@ -388,6 +388,33 @@ fn samples() -> Vec<(&'static str, Value)> {
             ),
         ),
         (
+            "wan_register",
+            merge(
+                logged_in.clone(),
+                merge(
+                    form("wan_register_form", "/wan-register", json!({})),
+                    json!({"registered_credentials": [{
+                        "name": "Work laptop", "credential_id": "AAAA", "usage": "first",
+                        "create_datetime": "2026-01-01T12:00:00.000000", "lastuse": null,
+                    }]}),
+                ),
+            ),
+        ),
+        (
+            "wan_signin",
+            merge(
+                anon.clone(),
+                form("wan_signin_form", "/wan-signin", json!({})),
+            ),
+        ),
+        (
+            "wan_verify",
+            merge(
+                logged_in.clone(),
+                form("wan_verify_form", "/wan-verify", json!({})),
+            ),
+        ),
+        (
             "error",
             merge(
                 anon.clone(),

@@ -94,6 +94,21 @@ pub(crate) async fn client_allowed(sec: &Security, request: &Request<'_>) -> Res
     }
 }
 
+/// Counts a failed sign-in of this client towards `ip_failures`.
+pub(crate) async fn client_failed(sec: &Security, request: &Request<'_>) -> Result<(), Error> {
+    let config = sec.config();
+    if let Some(ip) = sec.client_ip(request).filter(|_| config.ip_failures > 0) {
+        sec.datastore()
+            .hit_counter(
+                &CounterKey::IpFailures(ip).to_string(),
+                sec.now().naive_utc(),
+                config.ip_failures_within.to_chrono(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// One password attempt for an address: opened before the password is checked, settled by
 /// [`Attempt::succeeded`] or [`Attempt::failed`] after.
 pub(crate) struct Attempt {
@@ -170,15 +185,7 @@ impl Attempt {
             identity: self.identity.clone(),
             locked: self.locked,
         });
-        if let Some(ip) = sec.client_ip(request).filter(|_| config.ip_failures > 0) {
-            sec.datastore()
-                .hit_counter(
-                    &CounterKey::IpFailures(ip).to_string(),
-                    now,
-                    config.ip_failures_within.to_chrono(),
-                )
-                .await?;
-        }
+        client_failed(sec, request).await?;
         if config.lockout_failures <= 0 {
             return Ok(());
         }

@@ -231,6 +231,8 @@ string_enum! {
         Confirm => "confirm",
         /// A password reset, with `auto_login_after_reset`.
         Reset => "reset",
+        /// A passkey (WebAuthn), on its own at `/wan-signin` or as the second factor.
+        Passkey => "passkey",
     }
 }
 

@@ -119,6 +119,13 @@ impl SecurityConfig {
             .unwrap_or(https)
     }
 
+    /// Whether a passkey may be the second factor: `wan_allow_as_second_factor` when set,
+    /// else `wan_allow_as_multi_factor`.
+    pub fn wan_multi_factor(&self) -> bool {
+        self.wan_allow_as_second_factor
+            .unwrap_or(self.wan_allow_as_multi_factor)
+    }
+
     /// The path of a security route under `url_prefix`, for example `"/auth/login"`.
     pub fn route_path(&self, path: &str) -> String {
         format!("{}{}", self.url_prefix.trim_end_matches('/'), path)
@@ -158,6 +165,7 @@ impl SecurityConfig {
                 });
             }
         }
+        self.check_passkeys()?;
         if !self.url_prefix.is_empty() && !self.url_prefix.starts_with('/') {
             return Err(ConfigError::Unsupported {
                 key: "url_prefix",
@@ -165,6 +173,27 @@ impl SecurityConfig {
             });
         }
         Ok(())
+    }
+
+    /// The relying party id of passkeys must be the site's host or a suffix of it.
+    fn check_passkeys(&self) -> Result<(), ConfigError> {
+        let (true, Some(rp_id), Some(server)) = (self.webauthn, &self.wan_rp_id, &self.server_name)
+        else {
+            return Ok(());
+        };
+        let host = url::Url::parse(server)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        if host == *rp_id || host.ends_with(&format!(".{rp_id}")) {
+            return Ok(());
+        }
+        Err(ConfigError::Unsupported {
+            key: "wan_rp_id",
+            reason: format!(
+                "{rp_id:?} is not the host of server_name ({host:?}) nor a suffix of it"
+            ),
+        })
     }
 
     /// The password policy and username settings.
@@ -249,4 +278,24 @@ fn unknown_keys(figment: &Figment) -> Vec<String> {
 /// Whether the figment selects a release profile (secrets must then be configured).
 pub(crate) fn is_release(figment: &Figment) -> bool {
     *figment.profile() == Profile::new("release")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_passkey_relying_party_must_suit_the_site() {
+        let config = |rp_id: &str| SecurityConfig {
+            webauthn: true,
+            server_name: Some("https://app.example.com".into()),
+            wan_rp_id: Some(rp_id.into()),
+            ..SecurityConfig::default()
+        };
+        assert!(config("example.com").check_passkeys().is_ok());
+        assert!(config("app.example.com").check_passkeys().is_ok());
+        let refused = config("other.org").check_passkeys().unwrap_err();
+        assert!(refused.to_string().contains("wan_rp_id"), "{refused}");
+        assert!(config("ample.com").check_passkeys().is_err());
+    }
 }

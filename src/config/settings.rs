@@ -74,6 +74,9 @@ pub struct SecurityConfig {
     pub unified_signin: bool = false,
     /// Mount the recovery-code routes (`/mf-*`). Default: `false`.
     pub multi_factor_recovery_codes: bool = false,
+    /// Mount the passkey (WebAuthn) routes (`/wan-*`); needs the `webauthn` cargo feature.
+    /// Default: `false`.
+    pub webauthn: bool = false,
     /// Let every guard pass, as if every request were signed in (for tests of the app).
     /// Default: `false`.
     pub login_disabled: bool = false,
@@ -289,6 +292,12 @@ pub struct SecurityConfig {
     /// Subject of the notice sent when recovery codes are generated.
     /// Default: `"New recovery codes have been generated"`.
     pub email_subject_recovery_codes_notice: String = "New recovery codes have been generated".into(),
+    /// Subject of the notice sent when a passkey is registered.
+    /// Default: `"A passkey was added to your account"`.
+    pub email_subject_passkey_added_notice: String = "A passkey was added to your account".into(),
+    /// Subject of the notice sent when a passkey is removed.
+    /// Default: `"A passkey was removed from your account"`.
+    pub email_subject_passkey_removed_notice: String = "A passkey was removed from your account".into(),
     /// Subject of the notice sent when a sign-in method is added or removed (`/us-setup`).
     /// Default: `"Your sign-in methods have changed"`.
     pub email_subject_us_setup_notice: String = "Your sign-in methods have changed".into(),
@@ -349,6 +358,32 @@ pub struct SecurityConfig {
     pub mail_limit: i64 = 3,
     /// Window of `mail_limit`. Default: `"15 minutes"`.
     pub mail_limit_within: WithinDelta = WithinDelta::new("15 minutes"),
+
+    // ----- passkeys (WebAuthn) -----
+    /// The relying party id passkeys are bound to: the site's host name or a registrable
+    /// suffix of it. `None` takes the host of `server_name`. Default: `None`.
+    pub wan_rp_id: Option<String> = None,
+    /// The site name authenticators show. `None` takes the host of `server_name`.
+    /// Default: `None`.
+    pub wan_rp_name: Option<String> = None,
+    /// Let a passkey sign in on its own at `/wan-signin`. Default: `true`.
+    pub wan_allow_as_first_factor: bool = true,
+    /// Let a passkey registered for `"secondary"` use be the second factor after a password
+    /// (with `two_factor` on). Default: `true`.
+    pub wan_allow_as_multi_factor: bool = true,
+    /// Another name of `wan_allow_as_multi_factor`; when set it wins. Default: `None`.
+    pub wan_allow_as_second_factor: Option<bool> = None,
+    /// Let a passkey re-authenticate at `/wan-verify` for freshness. Default: `true`.
+    pub wan_allow_as_verify: bool = true,
+    /// How long the browser has to answer a registration started at `/wan-register`.
+    /// Default: `"30 minutes"`.
+    pub wan_register_within: WithinDelta = WithinDelta::new("30 minutes"),
+    /// How long the browser has to answer a sign-in or verification started at `/wan-signin`
+    /// or `/wan-verify`. Default: `"1 minutes"`.
+    pub wan_signin_within: WithinDelta = WithinDelta::new("1 minutes"),
+    /// Where to go after registering a passkey. Default: `"/wan-register"` under `url_prefix`
+    /// (`None`).
+    pub wan_post_register_view: Option<String> = None,
 
     // ----- limits -----
     /// Wrong passwords for one account (or unknown address) within `lockout_within` that lock

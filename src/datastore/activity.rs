@@ -34,11 +34,17 @@ pub enum ActivityKind {
     SignInMethodRemoved,
     /// Sessions were ended from the sessions page or the command line.
     SessionEnded,
+    /// A passkey was registered; its name is the detail.
+    PasskeyAdded,
+    /// A passkey signed in or confirmed the user; its name is the detail.
+    PasskeyUsed,
+    /// A passkey was removed; its name is the detail.
+    PasskeyRemoved,
 }
 
 impl ActivityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ActivityKind; 13] = [
+    pub const ALL: [ActivityKind; 16] = [
         ActivityKind::SignIn,
         ActivityKind::SignInFailed,
         ActivityKind::Locked,
@@ -52,6 +58,9 @@ impl ActivityKind {
         ActivityKind::SignInMethodAdded,
         ActivityKind::SignInMethodRemoved,
         ActivityKind::SessionEnded,
+        ActivityKind::PasskeyAdded,
+        ActivityKind::PasskeyUsed,
+        ActivityKind::PasskeyRemoved,
     ];
 
     /// The name stored in the database and sent to JSON clients.
@@ -70,6 +79,9 @@ impl ActivityKind {
             ActivityKind::SignInMethodAdded => "sign_in_method_added",
             ActivityKind::SignInMethodRemoved => "sign_in_method_removed",
             ActivityKind::SessionEnded => "session_ended",
+            ActivityKind::PasskeyAdded => "passkey_added",
+            ActivityKind::PasskeyUsed => "passkey_used",
+            ActivityKind::PasskeyRemoved => "passkey_removed",
         }
     }
 
@@ -89,6 +101,9 @@ impl ActivityKind {
             ActivityKind::SignInMethodAdded => "Sign-in method added",
             ActivityKind::SignInMethodRemoved => "Sign-in method removed",
             ActivityKind::SessionEnded => "Sessions signed out",
+            ActivityKind::PasskeyAdded => "Passkey added",
+            ActivityKind::PasskeyUsed => "Passkey used",
+            ActivityKind::PasskeyRemoved => "Passkey removed",
         }
     }
 

@@ -1,7 +1,7 @@
 //! Where users, roles, sessions, queued mail and one-time codes live.
 //!
 //! Each concern has a small trait of its own ([`UserStore`], [`RoleStore`], [`SessionStore`],
-//! [`OutboxStore`], [`CodeStore`], [`CounterStore`], [`ActivityStore`]); [`UserDatastore`] is all
+//! [`OutboxStore`], [`CodeStore`], [`CounterStore`], [`ActivityStore`], [`WebAuthnStore`]); [`UserDatastore`] is all
 //! of them together, the one trait every flow talks to. Two implementations ship:
 //! [`MemoryDatastore`] (tests, doctests, throw-away demos) and [`DieselDatastore`] (SQLite,
 //! PostgreSQL and MySQL through one code path, chosen by the scheme of
@@ -14,6 +14,7 @@ mod keys;
 mod memory;
 mod models;
 mod stores;
+mod webauthn;
 
 pub use self::activity::{Activity, ActivityKind};
 pub use self::change::UserChange;
@@ -28,7 +29,10 @@ pub use self::models::{
 };
 pub use self::stores::{
     ActivityStore, Clocked, CodeStore, CounterStore, OutboxStore, RoleStore, SessionStore,
-    UserStore,
+    UserStore, WebAuthnStore,
+};
+pub use self::webauthn::{
+    NewWebAuthnCredential, WebAuthnCeremony, WebAuthnCredential, WebAuthnState, WebAuthnUsage,
 };
 
 use chrono::NaiveDateTime;
@@ -131,12 +135,19 @@ pub type DatastoreResult<T> = Result<T, DatastoreError>;
 
 /// A full datastore: everything the security flows keep (users and roles, the methods of
 /// Flask-Security-Too's `UserDatastore`; server-side sessions; the mail outbox; one-time codes;
-/// throttling counters; the security activity log).
+/// throttling counters; the security activity log; passkeys).
 ///
 /// Implemented for every type that implements all the small store traits: implement those, and
 /// the type is a `UserDatastore`. Every method is one of theirs.
 pub trait UserDatastore:
-    UserStore + RoleStore + SessionStore + OutboxStore + CodeStore + CounterStore + ActivityStore
+    UserStore
+    + RoleStore
+    + SessionStore
+    + OutboxStore
+    + CodeStore
+    + CounterStore
+    + ActivityStore
+    + WebAuthnStore
 {
 }
 
@@ -148,6 +159,7 @@ impl<T> UserDatastore for T where
         + CodeStore
         + CounterStore
         + ActivityStore
+        + WebAuthnStore
         + ?Sized
 {
 }

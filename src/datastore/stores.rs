@@ -1,5 +1,5 @@
 //! The small store traits: users, roles, sessions, the mail outbox, one-time codes, throttling
-//! counters and the security activity log. [`UserDatastore`](super::UserDatastore) is every one
+//! counters, the security activity log and passkeys. [`UserDatastore`](super::UserDatastore) is every one
 //! of them together.
 //!
 //! Methods that change something and return `bool` return `true` when a change was made, as
@@ -14,6 +14,7 @@ use super::{
     micros, Activity, DatastoreError, DatastoreResult, NewRole, NewUser, OneTimeCode, OutboxMail,
     Role, SessionRecord, Uniquifiers, User, UserChange, UserQuery,
 };
+use super::{NewWebAuthnCredential, WebAuthnCeremony, WebAuthnCredential, WebAuthnState};
 use crate::clock::Clock;
 
 /// Where a store takes the time it stamps (`create_datetime`, `update_datetime`, what is "live"
@@ -338,4 +339,64 @@ pub trait ActivityStore: Send + Sync + 'static {
         let _ = before;
         Ok(0)
     }
+}
+
+/// Passkeys (WebAuthn credentials) and the state of WebAuthn ceremonies in progress.
+#[rocket::async_trait]
+pub trait WebAuthnStore: Send + Sync + 'static {
+    /// Stores a new passkey. Returns `None` (and stores nothing) when its credential id is
+    /// already registered, or the user already has a passkey of that name.
+    async fn add_webauthn_credential(
+        &self,
+        credential: &NewWebAuthnCredential,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnCredential>>;
+
+    /// A user's passkeys, oldest first.
+    async fn list_webauthn_credentials(
+        &self,
+        user_id: i64,
+    ) -> DatastoreResult<Vec<WebAuthnCredential>>;
+
+    /// Finds a passkey by its credential id (base64url).
+    async fn find_webauthn_credential(
+        &self,
+        credential_id: &str,
+    ) -> DatastoreResult<Option<WebAuthnCredential>>;
+
+    /// Writes a passkey's key material (its new sign count) after a use and stamps its last
+    /// use. Returns `false` when it no longer exists.
+    async fn update_webauthn_credential(
+        &self,
+        id: i64,
+        passkey: &str,
+        used_at: NaiveDateTime,
+    ) -> DatastoreResult<bool>;
+
+    /// Renames one of the user's passkeys. Returns `false` when the user has no such passkey or
+    /// already has another one of that name.
+    async fn rename_webauthn_credential(
+        &self,
+        user_id: i64,
+        id: i64,
+        name: &str,
+    ) -> DatastoreResult<bool>;
+
+    /// Deletes one of the user's passkeys. Returns `true` if it existed.
+    async fn delete_webauthn_credential(&self, user_id: i64, id: i64) -> DatastoreResult<bool>;
+
+    /// Stores the state of a ceremony in progress.
+    async fn put_webauthn_state(&self, state: &WebAuthnState) -> DatastoreResult<()>;
+
+    /// Deletes and returns the state stored under `token_hash` for `ceremony` when it has not
+    /// expired at `now`: one conditional delete, so of concurrent takers exactly one gets it.
+    async fn take_webauthn_state(
+        &self,
+        token_hash: &str,
+        ceremony: WebAuthnCeremony,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnState>>;
+
+    /// Deletes ceremony states whose `expires_at` is before `now`. Returns how many.
+    async fn delete_expired_webauthn_states(&self, now: NaiveDateTime) -> DatastoreResult<u64>;
 }

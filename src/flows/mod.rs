@@ -17,6 +17,8 @@ pub(crate) mod two_factor;
 mod unified;
 mod username;
 pub(crate) mod verify;
+#[cfg(feature = "webauthn")]
+mod webauthn;
 
 use rocket::Route;
 
@@ -55,6 +57,10 @@ pub(crate) fn routes(config: &SecurityConfig) -> Vec<Route> {
     }
     if config.deletable {
         routes.extend(delete_account::routes());
+    }
+    #[cfg(feature = "webauthn")]
+    if config.webauthn {
+        routes.extend(webauthn::routes(config));
     }
     routes.extend(verify::routes());
     routes.extend(devices::routes());

@@ -31,6 +31,16 @@ pub(crate) enum Notice<'a> {
     TwoFactorReplaced,
     /// Recovery codes were generated (any earlier ones stop working).
     RecoveryCodesGenerated,
+    /// A passkey was registered.
+    PasskeyAdded {
+        /// Its name.
+        name: &'a str,
+    },
+    /// A passkey was removed.
+    PasskeyRemoved {
+        /// Its name.
+        name: &'a str,
+    },
     /// Unified sign-in methods were added or removed (`/us-setup`).
     SigninMethodsChanged {
         /// The method set up, if any.
@@ -67,6 +77,8 @@ impl<'a> Notice<'a> {
             Notice::TwoFactorReplaced => "two_factor_changed_notice",
             Notice::RecoveryCodesGenerated => "recovery_codes_notice",
             Notice::SigninMethodsChanged { .. } => "us_setup_notice",
+            Notice::PasskeyAdded { .. } => "passkey_added_notice",
+            Notice::PasskeyRemoved { .. } => "passkey_removed_notice",
         }
     }
 
@@ -80,6 +92,8 @@ impl<'a> Notice<'a> {
             Notice::TwoFactorReplaced => &config.email_subject_two_factor_changed_notice,
             Notice::RecoveryCodesGenerated => &config.email_subject_recovery_codes_notice,
             Notice::SigninMethodsChanged { .. } => &config.email_subject_us_setup_notice,
+            Notice::PasskeyAdded { .. } => &config.email_subject_passkey_added_notice,
+            Notice::PasskeyRemoved { .. } => &config.email_subject_passkey_removed_notice,
         }
     }
 
@@ -98,6 +112,9 @@ impl<'a> Notice<'a> {
             Notice::UsernameChanged { old_username } => {
                 context.insert("old_username", &old_username);
                 context.insert("username", &user.username);
+            }
+            Notice::PasskeyAdded { name } | Notice::PasskeyRemoved { name } => {
+                context.insert("name", name);
             }
             Notice::SigninMethodsChanged { added, removed } => {
                 context.insert("added", &Vec::from_iter(added));

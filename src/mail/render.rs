@@ -211,6 +211,16 @@ mod tests {
                 ]),
             ),
             (
+                "passkey_added_notice",
+                vec!["ada@example.com".into(), "Work laptop".into()],
+                context(&[("name", "Work laptop".into())]),
+            ),
+            (
+                "passkey_removed_notice",
+                vec!["ada@example.com".into(), "Work laptop".into()],
+                context(&[("name", "Work laptop".into())]),
+            ),
+            (
                 "username_recovery",
                 vec!["ada1815".into()],
                 context(&[("username", "ada1815".into())]),
@@ -293,6 +303,7 @@ mod tests {
         context.insert("old_email", "<b>z</b>@example.com");
         context.insert("added", &["<b>m</b>"]);
         context.insert("removed", &["<b>n</b>"]);
+        context.insert("name", "<b>passkey</b>");
         context.insert("link", "http://h/change-email/t\"><script>");
         let mut autoescaping = templates();
         autoescaping.autoescape_on(vec![".html"]);
@@ -303,6 +314,8 @@ mod tests {
                 "change_email_notice",
                 "two_factor_disabled_notice",
                 "us_setup_notice",
+                "passkey_added_notice",
+                "passkey_removed_notice",
             ] {
                 let (_, html) = render_mail(&tera, template, &context).unwrap();
                 assert!(!html.contains("<b>"), "{template}: {html}");

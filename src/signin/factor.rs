@@ -19,6 +19,8 @@ pub(crate) enum FirstFactor {
     Confirm,
     /// `/reset/<token>` with `auto_login_after_reset`.
     Reset,
+    /// `/wan-signin`: a passkey, which proves possession and user verification at once.
+    Passkey,
 }
 
 impl FirstFactor {
@@ -30,6 +32,7 @@ impl FirstFactor {
             FirstFactor::MagicLink => SignInMethod::MagicLink,
             FirstFactor::Confirm => SignInMethod::Confirm,
             FirstFactor::Reset => SignInMethod::Reset,
+            FirstFactor::Passkey => SignInMethod::Passkey,
         }
     }
 

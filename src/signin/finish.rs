@@ -35,7 +35,7 @@ pub(crate) async fn finish_first_factor(
     };
     let mut response = Map::new();
     match factor {
-        FirstFactor::Password | FirstFactor::Unified(_) if ctx.json => {
+        FirstFactor::Password | FirstFactor::Unified(_) | FirstFactor::Passkey if ctx.json => {
             response.insert("tf_required".into(), Value::Bool(false));
         }
         FirstFactor::Reset if ctx.json => {}

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::factor::FirstFactor;
 use super::slots::{PendingLogin, Slots};
 use crate::context::{Ctx, Reply};
-use crate::datastore::User;
+use crate::datastore::{User, WebAuthnUsage};
 use crate::error::Error;
 use crate::token::TokenPurpose;
 
@@ -59,12 +59,26 @@ pub(crate) fn remember_browser(ctx: &Ctx<'_>, user: &User) {
     );
 }
 
+/// Whether `user` has a passkey registered as a second factor (and passkeys may be one).
+pub(crate) async fn has_passkey_factor(ctx: &Ctx<'_>, user: &User) -> Result<bool, Error> {
+    let config = ctx.config();
+    if !(config.webauthn && config.wan_multi_factor()) {
+        return Ok(false);
+    }
+    let passkeys = ctx
+        .sec
+        .datastore()
+        .list_webauthn_credentials(user.id)
+        .await?;
+    Ok(passkeys.iter().any(|p| p.usage == WebAuthnUsage::Secondary))
+}
+
 /// Whether `user`, after `factor`, must pass a second factor (`Some(false)`) or set one up
 /// (`Some(true)`); `None` means sign in now. Unified sign-in asks only after the methods in
-/// `us_mfa_required`.
-fn due(ctx: &Ctx<'_>, user: &User, factor: FirstFactor) -> Option<bool> {
+/// `us_mfa_required`; a passkey, which verified its user, never asks.
+fn due(ctx: &Ctx<'_>, user: &User, factor: FirstFactor, passkey: bool) -> Option<bool> {
     let config = ctx.config();
-    if !config.two_factor {
+    if !config.two_factor || factor == FirstFactor::Passkey {
         return None;
     }
     if let Some(method) = factor.unified_method() {
@@ -72,11 +86,15 @@ fn due(ctx: &Ctx<'_>, user: &User, factor: FirstFactor) -> Option<bool> {
             return None;
         }
     }
-    let has_factor = user.tf_primary_method.is_some() && user.tf_totp_secret.is_some();
+    let has_factor = passkey || has_totp(user);
     if has_factor {
         return (!browser_remembered(ctx, user)).then_some(false);
     }
     config.two_factor_required.then_some(true)
+}
+
+fn has_totp(user: &User) -> bool {
+    user.tf_primary_method.is_some() && user.tf_totp_secret.is_some()
 }
 
 /// When the user must pass (or set up) a second factor, keeps the sign-in pending in the
@@ -88,9 +106,12 @@ pub(crate) async fn ask(
     remember: bool,
     next: Option<&str>,
 ) -> Result<Option<Reply>, Error> {
-    let Some(setup) = due(ctx, user, factor) else {
+    let passkey = has_passkey_factor(ctx, user).await?;
+    let Some(setup) = due(ctx, user, factor, passkey) else {
         return Ok(None);
     };
+    // Without an authenticator, the passkey is the second factor to ask for.
+    let passkey_only = passkey && !has_totp(user);
     let config = ctx.config();
     // Browsers go on to `next`, or (as Flask-Security-Too does) back to the login page, which
     // sends a signed-in user on to `post_login_view`.
@@ -122,8 +143,13 @@ pub(crate) async fn ask(
             response.insert("tf_state".into(), json!("setup_from_login"));
         } else {
             response.insert("tf_state".into(), json!("ready"));
-            response.insert("tf_method".into(), json!(user.tf_primary_method));
-            response.insert("tf_primary_method".into(), json!(user.tf_primary_method));
+            let method = if passkey_only {
+                Some("webauthn")
+            } else {
+                user.tf_primary_method.as_deref()
+            };
+            response.insert("tf_method".into(), json!(method));
+            response.insert("tf_primary_method".into(), json!(method));
         }
         return Ok(Some(ctx.ok(response).await?));
     }
@@ -132,8 +158,13 @@ pub(crate) async fn ask(
     }
     let next: String =
         url::form_urlencoded::byte_serialize(next.unwrap_or_default().as_bytes()).collect();
+    let step = if passkey_only {
+        "/wan-signin"
+    } else {
+        "/tf-validate"
+    };
     Ok(Some(Reply::redirect(format!(
         "{}?next={next}",
-        config.route_path("/tf-validate")
+        config.route_path(step)
     ))))
 }

@@ -15,5 +15,6 @@ mod common;
 mod driver;
 mod journeys;
 mod pages;
+mod passkeys;
 mod site;
 mod tab;

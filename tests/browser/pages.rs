@@ -25,6 +25,7 @@ const SIGNED_IN: &[(&str, &str)] = &[
     ("/tf-setup", "two-factor"),
     ("/verify", "verify"),
     ("/us-verify", "verify-with-code"),
+    ("/wan-verify", "verify-with-passkey"),
     ("/sessions", "sessions"),
     ("/activity", "activity"),
     ("/delete-account", "delete-account"),

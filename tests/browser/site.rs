@@ -43,6 +43,7 @@ fn settings(base: &str) -> Value {
         "change_username": true,
         "username_recovery": true,
         "deletable": true,
+        "webauthn": true,
         "confirm_email_within": "1 hour",
         "reset_password_within": "1 hour",
     });

@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod mariadb_server;
+pub mod passkey;
 pub mod pg_server;
 pub mod process;
 pub mod smtp_sink;

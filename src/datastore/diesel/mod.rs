@@ -66,6 +66,7 @@ mod schema;
 mod sessions;
 mod store;
 mod users;
+mod webauthn;
 
 use std::sync::Arc;
 

@@ -183,6 +183,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Passkeys (WebAuthn credentials).
+    webauthn_credentials (id) {
+        /// Primary key.
+        id -> BigInt,
+        /// The owner.
+        user_id -> BigInt,
+        /// The credential id, base64url; unique.
+        credential_id -> Text,
+        /// The owner's name for it; unique per owner.
+        name -> Text,
+        /// `first` or `secondary`.
+        usage -> Text,
+        /// Serialised public key and sign count (JSON).
+        passkey -> Text,
+        /// Registered at (UTC).
+        create_datetime -> Timestamp,
+        /// Last used at (UTC).
+        last_use_datetime -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// WebAuthn ceremonies in progress, used once.
+    webauthn_states (token_hash) {
+        /// HMAC of the state token.
+        token_hash -> Text,
+        /// Which ceremony.
+        ceremony -> Text,
+        /// The user, unless a discoverable sign-in.
+        user_id -> Nullable<BigInt>,
+        /// Serialised ceremony state (JSON).
+        state -> Text,
+        /// Refused after (UTC).
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(roles_users -> users (user_id));
 diesel::joinable!(roles_users -> roles (role_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -197,4 +235,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_codes,
     counters,
     security_activity,
+    webauthn_credentials,
+    webauthn_states,
 );

@@ -3,12 +3,16 @@
 use chrono::NaiveDateTime;
 
 use super::{
-    activity, changes, codes, counters, outbox, purge, roles, sessions, users, DieselDatastore,
+    activity, changes, codes, counters, outbox, purge, roles, sessions, users, webauthn,
+    DieselDatastore,
 };
 use crate::datastore::{
     Activity, ActivityStore, CodeStore, CounterStore, DatastoreResult, NewRole, NewUser,
     OneTimeCode, OutboxMail, OutboxStore, Role, RoleStore, SessionRecord, SessionStore,
     Uniquifiers, User, UserChange, UserQuery, UserStore,
+};
+use crate::datastore::{
+    NewWebAuthnCredential, WebAuthnCeremony, WebAuthnCredential, WebAuthnState, WebAuthnStore,
 };
 
 #[rocket::async_trait]
@@ -227,5 +231,69 @@ impl ActivityStore for DieselDatastore {
         since: NaiveDateTime,
     ) -> DatastoreResult<bool> {
         activity::signed_in_from(self, user_id, user_agent, since).await
+    }
+}
+
+#[rocket::async_trait]
+impl WebAuthnStore for DieselDatastore {
+    async fn add_webauthn_credential(
+        &self,
+        credential: &NewWebAuthnCredential,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnCredential>> {
+        webauthn::add(self, credential, now).await
+    }
+
+    async fn list_webauthn_credentials(
+        &self,
+        user_id: i64,
+    ) -> DatastoreResult<Vec<WebAuthnCredential>> {
+        webauthn::list(self, user_id).await
+    }
+
+    async fn find_webauthn_credential(
+        &self,
+        credential_id: &str,
+    ) -> DatastoreResult<Option<WebAuthnCredential>> {
+        webauthn::find(self, credential_id).await
+    }
+
+    async fn update_webauthn_credential(
+        &self,
+        id: i64,
+        passkey: &str,
+        used_at: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        webauthn::update(self, id, passkey, used_at).await
+    }
+
+    async fn rename_webauthn_credential(
+        &self,
+        user_id: i64,
+        id: i64,
+        name: &str,
+    ) -> DatastoreResult<bool> {
+        webauthn::rename(self, user_id, id, name).await
+    }
+
+    async fn delete_webauthn_credential(&self, user_id: i64, id: i64) -> DatastoreResult<bool> {
+        webauthn::delete(self, user_id, id).await
+    }
+
+    async fn put_webauthn_state(&self, state: &WebAuthnState) -> DatastoreResult<()> {
+        webauthn::put_state(self, state).await
+    }
+
+    async fn take_webauthn_state(
+        &self,
+        token_hash: &str,
+        ceremony: WebAuthnCeremony,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnState>> {
+        webauthn::take_state(self, token_hash, ceremony, now).await
+    }
+
+    async fn delete_expired_webauthn_states(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
+        webauthn::purge_states(self, now).await
     }
 }

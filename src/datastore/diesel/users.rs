@@ -9,6 +9,7 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use super::rows::{lookup_key, micros, NewUserRow, RoleRow, UserChanges, UserRow};
 use super::schema::{
     mail_outbox, one_time_codes, roles, roles_users, security_activity, sessions, users,
+    webauthn_credentials, webauthn_states,
 };
 use super::{backend, is_unique_violation, DieselDatastore};
 use crate::datastore::{
@@ -214,6 +215,14 @@ pub(super) async fn delete(store: &DieselDatastore, user: &User) -> DatastoreRes
                 .execute(c)
                 .await?;
             diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id)))
+                .execute(c)
+                .await?;
+            diesel::delete(
+                webauthn_credentials::table.filter(webauthn_credentials::user_id.eq(user.id)),
+            )
+            .execute(c)
+            .await?;
+            diesel::delete(webauthn_states::table.filter(webauthn_states::user_id.eq(user.id)))
                 .execute(c)
                 .await?;
             diesel::delete(roles_users::table.filter(roles_users::user_id.eq(user.id)))

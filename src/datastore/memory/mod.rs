@@ -9,6 +9,7 @@ mod outbox;
 mod roles;
 mod sessions;
 mod users;
+mod webauthn;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -17,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::NaiveDateTime;
 
 use self::activity::MemoryActivity;
+use self::webauthn::MemoryWebAuthn;
 use super::{
     same_key, Clocked, DatastoreError, DatastoreResult, NewRole, OneTimeCode, OutboxMail, Role,
     SessionRecord, StoreClock, User,
@@ -61,6 +63,7 @@ use crate::clock::Clock;
 pub struct MemoryDatastore {
     inner: Mutex<Inner>,
     activity: MemoryActivity,
+    webauthn: MemoryWebAuthn,
     clock: StoreClock,
 }
 

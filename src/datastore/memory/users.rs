@@ -107,6 +107,7 @@ impl UserStore for MemoryDatastore {
 
     async fn delete_user(&self, user: &User) -> DatastoreResult<()> {
         self.activity.forget_user(user.id);
+        self.webauthn.forget_user(user.id);
         let mut inner = self.lock();
         let id = user.id;
         inner

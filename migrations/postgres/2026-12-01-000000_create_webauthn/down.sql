@@ -1,0 +1,2 @@
+DROP TABLE webauthn_states;
+DROP TABLE webauthn_credentials;
