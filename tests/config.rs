@@ -143,6 +143,18 @@ fn every_default_is_the_documented_value() {
         "ip_failures_within": "15 minutes",
         "email_subject_account_locked": "Your account was locked",
         "auto_migrate": true,
+        "webauthn": false,
+        "wan_rp_id": null,
+        "wan_rp_name": null,
+        "wan_allow_as_first_factor": true,
+        "wan_allow_as_multi_factor": true,
+        "wan_allow_as_second_factor": null,
+        "wan_allow_as_verify": true,
+        "wan_register_within": "30 minutes",
+        "wan_signin_within": "1 minutes",
+        "wan_post_register_view": null,
+        "email_subject_passkey_added_notice": "A passkey was added to your account",
+        "email_subject_passkey_removed_notice": "A passkey was removed from your account",
     });
     let (Value::Object(defaults), Value::Object(expected)) = (&defaults, &expected) else {
         unreachable!()

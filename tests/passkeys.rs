@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use rocket::http::{ContentType, Status};
-use rocket_security::{UserDatastore, UserQuery};
+use rocket_security::{Security, UserDatastore, UserQuery};
 use serde_json::{json, Value};
 
 use crate::common::app::{
@@ -91,6 +91,8 @@ async fn register_list_rename_and_delete(store: Arc<dyn UserDatastore>) {
         .await;
     assert_eq!(status, Status::BadRequest, "{body}");
 
+    let security = app.client.rocket().state::<Security>().unwrap();
+    security.outbox().flush().await.unwrap();
     let subjects: Vec<String> = app.mails().iter().map(|m| m.subject.clone()).collect();
     assert!(
         subjects

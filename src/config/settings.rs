@@ -381,8 +381,8 @@ pub struct SecurityConfig {
     /// How long the browser has to answer a sign-in or verification started at `/wan-signin`
     /// or `/wan-verify`. Default: `"1 minutes"`.
     pub wan_signin_within: WithinDelta = WithinDelta::new("1 minutes"),
-    /// Where to go after registering a passkey. Default: `"/wan-register"` under `url_prefix`
-    /// (`None`).
+    /// Where to go after registering a passkey from the page; `None` means back to
+    /// `/wan-register` (under `url_prefix`). Default: `None`.
     pub wan_post_register_view: Option<String> = None,
 
     // ----- limits -----

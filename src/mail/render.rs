@@ -61,7 +61,7 @@ mod tests {
     fn every_template_has_a_pair() {
         let tera = templates();
         let names: Vec<&str> = tera.get_template_names().collect();
-        assert_eq!(names.len(), 40, "{names:?}");
+        assert_eq!(names.len(), 44, "{names:?}");
         for name in &names {
             let stem = name.trim_end_matches(".txt").trim_end_matches(".html");
             assert!(names.contains(&format!("{stem}.txt").as_str()), "{name}");

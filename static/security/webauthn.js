@@ -140,6 +140,8 @@
         return;
       }
       var token = form.querySelector("input[name=csrf_token]");
+      var next = form.querySelector("input[name=next]");
+      var startBody = next && next.value ? { next: next.value } : {};
       return fetch(form.getAttribute("data-start"), {
         method: "POST",
         credentials: "same-origin",
@@ -148,7 +150,7 @@
           "Accept": "application/json",
           "X-CSRF-Token": token ? token.value : ""
         },
-        body: "{}"
+        body: JSON.stringify(startBody)
       }).then(function (reply) {
         return reply.json();
       }).then(function (body) {
