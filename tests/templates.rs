@@ -1065,7 +1065,7 @@ fn login_page_details() {
     let email = input(&html, "email");
     assert_eq!(email.get("type"), Some("email"));
     assert_eq!(email.get("id"), Some("email"));
-    assert_eq!(email.get("autocomplete"), Some("username email"));
+    assert_eq!(email.get("autocomplete"), Some("username"));
     assert!(email.has("required"));
     assert!(html.contains("<label for=\"email\">"));
     let password = input(&html, "password");
@@ -1315,7 +1315,7 @@ fn password_pages_use_the_right_autocomplete() {
         assert_eq!(input(&html, "email").get("type"), Some("email"), "{page}");
         assert_eq!(
             input(&html, "email").get("autocomplete"),
-            Some("username email"),
+            Some("email"),
             "{page}"
         );
     }
@@ -1447,7 +1447,7 @@ fn unified_signin_page() {
     let html = render("us_signin", &ctx);
     let identity = input(&html, "identity");
     assert_eq!(identity.get("type"), Some("email"));
-    assert_eq!(identity.get("autocomplete"), Some("username email"));
+    assert_eq!(identity.get("autocomplete"), Some("username"));
     let passcode = input(&html, "passcode");
     assert_eq!(passcode.get("type"), Some("password"));
     assert_eq!(passcode.get("autocomplete"), Some("current-password"));

@@ -168,6 +168,22 @@ async fn client(
     rocket_settings: &Value,
     customise: &Customise,
 ) -> Client {
+    let rocket = test_rocket(store, mailer, clock, settings, rocket_settings, customise);
+    Client::tracked(rocket)
+        .await
+        .expect("the test app launches")
+}
+
+/// The test application before launch: the starter on `store`, mailing into `mailer`, with
+/// fast password hashing; `rocket_settings` (address, port, template_dir...) override Rocket's.
+pub fn test_rocket(
+    store: &Arc<dyn UserDatastore>,
+    mailer: &Arc<CapturingMailer>,
+    clock: &ManualClock,
+    settings: &Value,
+    rocket_settings: &Value,
+    customise: &Customise,
+) -> rocket::Rocket<rocket::Build> {
     static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let (store, mailer, clock, settings) = (
         store.clone(),
@@ -202,11 +218,8 @@ async fn client(
             .password_hasher(hasher)
             .clock(Arc::new(clock.clone())),
     );
-    let rocket = starter::assemble(rocket::custom(figment), builder.fairing())
-        .mount("/", routes![api_realm, api_report]);
-    Client::tracked(rocket)
-        .await
-        .expect("the test app launches")
+    starter::assemble(rocket::custom(figment), builder.fairing())
+        .mount("/", routes![api_realm, api_report])
 }
 
 impl TestApp {

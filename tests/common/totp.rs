@@ -16,8 +16,15 @@ pub fn code(app: &TestApp, b32: &str) -> String {
 /// The authenticator code of a base32 secret at the app's clock moved by `steps` periods of
 /// 30 s (negative for past codes).
 pub fn code_at(app: &TestApp, b32: &str, steps: i64) -> String {
+    code_on(&app.clock, b32, steps)
+}
+
+/// The authenticator code of a base32 secret (as shown to people: spaces and dashes allowed) at `clock` moved by `steps`
+/// periods of 30 s.
+pub fn code_on(clock: &rocket_security::ManualClock, b32: &str, steps: i64) -> String {
     use rocket_security::Clock;
-    let secret = totp_rs::Secret::Encoded(b32.to_owned()).to_bytes().unwrap();
+    let b32: String = b32.chars().filter(char::is_ascii_alphanumeric).collect();
+    let secret = totp_rs::Secret::Encoded(b32).to_bytes().unwrap();
     let totp = totp_rs::TOTP::new_unchecked(
         totp_rs::Algorithm::SHA1,
         6,
@@ -27,7 +34,7 @@ pub fn code_at(app: &TestApp, b32: &str, steps: i64) -> String {
         None,
         String::new(),
     );
-    let at = app.clock.now() + chrono::Duration::seconds(30 * steps);
+    let at = clock.now() + chrono::Duration::seconds(30 * steps);
     totp.generate(at.timestamp() as u64)
 }
 
