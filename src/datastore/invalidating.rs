@@ -11,6 +11,9 @@ use super::{
     OneTimeCode, OutboxMail, OutboxStore, Role, RoleStore, SessionRecord, SessionStore,
     Uniquifiers, User, UserChange, UserDatastore, UserQuery, UserStore,
 };
+use super::{
+    NewWebAuthnCredential, WebAuthnCeremony, WebAuthnCredential, WebAuthnState, WebAuthnStore,
+};
 use crate::clock::Clock;
 
 /// `inner`, emptying `cache` after the writes that matter to it.
@@ -264,5 +267,76 @@ impl ActivityStore for Invalidating {
 
     async fn purge_activity(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         self.inner.purge_activity(before).await
+    }
+}
+
+/// Passkeys sign no one out: every call goes straight through.
+#[rocket::async_trait]
+impl WebAuthnStore for Invalidating {
+    async fn add_webauthn_credential(
+        &self,
+        credential: &NewWebAuthnCredential,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnCredential>> {
+        self.inner.add_webauthn_credential(credential, now).await
+    }
+
+    async fn list_webauthn_credentials(
+        &self,
+        user_id: i64,
+    ) -> DatastoreResult<Vec<WebAuthnCredential>> {
+        self.inner.list_webauthn_credentials(user_id).await
+    }
+
+    async fn find_webauthn_credential(
+        &self,
+        credential_id: &str,
+    ) -> DatastoreResult<Option<WebAuthnCredential>> {
+        self.inner.find_webauthn_credential(credential_id).await
+    }
+
+    async fn update_webauthn_credential(
+        &self,
+        id: i64,
+        passkey: &str,
+        used_at: NaiveDateTime,
+    ) -> DatastoreResult<bool> {
+        self.inner
+            .update_webauthn_credential(id, passkey, used_at)
+            .await
+    }
+
+    async fn rename_webauthn_credential(
+        &self,
+        user_id: i64,
+        id: i64,
+        name: &str,
+    ) -> DatastoreResult<bool> {
+        self.inner
+            .rename_webauthn_credential(user_id, id, name)
+            .await
+    }
+
+    async fn delete_webauthn_credential(&self, user_id: i64, id: i64) -> DatastoreResult<bool> {
+        self.inner.delete_webauthn_credential(user_id, id).await
+    }
+
+    async fn put_webauthn_state(&self, state: &WebAuthnState) -> DatastoreResult<()> {
+        self.inner.put_webauthn_state(state).await
+    }
+
+    async fn take_webauthn_state(
+        &self,
+        token_hash: &str,
+        ceremony: WebAuthnCeremony,
+        now: NaiveDateTime,
+    ) -> DatastoreResult<Option<WebAuthnState>> {
+        self.inner
+            .take_webauthn_state(token_hash, ceremony, now)
+            .await
+    }
+
+    async fn delete_expired_webauthn_states(&self, now: NaiveDateTime) -> DatastoreResult<u64> {
+        self.inner.delete_expired_webauthn_states(now).await
     }
 }
