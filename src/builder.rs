@@ -153,7 +153,7 @@ pub(crate) struct Built {
 impl SecurityBuilder {
     /// Reads the configuration from `figment` and opens everything: the state the fairing
     /// manages, and what the command line works with.
-    pub(crate) async fn build(self, figment: &Figment) -> Result<Built, String> {
+    pub(crate) async fn build(mut self, figment: &Figment) -> Result<Built, String> {
         let (mut config, unknown) =
             SecurityConfig::from_figment(figment).map_err(|e| e.to_string())?;
         for key in unknown {
@@ -164,33 +164,14 @@ impl SecurityBuilder {
         config.password_salt = Some(secrets.salt.clone());
         let site_url = crate::hardening::site_url(figment, &mut config)?;
 
-        let (datastore, pool): (Arc<dyn UserDatastore>, _) = match self.datastore {
-            Some(store) => (store, None),
-            None => {
-                let pool = match self.pool {
-                    Some(pool) => pool,
-                    None => open_pool(figment, db_url).await?,
-                };
-                let store = DieselDatastore::new(pool.clone());
-                if config.auto_migrate {
-                    store
-                        .run_migrations()
-                        .await
-                        .map_err(|e| format!("migrating the database failed: {e}"))?;
-                }
-                (Arc::new(store) as Arc<dyn UserDatastore>, Some(pool))
-            }
-        };
-        // The store this builder opened is the one instances share: guarded reads may come
-        // from a short-lived cache (see `auth_cache_ttl_ms`). A store handed in is used as is.
-        let (datastore, auth_cache) = match (&pool, config.auth_cache_ttl_ms) {
-            (Some(_), ttl) if ttl > 0 => {
-                let cache = Arc::new(AuthCache::new(std::time::Duration::from_millis(ttl)));
-                let store = Invalidating::new(datastore, cache.clone());
-                (Arc::new(store) as Arc<dyn UserDatastore>, Some(cache))
-            }
-            _ => (datastore, None),
-        };
+        let (datastore, pool, auth_cache) = open_datastore(
+            self.datastore.take(),
+            self.pool.take(),
+            figment,
+            db_url,
+            &config,
+        )
+        .await?;
         if let Some(clock) = &self.clock {
             datastore.use_clock(clock.clone());
         }
@@ -238,6 +219,47 @@ impl SecurityBuilder {
             generated_secret_key: secrets.generated.then_some(secrets.key),
         })
     }
+}
+
+/// The datastore of a launch: the one handed in as is, or the database of the configuration
+/// (the app's pool when it manages one), migrated, with guarded reads served from a short-lived
+/// cache (see `auth_cache_ttl_ms`) since every instance on that database shares it.
+async fn open_datastore(
+    given: Option<Arc<dyn UserDatastore>>,
+    pool: Option<DbPool>,
+    figment: &Figment,
+    db_url: Option<String>,
+    config: &SecurityConfig,
+) -> Result<
+    (
+        Arc<dyn UserDatastore>,
+        Option<DbPool>,
+        Option<Arc<AuthCache>>,
+    ),
+    String,
+> {
+    if let Some(store) = given {
+        return Ok((store, None, None));
+    }
+    let pool = match pool {
+        Some(pool) => pool,
+        None => open_pool(figment, db_url).await?,
+    };
+    let store = DieselDatastore::new(pool.clone());
+    if config.auto_migrate {
+        store
+            .run_migrations()
+            .await
+            .map_err(|e| format!("migrating the database failed: {e}"))?;
+    }
+    let store: Arc<dyn UserDatastore> = Arc::new(store);
+    if config.auth_cache_ttl_ms == 0 {
+        return Ok((store, Some(pool), None));
+    }
+    let ttl = std::time::Duration::from_millis(config.auth_cache_ttl_ms);
+    let cache = Arc::new(AuthCache::new(ttl));
+    let store = Invalidating::new(store, cache.clone());
+    Ok((Arc::new(store), Some(pool), Some(cache)))
 }
 
 /// The key material of a launch.
