@@ -302,14 +302,28 @@ impl Security {
         context: &Context,
     ) -> Result<(), Error> {
         let lang = self.recipient_locale(recipient).await;
+        self.send_mail_in(&lang, subject, recipient, template, context)
+            .await
+    }
+
+    /// [`send_mail`](Self::send_mail) in `lang`, for mail whose recipient's address is not
+    /// (or no longer) the one on their account: a new address, a deleted account.
+    pub(crate) async fn send_mail_in(
+        &self,
+        lang: &LanguageIdentifier,
+        subject: &str,
+        recipient: &str,
+        template: &str,
+        context: &Context,
+    ) -> Result<(), Error> {
         let mut context = context.clone();
-        self.set_locale(&mut context, &lang);
+        self.set_locale(&mut context, lang);
         let (text, html) = crate::mail::render_mail(self.templates().tera(), template, &context)?;
         self.outbox()
             .enqueue(Mail {
                 from: self.config().email_sender.clone(),
                 to: recipient.to_owned(),
-                subject: self.catalog().subject(&lang, subject),
+                subject: self.catalog().subject(lang, subject),
                 text,
                 html,
             })
@@ -328,8 +342,18 @@ impl Security {
             Ok(Some(user)) => user.locale,
             _ => None,
         };
+        self.stored_locale(stored.as_deref())
+    }
+
+    /// The language of mail to `user`: their stored locale when it has texts, else the
+    /// default locale.
+    pub(crate) fn user_locale(&self, user: &User) -> LanguageIdentifier {
+        self.stored_locale(user.locale.as_deref())
+    }
+
+    fn stored_locale(&self, stored: Option<&str>) -> LanguageIdentifier {
         stored
-            .and_then(|tag| self.catalog().fit(&tag))
+            .and_then(|tag| self.catalog().fit(tag))
             .unwrap_or_else(|| self.catalog().default_locale().clone())
     }
 

@@ -97,7 +97,9 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
                 config.route_path("/change-email")
             ),
         );
-        sec.send_mail(
+        // The new address has no account yet: the mail is in the user's language.
+        sec.send_mail_in(
+            &sec.user_locale(&user),
             &config.email_subject_change_email_instructions,
             &new_email,
             "change_email_instructions",
