@@ -320,3 +320,102 @@ async fn a_default_locale_without_texts_stops_the_launch() {
     let fine = figment.merge(("security.locale", "fr"));
     assert!(rocket::custom(fine).attach(fairing).ignite().await.is_ok());
 }
+
+/// Creates `email` in the store with the stored locale `locale`, confirmed or not.
+async fn user_with_locale(app: &TestApp, email: &str, locale: &str, confirmed: bool) {
+    let security = app
+        .client
+        .rocket()
+        .state::<rocket_security::Security>()
+        .unwrap();
+    let hash = security
+        .hasher()
+        .hash("correct horse battery")
+        .await
+        .unwrap();
+    app.store
+        .create_user(NewUser {
+            email: email.into(),
+            password: Some(hash),
+            active: true,
+            confirmed_at: confirmed.then(|| chrono::Utc::now().naive_utc()),
+            locale: Some(locale.to_owned()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+}
+
+#[rocket::async_test]
+async fn a_confirmation_mail_is_written_in_german_for_a_german_user() {
+    let app = app(memory()).await;
+    user_with_locale(&app, "jonas@example.com", "de", false).await;
+    let (status, body) = app
+        .post("/confirm", json!({"email": "jonas@example.com"}))
+        .await;
+    assert_eq!(status, Status::Ok, "{body}");
+    let mail = app.mailer.wait_for(1, WAIT).await.pop().unwrap();
+    assert_eq!(mail.subject, "Bitte bestätigen Sie Ihre E-Mail-Adresse");
+    assert!(
+        mail.text.starts_with(
+            "Bitte bestätigen Sie Ihre E-Mail-Adresse über den folgenden Link:\n\nhttp://"
+        ),
+        "{}",
+        mail.text
+    );
+    assert!(mail.text.contains("ignorieren Sie diese E-Mail."));
+    assert!(mail.html.contains("<html lang=\"de\">"), "{}", mail.html);
+    assert!(mail.html.contains(">E-Mail-Adresse bestätigen</a>"));
+    assert!(!mail.html.contains("Confirm my email"));
+    assert!(link(&mail.text, "http://").is_some_and(|url| url.contains("/confirm/")));
+}
+
+/// The mail to a new address, which has no account yet, and the notice to the old address,
+/// which no longer has one, are both in the account's language.
+#[rocket::async_test]
+async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
+    let app = app(memory()).await;
+    user_with_locale(&app, "jonas@example.com", "de", true).await;
+    app.login("jonas@example.com", "correct horse battery")
+        .await;
+    let (status, body) = app
+        .post("/change-email", json!({"email": "jonas@neu.example.com"}))
+        .await;
+    assert_eq!(status, Status::Ok, "{body}");
+    let instructions = app.mailer.wait_for(1, WAIT).await.pop().unwrap();
+    assert_eq!(instructions.to, "jonas@neu.example.com");
+    assert_eq!(instructions.subject, "Bestätigen Sie Ihre neue E-Mail-Adresse");
+    assert!(
+        instructions
+            .text
+            .contains("Bestätigen Sie die neue Adresse über den folgenden Link:"),
+        "{}",
+        instructions.text
+    );
+    assert!(instructions.html.contains(">Neue Adresse bestätigen</a>"));
+    let url = link(&instructions.text, "http://").expect("a link");
+    let path = format!("/{}", url.splitn(4, '/').nth(3).unwrap());
+    let response = app.client.get(path).dispatch().await;
+    assert_eq!(response.status(), Status::Found);
+    let mails = app.mailer.wait_for(3, WAIT).await;
+    let notices: Vec<_> = mails
+        .iter()
+        .filter(|m| m.subject == "Ihre E-Mail-Adresse wurde geändert")
+        .collect();
+    let recipients: Vec<&str> = notices.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(recipients, ["jonas@example.com", "jonas@neu.example.com"]);
+    for notice in notices {
+        assert!(
+            notice.text.starts_with(
+                "Die E-Mail-Adresse Ihres Kontos wurde von jonas@example.com in\n\
+                 jonas@neu.example.com geändert."
+            ),
+            "{}",
+            notice.text
+        );
+        assert!(notice.html.contains(
+            "von <strong>jonas@example.com</strong> in <strong>jonas@neu.example.com</strong> geändert."
+        ));
+        assert!(notice.html.contains("Möglicherweise hat jemand anderes Zugriff"));
+    }
+}

@@ -205,3 +205,50 @@ fn every_default_mail_subject_is_translated_and_a_configured_one_is_kept() {
         assert_eq!(&catalog.subject(&en, subject), subject);
     }
 }
+
+/// The mail texts, `locales/<lang>/mail.ftl`.
+const MAIL_FILES: [(&str, &str); 4] = [
+    ("en", include_str!("../../locales/en/mail.ftl")),
+    ("de", include_str!("../../locales/de/mail.ftl")),
+    ("fr", include_str!("../../locales/fr/mail.ftl")),
+    ("es", include_str!("../../locales/es/mail.ftl")),
+];
+
+#[test]
+fn every_language_has_exactly_the_english_mail_texts_with_the_same_placeholders() {
+    let english = messages(MAIL_FILES[0].1);
+    assert!(english.len() > 80, "the English mail file was read");
+    let embedded = messages(FILES[0].1);
+    for key in english.keys() {
+        assert!(!embedded.contains_key(key), "{key} is also in security.ftl");
+    }
+    for (lang, source) in &MAIL_FILES[1..] {
+        let other = messages(source);
+        let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        assert!(extra.is_empty(), "{lang} has unknown {extra:?}");
+        for (key, placeholders) in &english {
+            assert_eq!(&other[key], placeholders, "placeholders of {key} in {lang}");
+        }
+    }
+}
+
+#[test]
+fn mail_texts_are_looked_up_with_their_arguments_in_each_language() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let args: Args = [(Cow::Borrowed("email"), FluentValue::from("ada@example.com"))]
+        .into_iter()
+        .collect();
+    let expected = [
+        ("en", "Welcome ada@example.com!"),
+        ("de", "Willkommen, ada@example.com!"),
+        ("fr", "Bienvenue ada@example.com !"),
+        ("es", "¡Bienvenido, ada@example.com!"),
+    ];
+    for (tag, text) in expected {
+        let lang: LanguageIdentifier = tag.parse().unwrap();
+        let found = catalog.lookup_complete(&lang, "mail-welcome-greeting", Some(&args));
+        assert_eq!(found, text, "{tag}");
+    }
+}
