@@ -136,3 +136,9 @@ mail-passkey-added-title = Ihrem Konto wurde ein Passkey hinzugefügt
 mail-passkey-added-body = Ein Passkey namens { $name } wurde Ihrem Konto { $email } hinzugefügt. Mit ihm kann man sich anmelden.
 mail-passkey-removed-title = Ein Passkey wurde aus Ihrem Konto entfernt
 mail-passkey-removed-body = Der Passkey namens { $name } wurde aus Ihrem Konto { $email } entfernt. Mit ihm kann man sich nicht mehr anmelden.
+
+## Betreffzeilen der Mails, die in security.ftl keine haben.
+
+subject-passkey-added-notice = Ihrem Konto wurde ein Passkey hinzugefügt
+subject-passkey-removed-notice = Ein Passkey wurde aus Ihrem Konto entfernt
+subject-new-device = Neue Anmeldung bei Ihrem Konto

@@ -135,3 +135,9 @@ mail-passkey-added-title = A passkey was added to your account
 mail-passkey-added-body = A passkey named { $name } was added to your account { $email }. It can be used to sign in.
 mail-passkey-removed-title = A passkey was removed from your account
 mail-passkey-removed-body = The passkey named { $name } was removed from your account { $email }. It can no longer be used to sign in.
+
+## Subjects of the mails that have no subject in security.ftl.
+
+subject-passkey-added-notice = A passkey was added to your account
+subject-passkey-removed-notice = A passkey was removed from your account
+subject-new-device = New sign-in to your account

@@ -135,3 +135,9 @@ mail-passkey-added-title = Se ha añadido una llave de acceso a su cuenta
 mail-passkey-added-body = Se ha añadido una llave de acceso llamada { $name } a su cuenta { $email }. Puede usarse para iniciar sesión.
 mail-passkey-removed-title = Se ha quitado una llave de acceso de su cuenta
 mail-passkey-removed-body = Se ha quitado la llave de acceso llamada { $name } de su cuenta { $email }. Ya no puede usarse para iniciar sesión.
+
+## Asuntos de los correos que no lo tienen en security.ftl.
+
+subject-passkey-added-notice = Se ha añadido una llave de acceso a su cuenta
+subject-passkey-removed-notice = Se ha quitado una llave de acceso de su cuenta
+subject-new-device = Nuevo inicio de sesión en su cuenta

@@ -137,3 +137,9 @@ mail-passkey-added-title = Une clé d’accès a été ajoutée à votre compte
 mail-passkey-added-body = Une clé d’accès nommée { $name } a été ajoutée à votre compte { $email }. Elle permet de se connecter.
 mail-passkey-removed-title = Une clé d’accès a été retirée de votre compte
 mail-passkey-removed-body = La clé d’accès nommée { $name } a été retirée de votre compte { $email }. Elle ne permet plus de se connecter.
+
+## Objets des e-mails qui n’en ont pas dans security.ftl.
+
+subject-passkey-added-notice = Une clé d’accès a été ajoutée à votre compte
+subject-passkey-removed-notice = Une clé d’accès a été retirée de votre compte
+subject-new-device = Nouvelle connexion à votre compte

@@ -143,6 +143,12 @@ pub enum Message {
     SubjectUsSetupNotice,
     /// Subject of the notice that the account was locked.
     SubjectAccountLocked,
+    /// Subject of the notice that a passkey was added.
+    SubjectPasskeyAddedNotice,
+    /// Subject of the notice that a passkey was removed.
+    SubjectPasskeyRemovedNotice,
+    /// Subject of the notice of a sign-in from a new device.
+    SubjectNewDevice,
 }
 
 impl Message {
@@ -205,6 +211,9 @@ impl Message {
         Message::SubjectRecoveryCodesNotice,
         Message::SubjectUsSetupNotice,
         Message::SubjectAccountLocked,
+        Message::SubjectPasskeyAddedNotice,
+        Message::SubjectPasskeyRemovedNotice,
+        Message::SubjectNewDevice,
     ];
 
     /// The Fluent id and the Flask-Security-Too name.
@@ -304,6 +313,15 @@ impl Message {
             ),
             SubjectUsSetupNotice => ("subject-us-setup-notice", "email_subject_us_setup_notice"),
             SubjectAccountLocked => ("subject-account-locked", "email_subject_account_locked"),
+            SubjectPasskeyAddedNotice => (
+                "subject-passkey-added-notice",
+                "email_subject_passkey_added_notice",
+            ),
+            SubjectPasskeyRemovedNotice => (
+                "subject-passkey-removed-notice",
+                "email_subject_passkey_removed_notice",
+            ),
+            SubjectNewDevice => ("subject-new-device", "email_subject_new_device"),
         }
     }
 
