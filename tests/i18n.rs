@@ -384,7 +384,10 @@ async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
     assert_eq!(status, Status::Ok, "{body}");
     let instructions = app.mailer.wait_for(1, WAIT).await.pop().unwrap();
     assert_eq!(instructions.to, "jonas@neu.example.com");
-    assert_eq!(instructions.subject, "Bestätigen Sie Ihre neue E-Mail-Adresse");
+    assert_eq!(
+        instructions.subject,
+        "Bestätigen Sie Ihre neue E-Mail-Adresse"
+    );
     assert!(
         instructions
             .text
@@ -416,6 +419,8 @@ async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
         assert!(notice.html.contains(
             "von <strong>jonas@example.com</strong> in <strong>jonas@neu.example.com</strong> geändert."
         ));
-        assert!(notice.html.contains("Möglicherweise hat jemand anderes Zugriff"));
+        assert!(notice
+            .html
+            .contains("Möglicherweise hat jemand anderes Zugriff"));
     }
 }
