@@ -13,7 +13,6 @@ page-use-recovery-code = Wiederherstellungscode verwenden
 page-continue-passkey = Mit einem Passkey fortfahren
 page-use-my-passkey = Meinen Passkey verwenden
 page-new-username = Neuer Benutzername
-page-email-address = E-Mail-Adresse
 
 ## Formularbausteine
 method-email-rescue = Einmalcode per E-Mail senden

@@ -13,7 +13,6 @@ page-use-recovery-code = Use a recovery code
 page-continue-passkey = Continue with a passkey
 page-use-my-passkey = Use my passkey
 page-new-username = New username
-page-email-address = Email address
 
 ## Form building blocks
 method-email-rescue = Email me a one-time code

@@ -13,7 +13,6 @@ page-use-recovery-code = Usar un código de recuperación
 page-continue-passkey = Continuar con una llave de acceso
 page-use-my-passkey = Usar mi llave de acceso
 page-new-username = Nuevo nombre de usuario
-page-email-address = Correo electrónico
 
 ## Elementos de formulario
 method-email-rescue = Enviarme un código de un solo uso por correo electrónico

@@ -13,7 +13,6 @@ page-use-recovery-code = Utiliser un code de récupération
 page-continue-passkey = Continuer avec une clé d'accès
 page-use-my-passkey = Utiliser ma clé d'accès
 page-new-username = Nouveau nom d'utilisateur
-page-email-address = Adresse e-mail
 
 ## Éléments de formulaire
 method-email-rescue = M'envoyer un code à usage unique par e-mail
