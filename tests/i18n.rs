@@ -333,7 +333,11 @@ const ACCOUNT_PAGES: [(&str, [&str; 3]); 3] = [
     ),
     (
         "/tf-setup",
-        ["Authenticator-App", "Méthode", "Authenticator app"],
+        [
+            "Ergänzen Sie die Anmeldung um einen zweiten Schritt",
+            "<legend>Méthode</legend>",
+            "Add a second step to signing in",
+        ],
     ),
     (
         "/change-email",
@@ -350,13 +354,28 @@ async fn the_other_pages_speak_the_requested_language_and_english_is_unchanged()
     let settings = json!({"unified_signin": true, "two_factor": true});
     let app = app_with_texts(tempfile::tempdir().unwrap().path(), settings).await;
     let signin = [
-        ("de", "Passwort nicht zur Hand?", "Mit E-Mail-Adresse und Passwort anmelden"),
-        ("fr", "Pas de mot de passe sous la main ?", "Envoyer le code"),
-        ("en", "No password handy?", "Sign in with email and password"),
+        (
+            "de",
+            "Passwort nicht zur Hand?",
+            "Mit E-Mail-Adresse und Passwort anmelden",
+        ),
+        (
+            "fr",
+            "Pas de mot de passe sous la main ?",
+            "Envoyer le code",
+        ),
+        (
+            "en",
+            "No password handy?",
+            "Sign in with email and password",
+        ),
     ];
     for (accept, heading, link) in signin {
         let html = page(&app.client, "/us-signin", accept).await;
-        assert!(html.contains(&format!("<h2>{heading}</h2>")), "{accept}: {html}");
+        assert!(
+            html.contains(&format!("<h2>{heading}</h2>")),
+            "{accept}: {html}"
+        );
         assert!(html.contains(link), "{accept}: {html}");
     }
     let german = page(&app.client, "/us-signin", "de").await;
@@ -373,5 +392,6 @@ async fn the_other_pages_speak_the_requested_language_and_english_is_unchanged()
         assert!(!german.contains(en), "{path} still says {en} in German");
     }
     let english = page(&app.client, "/change-email", "en").await;
-    assert!(english.contains("Your current address is <strong class=\"email\">ada@example.com</strong>."));
+    assert!(english
+        .contains("Your current address is <strong class=\"email\">ada@example.com</strong>."));
 }
