@@ -423,4 +423,78 @@ async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
             .html
             .contains("Möglicherweise hat jemand anderes Zugriff"));
     }
+
+/// The texts each page must show in German, French and English, after signing in.
+const ACCOUNT_PAGES: [(&str, [&str; 3]); 3] = [
+    (
+        "/tf-setup",
+        [
+            "<h1>Zwei-Faktor-Authentifizierung</h1>",
+            "<h1>Authentification à deux facteurs</h1>",
+            "<h1>Two-factor authentication</h1>",
+        ],
+    ),
+    (
+        "/tf-setup",
+        [
+            "Ergänzen Sie die Anmeldung um einen zweiten Schritt",
+            "<legend>Méthode</legend>",
+            "Add a second step to signing in",
+        ],
+    ),
+    (
+        "/change-email",
+        [
+            "Neue E-Mail-Adresse",
+            "Nouvelle adresse e-mail",
+            "New email address",
+        ],
+    ),
+];
+
+#[rocket::async_test]
+async fn the_other_pages_speak_the_requested_language_and_english_is_unchanged() {
+    let settings = json!({"unified_signin": true, "two_factor": true});
+    let app = app_with_texts(tempfile::tempdir().unwrap().path(), settings).await;
+    let signin = [
+        (
+            "de",
+            "Passwort nicht zur Hand?",
+            "Mit E-Mail-Adresse und Passwort anmelden",
+        ),
+        (
+            "fr",
+            "Pas de mot de passe sous la main ?",
+            "Envoyer le code",
+        ),
+        (
+            "en",
+            "No password handy?",
+            "Sign in with email and password",
+        ),
+    ];
+    for (accept, heading, link) in signin {
+        let html = page(&app.client, "/us-signin", accept).await;
+        assert!(
+            html.contains(&format!("<h2>{heading}</h2>")),
+            "{accept}: {html}"
+        );
+        assert!(html.contains(link), "{accept}: {html}");
+    }
+    let german = page(&app.client, "/us-signin", "de").await;
+    assert!(!german.contains("No password handy?"), "{german}");
+    app.user("ada@example.com", "correct horse battery", true, true, &[])
+        .await;
+    app.login("ada@example.com", "correct horse battery").await;
+    for (path, [de, fr, en]) in ACCOUNT_PAGES {
+        for (accept, text) in [("de", de), ("fr", fr), ("en", en)] {
+            let html = page(&app.client, path, accept).await;
+            assert!(html.contains(text), "{path} in {accept}: {html}");
+        }
+        let german = page(&app.client, path, "de").await;
+        assert!(!german.contains(en), "{path} still says {en} in German");
+    }
+    let english = page(&app.client, "/change-email", "en").await;
+    assert!(english
+        .contains("Your current address is <strong class=\"email\">ada@example.com</strong>."));
 }

@@ -9,6 +9,14 @@ const FILES: [(&str, &str); 4] = [
     ("es", include_str!("../../locales/es/security.ftl")),
 ];
 
+/// The page texts, a file of their own in every language.
+const PAGES: [(&str, &str); 4] = [
+    ("en", include_str!("../../locales/en/pages.ftl")),
+    ("de", include_str!("../../locales/de/pages.ftl")),
+    ("fr", include_str!("../../locales/fr/pages.ftl")),
+    ("es", include_str!("../../locales/es/pages.ftl")),
+];
+
 /// Each message of a `.ftl` file with the placeholders (`$name`) its text uses.
 fn messages(source: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -33,9 +41,16 @@ fn messages(source: &str) -> BTreeMap<String, BTreeSet<String>> {
 
 #[test]
 fn every_language_has_exactly_the_english_messages_with_the_same_placeholders() {
-    let english = messages(FILES[0].1);
+    for files in [&FILES, &PAGES] {
+        same_messages_as_english(files);
+    }
+}
+
+/// Asserts that every other language of `files` has exactly the English keys and placeholders.
+fn same_messages_as_english(files: &[(&str, &str); 4]) {
+    let english = messages(files[0].1);
     assert!(english.len() > 50, "the English file was read");
-    for (lang, source) in &FILES[1..] {
+    for (lang, source) in &files[1..] {
         let other = messages(source);
         let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
         let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
