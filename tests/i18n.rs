@@ -423,6 +423,7 @@ async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
             .html
             .contains("Möglicherweise hat jemand anderes Zugriff"));
     }
+}
 
 /// The texts each page must show in German, French and English, after signing in.
 const ACCOUNT_PAGES: [(&str, [&str; 3]); 3] = [
