@@ -43,3 +43,5 @@ wan-renamed = Ihr Passkey { $name } heißt jetzt { $new_name }.
 wan-removed = Ihr Passkey { $name } wurde entfernt.
 wan-register-failed = Der Passkey konnte nicht registriert werden ({ $cause }). Bitte versuchen Sie es erneut.
 us-method-not-set-up = { $method } ist nicht eingerichtet
+subject-passkey-added-notice = Ihrem Konto wurde ein Passkey hinzugefügt
+subject-passkey-removed-notice = Ein Passkey wurde aus Ihrem Konto entfernt

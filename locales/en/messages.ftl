@@ -43,3 +43,5 @@ wan-renamed = Your passkey { $name } is now called { $new_name }.
 wan-removed = Your passkey { $name } was removed.
 wan-register-failed = The passkey could not be registered ({ $cause }). Please try again.
 us-method-not-set-up = { $method } is not set up
+subject-passkey-added-notice = A passkey was added to your account
+subject-passkey-removed-notice = A passkey was removed from your account

@@ -43,3 +43,5 @@ wan-renamed = Su llave de acceso { $name } ahora se llama { $new_name }.
 wan-removed = Su llave de acceso { $name } se ha eliminado.
 wan-register-failed = No se pudo registrar la llave de acceso ({ $cause }). Inténtelo de nuevo.
 us-method-not-set-up = { $method } no está configurado
+subject-passkey-added-notice = Se añadió una llave de acceso a su cuenta
+subject-passkey-removed-notice = Se eliminó una llave de acceso de su cuenta

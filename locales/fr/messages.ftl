@@ -43,3 +43,5 @@ wan-renamed = Votre clé d'accès { $name } s'appelle désormais { $new_name }.
 wan-removed = Votre clé d'accès { $name } a été supprimée.
 wan-register-failed = La clé d'accès n'a pas pu être enregistrée ({ $cause }). Veuillez réessayer.
 us-method-not-set-up = { $method } n'est pas configuré
+subject-passkey-added-notice = Une clé d'accès a été ajoutée à votre compte
+subject-passkey-removed-notice = Une clé d'accès a été retirée de votre compte

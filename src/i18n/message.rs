@@ -145,6 +145,10 @@ pub enum Message {
     SubjectUsSetupNotice,
     /// Subject of the notice that the account was locked.
     SubjectAccountLocked,
+    /// Subject of the notice that a passkey was added.
+    SubjectPasskeyAddedNotice,
+    /// Subject of the notice that a passkey was removed.
+    SubjectPasskeyRemovedNotice,
     /// The password is on the list of breached passwords.
     PasswordBreached,
     /// The account was deleted.
@@ -340,6 +344,8 @@ impl Message {
         Message::SubjectRecoveryCodesNotice,
         Message::SubjectUsSetupNotice,
         Message::SubjectAccountLocked,
+        Message::SubjectPasskeyAddedNotice,
+        Message::SubjectPasskeyRemovedNotice,
         Message::PasswordBreached,
         Message::AccountDeleted,
         Message::UsernameChanged,

@@ -98,6 +98,14 @@ pub(super) fn names(message: &Message) -> (&'static str, &'static str) {
         ),
         SubjectUsSetupNotice => ("subject-us-setup-notice", "email_subject_us_setup_notice"),
         SubjectAccountLocked => ("subject-account-locked", "email_subject_account_locked"),
+        SubjectPasskeyAddedNotice => (
+            "subject-passkey-added-notice",
+            "email_subject_passkey_added_notice",
+        ),
+        SubjectPasskeyRemovedNotice => (
+            "subject-passkey-removed-notice",
+            "email_subject_passkey_removed_notice",
+        ),
         PasswordBreached => ("password-breached", "msg_password_breached"),
         AccountDeleted => ("account-deleted", "msg_account_deleted"),
         UsernameChanged => ("username-changed", "msg_username_change"),
