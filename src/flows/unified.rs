@@ -11,6 +11,7 @@ use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::forms::{FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::mail::{MailKind, Notice};
 use crate::session::SessionCell;
 use crate::signin::codes::{self, CodePurpose, CodeSource};
@@ -411,8 +412,13 @@ async fn start_setup(
     }
     let action = format!("{}/{state}", ctx.config().route_path("/us-setup"));
     if method == "email" {
-        ctx.flash("info", format!("A code was sent to {}.", user.email))
-            .await?;
+        ctx.flash_message(
+            "info",
+            Message::CodeSentTo {
+                email: user.email.clone(),
+            },
+        )
+        .await?;
     }
     setup_form_page(ctx, user, form, Some(action), authr).await
 }

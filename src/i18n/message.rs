@@ -3,6 +3,8 @@
 
 mod names;
 
+use crate::password::{weak_detail, PasswordPolicyError};
+
 /// A message shown as a flash, a form error or a JSON error, or used as a mail subject.
 ///
 /// Each knows its Fluent id (the key in `locales/<lang>/security.ftl` or `messages.ftl`) and its
@@ -282,6 +284,22 @@ pub enum Message {
         /// The method's name.
         method: String,
     },
+}
+
+impl From<&PasswordPolicyError> for Message {
+    fn from(error: &PasswordPolicyError) -> Message {
+        match error {
+            PasswordPolicyError::TooShort { min } => Message::PasswordTooShort { length: *min },
+            PasswordPolicyError::TooLong { max } => Message::PasswordTooLong { length: *max },
+            PasswordPolicyError::Breached => Message::PasswordBreached,
+            PasswordPolicyError::TooWeak {
+                warning,
+                suggestion,
+            } => Message::PasswordTooSimple {
+                detail: weak_detail(warning, suggestion),
+            },
+        }
+    }
 }
 
 impl Message {
