@@ -321,7 +321,9 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         let mut methods = methods_of(&user);
         for method in &delete {
             if methods.remove(method).is_none() {
-                form.error("delete_method", format!("{method} is not set up"));
+                let method = method.clone();
+                let text = ctx.text(&Message::UsMethodNotSetUp { method }).await;
+                form.error("delete_method", text);
             }
         }
         if !form.has_errors() {
