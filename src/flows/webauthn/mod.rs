@@ -94,11 +94,12 @@ async fn passkeys_page(
         return ctx.ok(response).await;
     }
     extra.insert("registered_credentials", &listed);
+    let text = ctx.localizer().await;
     extra.insert(
         "usage_choices",
         &json!([
-            {"value": "first", "label": "To sign in on its own"},
-            {"value": "secondary", "label": "As a second factor after your password"},
+            {"value": "first", "label": text(&Message::WanUsageFirst)},
+            {"value": "secondary", "label": text(&Message::WanUsageSecondary)},
         ]),
     );
     ctx.page("wan_register.html", form, extra).await
