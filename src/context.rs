@@ -132,6 +132,13 @@ impl<'r> Ctx<'r> {
         self.sec.catalog().message(&self.lang().await, message)
     }
 
+    /// A function giving a [`Message`] in the language of this request, for code that
+    /// cannot wait.
+    pub async fn localizer(&self) -> impl Fn(&Message) -> String + '_ {
+        let lang = self.lang().await;
+        move |message| self.sec.catalog().message(&lang, message)
+    }
+
     /// `form` with its errors in the language of this request.
     async fn localized(&self, form: &FormState) -> FormState {
         let lang = self.lang().await;

@@ -91,7 +91,7 @@ pub enum PasswordPolicyError {
     },
 }
 
-fn weak_detail(warning: &Option<String>, suggestion: &Option<String>) -> String {
+pub(crate) fn weak_detail(warning: &Option<String>, suggestion: &Option<String>) -> String {
     match (warning, suggestion) {
         (Some(w), Some(s)) => format!(": {w} {s}"),
         (Some(only), None) | (None, Some(only)) => format!(": {only}"),

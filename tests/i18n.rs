@@ -499,3 +499,136 @@ async fn the_other_pages_speak_the_requested_language_and_english_is_unchanged()
     assert!(english
         .contains("Your current address is <strong class=\"email\">ada@example.com</strong>."));
 }
+
+/// `GET path` sending `Accept-Language: accept`; the status and the `Location`.
+async fn follow_in(client: &Client, path: &str, accept: &str) -> (Status, String) {
+    let response = client
+        .get(path)
+        .header(Header::new("Accept-Language", accept.to_owned()))
+        .dispatch()
+        .await;
+    let location = response.headers().get_one("Location").unwrap_or_default();
+    (response.status(), location.to_owned())
+}
+
+/// The flashes shown on `path` to a browser sending `Accept-Language: accept`.
+async fn flashes_in(client: &Client, path: &str, accept: &str) -> String {
+    let html = page(client, path, accept).await;
+    let start = html
+        .find("<ul class=\"flashes\">")
+        .unwrap_or_else(|| panic!("no flashes on {path}"));
+    html[start..].split("</ul>").next().unwrap().to_owned()
+}
+
+#[rocket::async_test]
+async fn expired_and_invalid_confirmation_links_are_flashed_in_french() {
+    let app = app(memory()).await;
+    let body = json!({"email": "zoe@example.com", "password": "password123", "password_confirm": "password123"});
+    app.post("/register", body).await;
+    let mail = app.mailer.wait_for(1, WAIT).await.remove(0);
+    let url = link(&mail.text, "http://").expect("a confirmation link");
+    let path = format!("/{}", url.splitn(4, '/').nth(3).unwrap());
+
+    let mut tampered = path.clone();
+    tampered.insert(tampered.len() - 3, 'x');
+    let (status, location) = follow_in(&app.client, &tampered, "fr-FR,fr;q=0.9").await;
+    assert_eq!((status, location.as_str()), (Status::Found, "/confirm"));
+    let flashes = flashes_in(&app.client, "/confirm", "fr").await;
+    assert!(
+        flashes.contains("Lien de confirmation invalide."),
+        "{flashes}"
+    );
+
+    app.clock.advance(chrono::Duration::seconds(11));
+    let (status, location) = follow_in(&app.client, &path, "fr-FR,fr;q=0.9").await;
+    assert_eq!((status, location.as_str()), (Status::Found, "/confirm"));
+    let flashes = flashes_in(&app.client, "/confirm", "fr").await;
+    assert!(
+        flashes.contains("pas confirmé votre adresse e-mail dans le délai de 10"),
+        "{flashes}"
+    );
+
+    // English stays the text Flask-Security-Too clients know.
+    app.clock.advance(chrono::Duration::seconds(1));
+    follow_in(&app.client, &path, "en").await;
+    let flashes = flashes_in(&app.client, "/confirm", "en").await;
+    assert!(
+        flashes.contains("You did not confirm your email within 10 seconds. "),
+        "{flashes}"
+    );
+}
+
+#[rocket::async_test]
+async fn a_wrong_two_factor_code_is_answered_in_spanish() {
+    let mut settings = crate::common::app::contract_settings();
+    settings["two_factor"] = json!(true);
+    settings["two_factor_enabled_methods"] = json!(["authenticator"]);
+    settings["totp_issuer"] = json!("fsref");
+    let app = app_with(memory(), settings, |b| b).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.login("joe@example.com", "password123").await;
+    let setup = page(&app.client, "/tf-setup", "es-ES,es;q=0.9").await;
+    assert!(setup.contains("Aplicación de autenticación"), "{setup}");
+    let (status, body) = app
+        .post("/tf-setup", json!({"setup": "authenticator"}))
+        .await;
+    assert_eq!(status, Status::Ok, "{body}");
+    let state = body["response"]["tf_state_token"].as_str().unwrap();
+    let csrf = app.csrf().await;
+    let path = format!("/tf-setup/{state}");
+    let code = json!({"code": "000000"});
+    let headers = [("X-CSRF-Token", csrf.as_str()), ("Accept-Language", "es")];
+    let (status, body) = post_json_headers(&app.client, &path, code.clone(), &headers).await;
+    assert_eq!(status, Status::BadRequest, "{body}");
+    assert_eq!(
+        body["response"]["field_errors"]["code"],
+        json!(["Código no válido"])
+    );
+    let headers = [("X-CSRF-Token", csrf.as_str())];
+    let (_, body) = post_json_headers(&app.client, &path, code, &headers).await;
+    assert_eq!(
+        body["response"]["field_errors"]["code"],
+        json!(["Invalid code"])
+    );
+}
+
+#[rocket::async_test]
+async fn password_policy_errors_are_given_in_german() {
+    let mut settings = crate::common::app::contract_settings();
+    settings["password_check_breached"] = json!(true);
+    settings["password_length_max"] = json!(64);
+    let app = app_with(memory(), settings, |b| b).await;
+    let csrf = app.csrf().await;
+    let register = |password: String, accept: &'static str| {
+        let body =
+            json!({"email": "ann@example.com", "password": password, "password_confirm": password});
+        let csrf = csrf.clone();
+        let client = &app.client;
+        async move {
+            let mut headers = vec![("X-CSRF-Token", csrf.as_str())];
+            if !accept.is_empty() {
+                headers.push(("Accept-Language", accept));
+            }
+            let (status, body) = post_json_headers(client, "/register", body, &headers).await;
+            assert_eq!(status, Status::BadRequest, "{body}");
+            body["response"]["field_errors"]["password"].clone()
+        }
+    };
+    assert_eq!(
+        register("password123".into(), "de-DE").await,
+        json!(["Dieses Passwort steht auf einer Liste geleakter Passwörter"])
+    );
+    assert_eq!(
+        register("orchard ".repeat(9), "de-DE").await,
+        json!(["Das Passwort darf höchstens 64 Zeichen lang sein"])
+    );
+    assert_eq!(
+        register("short".into(), "de").await,
+        json!(["Das Passwort muss mindestens 8 Zeichen lang sein"])
+    );
+    assert_eq!(
+        register("orchard ".repeat(9), "").await,
+        json!(["Password must be at most 64 characters"])
+    );
+}

@@ -139,6 +139,4 @@ mail-passkey-removed-body = Der Passkey namens { $name } wurde aus Ihrem Konto {
 
 ## Betreffzeilen der Mails, die in security.ftl keine haben.
 
-subject-passkey-added-notice = Ihrem Konto wurde ein Passkey hinzugefügt
-subject-passkey-removed-notice = Ein Passkey wurde aus Ihrem Konto entfernt
 subject-new-device = Neue Anmeldung bei Ihrem Konto

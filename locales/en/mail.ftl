@@ -138,6 +138,4 @@ mail-passkey-removed-body = The passkey named { $name } was removed from your ac
 
 ## Subjects of the mails that have no subject in security.ftl.
 
-subject-passkey-added-notice = A passkey was added to your account
-subject-passkey-removed-notice = A passkey was removed from your account
 subject-new-device = New sign-in to your account

@@ -138,6 +138,4 @@ mail-passkey-removed-body = Se ha quitado la llave de acceso llamada { $name } d
 
 ## Asuntos de los correos que no lo tienen en security.ftl.
 
-subject-passkey-added-notice = Se ha añadido una llave de acceso a su cuenta
-subject-passkey-removed-notice = Se ha quitado una llave de acceso de su cuenta
 subject-new-device = Nuevo inicio de sesión en su cuenta

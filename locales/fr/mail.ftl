@@ -140,6 +140,4 @@ mail-passkey-removed-body = La clé d’accès nommée { $name } a été retiré
 
 ## Objets des e-mails qui n’en ont pas dans security.ftl.
 
-subject-passkey-added-notice = Une clé d’accès a été ajoutée à votre compte
-subject-passkey-removed-notice = Une clé d’accès a été retirée de votre compte
 subject-new-device = Nouvelle connexion à votre compte

@@ -52,6 +52,7 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         &input,
         ("new_password", "new_password_confirm"),
         &[&user.email],
+        &ctx.localizer().await,
     );
     form.check_extra_fields(sec, &input);
     let current =

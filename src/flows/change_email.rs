@@ -146,14 +146,9 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
             (user, new)
         }
         (Some(_), Some(_)) if status.expired => {
-            ctx.flash(
-                "error",
-                format!(
-                    "You did not confirm your new email address within {}. ",
-                    config.change_email_within
-                ),
-            )
-            .await?;
+            let within = config.change_email_within.to_string();
+            ctx.flash_message("error", Message::ChangeEmailExpired { within })
+                .await?;
             return Ok(Reply::redirect(retry));
         }
         _ => {

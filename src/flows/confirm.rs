@@ -117,11 +117,9 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         return Ok(Reply::redirect(retry));
     }
     if status.expired {
-        ctx.flash(
-            "error",
-            format!("You did not confirm your email within {within}. "),
-        )
-        .await?;
+        let within = within.to_string();
+        ctx.flash_message("error", Message::ConfirmationExpired { within })
+            .await?;
         return Ok(Reply::redirect(retry));
     }
     // One conditional write: of concurrent uses of the link, one confirms.

@@ -122,9 +122,10 @@ async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>,
         _ => return Ok(Err(INVALID_TOKEN.into())),
     };
     if status.expired {
-        return Ok(Err(format!(
-            "You did not reset your password within {within}. "
-        )));
+        let within = within.to_string();
+        return Ok(Err(ctx
+            .text(&Message::PasswordResetExpired { within })
+            .await));
     }
     if !user.active {
         return Ok(Err(INVALID_TOKEN.into()));
@@ -214,6 +215,7 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         &input,
         ("password", "password_confirm"),
         &[&user.email],
+        &ctx.localizer().await,
     );
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {

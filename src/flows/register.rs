@@ -10,6 +10,7 @@ use crate::datastore::{DatastoreError, NewUser, User, UserQuery};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{check_new_password, FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::mail::MailKind;
 use crate::session::login_user_via;
 use crate::username::{validate_username, UsernameError};
@@ -82,6 +83,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         &input,
         ("password", "password_confirm"),
         &inputs,
+        &ctx.localizer().await,
     );
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);
@@ -134,14 +136,9 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         return ctx.ok(response).await;
     }
     if config.confirmable && !logged_in {
-        ctx.flash(
-            "success",
-            format!(
-                "Thank you. To confirm your email address {email}, please click on the link in \
-                 the email we have just sent to you."
-            ),
-        )
-        .await?;
+        let email = email.to_string();
+        ctx.flash_message("success", Message::ConfirmRegistration { email })
+            .await?;
     }
     Ok(Reply::redirect(target))
 }

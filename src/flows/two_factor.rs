@@ -12,6 +12,7 @@ use crate::datastore::{User, UserChange};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::{MailKind, Notice};
 use crate::responses::envelope;
 use crate::session::SessionCell;
@@ -64,13 +65,14 @@ fn recovery_options(ctx: &Ctx<'_>, user: &User) -> Value {
     Value::Object(options)
 }
 
-fn rescue_choices(options: &Value) -> Vec<Value> {
+fn rescue_choices(options: &Value, text: impl Fn(&Message) -> String) -> Vec<Value> {
     let mut choices = vec![
-        json!({"value": "email", "label": "Send a one-time code to my e-mail address"}),
-        json!({"value": "help", "label": "Ask the site's administrators for help"}),
+        json!({"value": "email", "label": text(&Message::TfChoiceEmail)}),
+        json!({"value": "help", "label": text(&Message::TfChoiceHelp)}),
     ];
     if options.get("recovery_code").is_some() {
-        choices.push(json!({"value": "recovery_code", "label": "Use a recovery code"}));
+        let label = text(&Message::TfChoiceRecoveryCode);
+        choices.push(json!({"value": "recovery_code", "label": label}));
     }
     choices
 }
@@ -80,7 +82,8 @@ fn rescue_choices(options: &Value) -> Vec<Value> {
 async fn validate_form_page(ctx: &Ctx<'_>, user: &User, form: &FormState) -> Result<Reply, Error> {
     let options = recovery_options(ctx, user);
     let mut extra = Context::new();
-    extra.insert("rescue_choices", &rescue_choices(&options));
+    let choices = rescue_choices(&options, ctx.localizer().await);
+    extra.insert("rescue_choices", &choices);
     extra.insert("recovery_url", &options.get("recovery_code"));
     extra.insert("method", &user.tf_primary_method);
     ctx.page("two_factor_verify_code.html", form, extra).await
@@ -284,12 +287,13 @@ async fn setup_form_page(
     form: &FormState,
     authr: Option<Value>,
 ) -> Result<Reply, Error> {
+    let text = ctx.localizer().await;
     let choices: Vec<Value> = available_methods(ctx, Some(user))
         .into_iter()
         .map(|m| {
             let label = match m.as_str() {
-                "authenticator" => "Authenticator app".to_owned(),
-                "disable" => "Turn two-factor authentication off".to_owned(),
+                "authenticator" => text(&Message::TfChoiceAuthenticator),
+                "disable" => text(&Message::TfChoiceDisable),
                 other => other.to_owned(),
             };
             json!({"value": m, "label": label})

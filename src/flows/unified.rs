@@ -11,6 +11,7 @@ use crate::datastore::{User, UserChange, UserQuery};
 use crate::error::{msg, Error};
 use crate::events::SecurityEvent;
 use crate::forms::{FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::mail::{MailKind, Notice};
 use crate::session::SessionCell;
 use crate::signin::codes::{self, CodePurpose, CodeSource};
@@ -320,7 +321,9 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         let mut methods = methods_of(&user);
         for method in &delete {
             if methods.remove(method).is_none() {
-                form.error("delete_method", format!("{method} is not set up"));
+                let method = method.clone();
+                let text = ctx.text(&Message::UsMethodNotSetUp { method }).await;
+                form.error("delete_method", text);
             }
         }
         if !form.has_errors() {
@@ -411,8 +414,13 @@ async fn start_setup(
     }
     let action = format!("{}/{state}", ctx.config().route_path("/us-setup"));
     if method == "email" {
-        ctx.flash("info", format!("A code was sent to {}.", user.email))
-            .await?;
+        ctx.flash_message(
+            "info",
+            Message::CodeSentTo {
+                email: user.email.clone(),
+            },
+        )
+        .await?;
     }
     setup_form_page(ctx, user, form, Some(action), authr).await
 }

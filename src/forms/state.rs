@@ -9,6 +9,7 @@ use super::input::Input;
 use crate::auth::validate_email;
 use crate::config::SecurityConfig;
 use crate::error::msg;
+use crate::i18n::Message;
 use crate::password::PasswordPolicy;
 use crate::state::Security;
 
@@ -183,13 +184,14 @@ impl FormState {
 
 /// Checks a new password against the password policy and its confirmation, recording errors
 /// under the given field names. `user_inputs` (the account's address and username) count as
-/// easy guesses for the strength check.
+/// easy guesses for the strength check. `text` words the policy's refusals.
 pub(crate) fn check_new_password(
     config: &SecurityConfig,
     form: &mut FormState,
     input: &Input,
     (field, confirm_field): (&str, &str),
     user_inputs: &[&str],
+    text: &dyn Fn(&Message) -> String,
 ) -> Option<String> {
     let password = input.get(field).filter(|p| !p.is_empty());
     let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
@@ -197,7 +199,7 @@ pub(crate) fn check_new_password(
         None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
         Some(p) => {
             if let Err(e) = PasswordPolicy::from_config(config).check(p, user_inputs) {
-                form.error(field, e.to_string());
+                form.error(field, text(&Message::from(&e)));
             }
         }
     }

@@ -1,9 +1,13 @@
 //! [`Message`]: every message text a person may see outside the page templates, each with its
 //! Fluent id and its Flask-Security-Too name.
 
+mod names;
+
+use crate::password::{weak_detail, PasswordPolicyError};
+
 /// A message shown as a flash, a form error or a JSON error, or used as a mail subject.
 ///
-/// Each knows its Fluent id (the key in `locales/<lang>/security.ftl`) and its
+/// Each knows its Fluent id (the key in `locales/<lang>/security.ftl` or `messages.ftl`) and its
 /// Flask-Security-Too name (`msg_*`, or the `email_subject_*` setting of a subject), by which
 /// an application overrides the English text in `Rocket.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +153,155 @@ pub enum Message {
     SubjectPasskeyRemovedNotice,
     /// Subject of the notice of a sign-in from a new device.
     SubjectNewDevice,
+    /// The password is on the list of breached passwords.
+    PasswordBreached,
+    /// The account was deleted.
+    AccountDeleted,
+    /// The username was changed.
+    UsernameChanged,
+    /// The generic answer to a username recovery request.
+    UsernameRecoverySent,
+    /// A session that is not the user's.
+    NoSuchSession,
+    /// Every other session was signed out.
+    OtherSessionsSignedOut,
+    /// No session was chosen.
+    ChooseASession,
+    /// One session was signed out.
+    SessionSignedOut,
+    /// The two-factor rescue choice of a mailed code.
+    TfChoiceEmail,
+    /// The two-factor rescue choice of asking the administrators.
+    TfChoiceHelp,
+    /// The two-factor rescue choice of a recovery code.
+    TfChoiceRecoveryCode,
+    /// The two-factor method of an authenticator app.
+    TfChoiceAuthenticator,
+    /// The two-factor choice of turning it off.
+    TfChoiceDisable,
+    /// The administrators were asked for help.
+    TfHelpRequested,
+    /// A two-factor method that is not available.
+    TfMethodInvalid,
+    /// Two-factor authentication was turned off.
+    TfDisabled,
+    /// The two-factor method was changed.
+    TfChanged,
+    /// A page number that is not one.
+    InvalidPageNumber,
+    /// A JSON body that is not an object of fields.
+    BodyNotAnObject,
+    /// A request with a NUL character.
+    NulCharacter,
+    /// A request for a host the site does not serve.
+    UntrustedHost,
+    /// The passkey usage of signing in on its own.
+    WanUsageFirst,
+    /// The passkey usage as a second factor.
+    WanUsageSecondary,
+    /// A passkey without a name.
+    WanNameMissing,
+    /// A passkey usage the site does not allow.
+    WanUsageRefused,
+    /// A passkey registered before.
+    WanAlreadyRegistered,
+    /// No passkey is registered as a second factor.
+    WanNoSecondFactor,
+    /// No passkey is registered.
+    WanNoneRegistered,
+    /// The confirmation link is older than `within`.
+    ConfirmationExpired {
+        /// How long a link lasts, in words.
+        within: String,
+    },
+    /// The reset link is older than `within`.
+    PasswordResetExpired {
+        /// How long a link lasts, in words.
+        within: String,
+    },
+    /// The link confirming a new address is older than `within`.
+    ChangeEmailExpired {
+        /// How long a link lasts, in words.
+        within: String,
+    },
+    /// Registered; a confirmation link was mailed to `email`.
+    ConfirmRegistration {
+        /// The address as entered.
+        email: String,
+    },
+    /// A sign-in code was mailed to `email`.
+    CodeSentTo {
+        /// The user's address.
+        email: String,
+    },
+    /// A password longer than `length` characters.
+    PasswordTooLong {
+        /// The maximum length.
+        length: usize,
+    },
+    /// A password below the strength score; `detail` holds zxcvbn's advice.
+    PasswordTooSimple {
+        /// `: warning suggestion`, or empty.
+        detail: String,
+    },
+    /// A passkey name longer than `length` characters.
+    WanNameTooLong {
+        /// The maximum length.
+        length: usize,
+    },
+    /// The user has a passkey named `name`.
+    WanNameInUse {
+        /// The passkey's name.
+        name: String,
+    },
+    /// The user has no passkey named `name`.
+    WanNameNotFound {
+        /// The passkey's name.
+        name: String,
+    },
+    /// The passkey `name` was registered.
+    WanRegistered {
+        /// The passkey's name.
+        name: String,
+    },
+    /// The passkey `name` was renamed `new_name`.
+    WanRenamed {
+        /// The old name.
+        name: String,
+        /// The new name.
+        new_name: String,
+    },
+    /// The passkey `name` was removed.
+    WanRemoved {
+        /// The passkey's name.
+        name: String,
+    },
+    /// The browser's answer to a passkey registration was refused for `cause`.
+    WanRegisterFailed {
+        /// Why, in the verifier's words.
+        cause: String,
+    },
+    /// The unified sign-in `method` to remove is not set up.
+    UsMethodNotSetUp {
+        /// The method's name.
+        method: String,
+    },
+}
+
+impl From<&PasswordPolicyError> for Message {
+    fn from(error: &PasswordPolicyError) -> Message {
+        match error {
+            PasswordPolicyError::TooShort { min } => Message::PasswordTooShort { length: *min },
+            PasswordPolicyError::TooLong { max } => Message::PasswordTooLong { length: *max },
+            PasswordPolicyError::Breached => Message::PasswordBreached,
+            PasswordPolicyError::TooWeak {
+                warning,
+                suggestion,
+            } => Message::PasswordTooSimple {
+                detail: weak_detail(warning, suggestion),
+            },
+        }
+    }
 }
 
 impl Message {
@@ -214,126 +367,101 @@ impl Message {
         Message::SubjectPasskeyAddedNotice,
         Message::SubjectPasskeyRemovedNotice,
         Message::SubjectNewDevice,
+        Message::PasswordBreached,
+        Message::AccountDeleted,
+        Message::UsernameChanged,
+        Message::UsernameRecoverySent,
+        Message::NoSuchSession,
+        Message::OtherSessionsSignedOut,
+        Message::ChooseASession,
+        Message::SessionSignedOut,
+        Message::TfChoiceEmail,
+        Message::TfChoiceHelp,
+        Message::TfChoiceRecoveryCode,
+        Message::TfChoiceAuthenticator,
+        Message::TfChoiceDisable,
+        Message::TfHelpRequested,
+        Message::TfMethodInvalid,
+        Message::TfDisabled,
+        Message::TfChanged,
+        Message::InvalidPageNumber,
+        Message::BodyNotAnObject,
+        Message::NulCharacter,
+        Message::UntrustedHost,
+        Message::WanUsageFirst,
+        Message::WanUsageSecondary,
+        Message::WanNameMissing,
+        Message::WanUsageRefused,
+        Message::WanAlreadyRegistered,
+        Message::WanNoSecondFactor,
+        Message::WanNoneRegistered,
     ];
 
-    /// The Fluent id and the Flask-Security-Too name.
-    fn names(&self) -> (&'static str, &'static str) {
-        use Message::*;
-        match self {
-            Unauthenticated => ("unauthenticated", "msg_unauthenticated"),
-            Forbidden => ("forbidden", "msg_unauthorized"),
-            AnonymousOnly => ("anonymous-only", "msg_anonymous_user_required"),
-            GenericAuthnFailed => ("generic-authn-failed", "msg_generic_authn_failed"),
-            InvalidRedirect => ("invalid-redirect", "msg_invalid_redirect"),
-            InvalidEmail => ("invalid-email", "msg_invalid_email_address"),
-            EmailNotProvided => ("email-not-provided", "msg_email_not_provided"),
-            PasswordNotProvided => ("password-not-provided", "msg_password_not_provided"),
-            PasswordsDoNotMatch => ("passwords-do-not-match", "msg_retype_password_mismatch"),
-            InvalidPassword => ("invalid-password", "msg_invalid_password"),
-            PasswordTooShort { .. } => ("password-too-short", "msg_password_invalid_length"),
-            PasswordIsTheSame => ("password-is-the-same", "msg_password_is_the_same"),
-            InvalidCode => ("invalid-code", "msg_invalid_code"),
-            CsrfMissing => ("csrf-missing", "msg_csrf_missing"),
-            CsrfInvalid => ("csrf-invalid", "msg_csrf_invalid"),
-            CsrfExpired => ("csrf-expired", "msg_csrf_expired"),
-            CsrfSessionMissing => ("csrf-session-missing", "msg_csrf_session_missing"),
-            NoPermissionPage => ("no-permission-page", "msg_no_permission"),
-            AccountChanged => ("account-changed", "msg_account_changed"),
-            ReauthRequired => ("reauth-required", "msg_reauthentication_required"),
-            InternalError => ("internal-error", "msg_internal_error"),
-            ServiceBusy => ("service-busy", "msg_service_busy"),
-            TooManyAttempts => ("too-many-attempts", "msg_too_many_attempts"),
-            PayloadTooLarge => ("payload-too-large", "msg_payload_too_large"),
-            ResetInstructionsSent { .. } => {
-                ("reset-instructions-sent", "msg_password_reset_request")
-            }
-            InvalidResetToken => ("invalid-reset-token", "msg_invalid_reset_password_token"),
-            PasswordReset => ("password-reset", "msg_password_reset"),
-            PasswordChanged => ("password-changed", "msg_password_change"),
-            ConfirmationSent { .. } => ("confirmation-sent", "msg_confirmation_request"),
-            EmailConfirmed => ("email-confirmed", "msg_email_confirmed"),
-            AlreadyConfirmed => ("already-confirmed", "msg_already_confirmed"),
-            InvalidConfirmationToken => (
-                "invalid-confirmation-token",
-                "msg_invalid_confirmation_token",
-            ),
-            InvalidChangeEmailToken => (
-                "invalid-change-email-token",
-                "msg_invalid_change_email_token",
-            ),
-            ChangeEmailConfirmed => ("change-email-confirmed", "msg_change_email_confirmed"),
-            ChangeEmailSent { .. } => ("change-email-sent", "msg_change_email_sent"),
-            NotAValidChoice => ("not-a-valid-choice", "msg_not_a_valid_choice"),
-            ChooseAnOption => ("choose-an-option", "msg_choose_an_option"),
-            CodeSent => ("code-sent", "msg_code_sent"),
-            IdentityCodeSent => ("identity-code-sent", "msg_code_has_been_sent"),
-            RecoveryCodeInvalid => ("recovery-code-invalid", "msg_no_recovery_code_match"),
-            InvalidPasscode => ("invalid-passcode", "msg_invalid_password_code"),
-            UsSetupDone => ("us-setup-done", "msg_us_setup_successful"),
-            UsMethodRemoved => ("us-method-removed", "msg_us_method_removed"),
-            UsLinkInvalid => ("us-link-invalid", "msg_us_link_invalid"),
-            SubjectRegister => ("subject-register", "email_subject_register"),
-            SubjectConfirm => ("subject-confirm", "email_subject_confirm"),
-            SubjectPasswordReset => ("subject-password-reset", "email_subject_password_reset"),
-            SubjectPasswordNotice => ("subject-password-notice", "email_subject_password_notice"),
-            SubjectPasswordChangeNotice => (
-                "subject-password-change-notice",
-                "email_subject_password_change_notice",
-            ),
-            SubjectChangeEmail => (
-                "subject-change-email",
-                "email_subject_change_email_instructions",
-            ),
-            SubjectTwoFactor => ("subject-two-factor", "email_subject_two_factor"),
-            SubjectVerificationCode => ("subject-verification-code", "us_email_subject"),
-            SubjectUsernameRecovery => (
-                "subject-username-recovery",
-                "email_subject_username_recovery",
-            ),
-            SubjectUsernameChangeNotice => (
-                "subject-username-change-notice",
-                "email_subject_username_change_notice",
-            ),
-            SubjectAccountDeleted => ("subject-account-deleted", "email_subject_account_deleted"),
-            SubjectChangeEmailNotice => (
-                "subject-change-email-notice",
-                "email_subject_change_email_notice",
-            ),
-            SubjectTwoFactorDisabledNotice => (
-                "subject-two-factor-disabled-notice",
-                "email_subject_two_factor_disabled_notice",
-            ),
-            SubjectTwoFactorChangedNotice => (
-                "subject-two-factor-changed-notice",
-                "email_subject_two_factor_changed_notice",
-            ),
-            SubjectRecoveryCodesNotice => (
-                "subject-recovery-codes-notice",
-                "email_subject_recovery_codes_notice",
-            ),
-            SubjectUsSetupNotice => ("subject-us-setup-notice", "email_subject_us_setup_notice"),
-            SubjectAccountLocked => ("subject-account-locked", "email_subject_account_locked"),
-            SubjectPasskeyAddedNotice => (
-                "subject-passkey-added-notice",
-                "email_subject_passkey_added_notice",
-            ),
-            SubjectPasskeyRemovedNotice => (
-                "subject-passkey-removed-notice",
-                "email_subject_passkey_removed_notice",
-            ),
-            SubjectNewDevice => ("subject-new-device", "email_subject_new_device"),
-        }
-    }
+    /// One of each message with arguments, the arguments left empty.
+    pub const WITH_ARGS: &'static [Message] = &[
+        Message::PasswordTooShort { length: 0 },
+        Message::ResetInstructionsSent {
+            email: String::new(),
+        },
+        Message::ConfirmationSent {
+            email: String::new(),
+        },
+        Message::ChangeEmailSent {
+            email: String::new(),
+        },
+        Message::ConfirmationExpired {
+            within: String::new(),
+        },
+        Message::PasswordResetExpired {
+            within: String::new(),
+        },
+        Message::ChangeEmailExpired {
+            within: String::new(),
+        },
+        Message::ConfirmRegistration {
+            email: String::new(),
+        },
+        Message::CodeSentTo {
+            email: String::new(),
+        },
+        Message::PasswordTooLong { length: 0 },
+        Message::PasswordTooSimple {
+            detail: String::new(),
+        },
+        Message::WanNameTooLong { length: 0 },
+        Message::WanNameInUse {
+            name: String::new(),
+        },
+        Message::WanNameNotFound {
+            name: String::new(),
+        },
+        Message::WanRegistered {
+            name: String::new(),
+        },
+        Message::WanRenamed {
+            name: String::new(),
+            new_name: String::new(),
+        },
+        Message::WanRemoved {
+            name: String::new(),
+        },
+        Message::WanRegisterFailed {
+            cause: String::new(),
+        },
+        Message::UsMethodNotSetUp {
+            method: String::new(),
+        },
+    ];
 
     /// The key of the message in the `.ftl` files.
     pub fn fluent_id(&self) -> &'static str {
-        self.names().0
+        names::names(self).0
     }
 
     /// Flask-Security-Too's name of the message (`msg_invalid_password`), or of the setting
     /// that holds a mail subject (`email_subject_password_reset`).
     pub fn fst_name(&self) -> &'static str {
-        self.names().1
+        names::names(self).1
     }
 
     /// The arguments the text refers to (`{ $email }` in Fluent, `%(email)s` in an override).
@@ -343,27 +471,32 @@ impl Message {
             Message::ResetInstructionsSent { email }
             | Message::ConfirmationSent { email }
             | Message::ChangeEmailSent { email } => vec![("email", email.clone())],
+            Message::ConfirmationExpired { within } => vec![("within", within.clone())],
+            Message::PasswordResetExpired { within } => vec![("within", within.clone())],
+            Message::ChangeEmailExpired { within } => vec![("within", within.clone())],
+            Message::ConfirmRegistration { email } => vec![("email", email.clone())],
+            Message::CodeSentTo { email } => vec![("email", email.clone())],
+            Message::PasswordTooLong { length } => vec![("length", length.to_string())],
+            Message::PasswordTooSimple { detail } => vec![("detail", detail.clone())],
+            Message::WanNameTooLong { length } => vec![("length", length.to_string())],
+            Message::WanNameInUse { name } => vec![("name", name.clone())],
+            Message::WanNameNotFound { name } => vec![("name", name.clone())],
+            Message::WanRegistered { name } => vec![("name", name.clone())],
+            Message::WanRenamed { name, new_name } => {
+                vec![("name", name.clone()), ("new_name", new_name.clone())]
+            }
+            Message::WanRemoved { name } => vec![("name", name.clone())],
+            Message::WanRegisterFailed { cause } => vec![("cause", cause.clone())],
+            Message::UsMethodNotSetUp { method } => vec![("method", method.clone())],
             _ => Vec::new(),
         }
     }
 
     /// The message whose Flask-Security-Too name is `name` (arguments left empty).
     pub fn by_fst_name(name: &str) -> Option<Message> {
-        let with_args = [
-            Message::PasswordTooShort { length: 0 },
-            Message::ResetInstructionsSent {
-                email: String::new(),
-            },
-            Message::ConfirmationSent {
-                email: String::new(),
-            },
-            Message::ChangeEmailSent {
-                email: String::new(),
-            },
-        ];
         Message::PLAIN
             .iter()
-            .chain(with_args.iter())
+            .chain(Message::WITH_ARGS)
             .find(|m| m.fst_name() == name)
             .cloned()
     }

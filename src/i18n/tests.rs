@@ -267,3 +267,86 @@ fn mail_texts_are_looked_up_with_their_arguments_in_each_language() {
         assert_eq!(found, text, "{tag}");
     }
 }
+
+const MESSAGE_FILES: [(&str, &str); 4] = [
+    ("en", include_str!("../../locales/en/messages.ftl")),
+    ("de", include_str!("../../locales/de/messages.ftl")),
+    ("fr", include_str!("../../locales/fr/messages.ftl")),
+    ("es", include_str!("../../locales/es/messages.ftl")),
+];
+
+#[test]
+fn every_language_has_exactly_the_english_flow_messages_with_the_same_placeholders() {
+    let english = messages(MESSAGE_FILES[0].1);
+    assert!(english.len() > 40, "the English file was read");
+    for (lang, source) in &MESSAGE_FILES[1..] {
+        let other = messages(source);
+        let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        assert!(extra.is_empty(), "{lang} has unknown {extra:?}");
+        for (key, placeholders) in &english {
+            assert_eq!(&other[key], placeholders, "placeholders of {key} in {lang}");
+        }
+    }
+}
+
+#[test]
+fn every_message_with_arguments_has_texts_and_a_distinct_name() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let mut names: BTreeSet<_> = Message::PLAIN.iter().map(Message::fst_name).collect();
+    for message in Message::WITH_ARGS {
+        assert!(
+            names.insert(message.fst_name()),
+            "{message:?} shares a name"
+        );
+        assert_eq!(
+            Message::by_fst_name(message.fst_name()).as_ref(),
+            Some(message)
+        );
+        for lang in ["en", "de", "fr", "es"] {
+            let lang = catalog.fit(lang).unwrap();
+            let text = catalog.message(&lang, message);
+            assert_ne!(text, message.fluent_id(), "{message:?} in {lang}");
+        }
+    }
+}
+
+#[test]
+fn english_flow_messages_keep_their_texts() {
+    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
+    let en = catalog.default_locale().clone();
+    let within = || "1 day".to_owned();
+    assert_eq!(
+        catalog.message(&en, &Message::ConfirmationExpired { within: within() }),
+        "You did not confirm your email within 1 day. "
+    );
+    assert_eq!(
+        catalog.message(&en, &Message::PasswordResetExpired { within: within() }),
+        "You did not reset your password within 1 day. "
+    );
+    assert_eq!(
+        catalog.message(
+            &en,
+            &Message::WanRenamed {
+                name: "Phone".into(),
+                new_name: "Laptop".into()
+            }
+        ),
+        "Your passkey Phone is now called Laptop."
+    );
+    assert_eq!(
+        catalog.message(
+            &en,
+            &Message::PasswordTooSimple {
+                detail: String::new()
+            }
+        ),
+        "Password not complex enough"
+    );
+    let fr = catalog.fit("fr").unwrap();
+    assert_eq!(
+        catalog.translate(&fr, "Passkeys cannot be used that way on this site."),
+        "Les clés d'accès ne peuvent pas être utilisées ainsi sur ce site."
+    );
+}

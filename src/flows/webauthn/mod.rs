@@ -32,6 +32,7 @@ use crate::datastore::{
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::Notice;
 use crate::signin::fresh::require_fresh;
 
@@ -93,11 +94,12 @@ async fn passkeys_page(
         return ctx.ok(response).await;
     }
     extra.insert("registered_credentials", &listed);
+    let text = ctx.localizer().await;
     extra.insert(
         "usage_choices",
         &json!([
-            {"value": "first", "label": "To sign in on its own"},
-            {"value": "secondary", "label": "As a second factor after your password"},
+            {"value": "first", "label": text(&Message::WanUsageFirst)},
+            {"value": "secondary", "label": text(&Message::WanUsageSecondary)},
         ]),
     );
     ctx.page("wan_register.html", form, extra).await
@@ -123,6 +125,7 @@ fn checked_name(
     input: &Input,
     field: &str,
     taken: &[WebAuthnCredential],
+    text: &dyn Fn(&Message) -> String,
 ) -> Option<String> {
     let name = input.text(field);
     if let Some(name) = &name {
@@ -131,13 +134,11 @@ fn checked_name(
     match name {
         None => form.error(field, "Please give the passkey a name."),
         Some(name) if name.chars().count() > NAME_MAX => {
-            form.error(
-                field,
-                format!("The name can be at most {NAME_MAX} characters long."),
-            );
+            let length = NAME_MAX;
+            form.error(field, text(&Message::WanNameTooLong { length }));
         }
         Some(name) if taken.iter().any(|p| p.name == name) => {
-            form.error(field, format!("You already have a passkey named {name}."));
+            form.error(field, text(&Message::WanNameInUse { name }));
         }
         Some(name) => return Some(name),
     }
@@ -182,7 +183,8 @@ async fn register_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let name = checked_name(&mut form, &input, "name", &existing);
+    let text = ctx.localizer().await;
+    let name = checked_name(&mut form, &input, "name", &existing, &text);
     let usage = checked_usage(&ctx, &mut form, &input);
     let (Some(name), Some(usage)) = (name, usage) else {
         return invalid(&ctx, &user, &form).await;
@@ -250,7 +252,8 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
     let key = match relying_party(&ctx)?.finish_passkey_registration(&answer, &registration.state) {
         Ok(key) => key,
         Err(e) => {
-            let message = format!("The passkey could not be registered ({e}). Please try again.");
+            let cause = e.to_string();
+            let message = ctx.text(&Message::WanRegisterFailed { cause }).await;
             return refuse(&ctx, &message, back).await;
         }
     };
@@ -285,11 +288,9 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         response.insert("user".into(), ctx.user_payload(&user));
         return ctx.ok(response).await;
     }
-    ctx.flash(
-        "success",
-        format!("Your passkey {} was registered.", new.name),
-    )
-    .await?;
+    let name = new.name.clone();
+    ctx.flash_message("success", Message::WanRegistered { name })
+        .await?;
     let config = ctx.config();
     Ok(Reply::redirect(
         config
@@ -305,12 +306,13 @@ fn named<'p>(
     input: &Input,
     field: &str,
     passkeys: &'p [WebAuthnCredential],
+    text: &dyn Fn(&Message) -> String,
 ) -> Option<&'p WebAuthnCredential> {
     let name = input.text(field).unwrap_or_default();
     let found = passkeys.iter().find(|p| p.name == name);
     if found.is_none() {
         form.value(field, name.clone());
-        form.error(field, format!("You have no passkey named {name}."));
+        form.error(field, text(&Message::WanNameNotFound { name }));
     }
     found
 }
@@ -325,8 +327,9 @@ async fn rename(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let passkey = named(&mut form, &input, "name", &passkeys);
-    let new_name = checked_name(&mut form, &input, "new_name", &passkeys);
+    let text = ctx.localizer().await;
+    let passkey = named(&mut form, &input, "name", &passkeys, &text);
+    let new_name = checked_name(&mut form, &input, "new_name", &passkeys, &text);
     let (Some(passkey), Some(new_name)) = (passkey, new_name) else {
         return invalid(&ctx, &user, &form).await;
     };
@@ -335,17 +338,15 @@ async fn rename(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .rename_webauthn_credential(user.id, passkey.id, &new_name)
         .await?
     {
-        form.error(
-            "new_name",
-            format!("You already have a passkey named {new_name}."),
-        );
+        let name = new_name.clone();
+        form.error("new_name", text(&Message::WanNameInUse { name }));
         return invalid(&ctx, &user, &form).await;
     }
-    done(
-        &ctx,
-        format!("Your passkey {} is now called {new_name}.", passkey.name),
-    )
-    .await
+    let renamed = Message::WanRenamed {
+        name: passkey.name.clone(),
+        new_name,
+    };
+    done(&ctx, text(&renamed)).await
 }
 
 #[post("/wan-delete", data = "<input>")]
@@ -361,7 +362,8 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let Some(passkey) = named(&mut form, &input, "name", &passkeys) else {
+    let text = ctx.localizer().await;
+    let Some(passkey) = named(&mut form, &input, "name", &passkeys, &text) else {
         return invalid(&ctx, &user, &form).await;
     };
     if ctx
@@ -383,7 +385,8 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             )
             .await;
     }
-    done(&ctx, format!("Your passkey {} was removed.", passkey.name)).await
+    let name = passkey.name.clone();
+    done(&ctx, text(&Message::WanRemoved { name })).await
 }
 
 /// A change made: JSON 200, or the message flashed and back to the passkeys page.
