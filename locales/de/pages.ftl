@@ -135,8 +135,8 @@ sessions-sign-out-others = Überall sonst abmelden
 ## Passkeys
 wan-title = Passkeys
 wan-lead = Mit einem Passkey melden Sie sich über die Bildschirmsperre Ihres Geräts oder einen Sicherheitsschlüssel an statt mit einem Passwort.
-wan-usage-first = Anmeldung
-wan-usage-second = zweiter Faktor
+wan-list-usage-first = Anmeldung
+wan-list-usage-second = zweiter Faktor
 wan-added = hinzugefügt
 wan-last-used = zuletzt verwendet
 wan-none = Sie haben noch keine Passkeys.

@@ -135,8 +135,8 @@ sessions-sign-out-others = Sign out everywhere else
 ## Passkeys
 wan-title = Passkeys
 wan-lead = A passkey lets you sign in with your device's screen lock or a security key instead of a password.
-wan-usage-first = sign in
-wan-usage-second = second factor
+wan-list-usage-first = sign in
+wan-list-usage-second = second factor
 wan-added = added
 wan-last-used = last used
 wan-none = You have no passkeys yet.

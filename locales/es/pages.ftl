@@ -135,8 +135,8 @@ sessions-sign-out-others = Cerrar sesión en todos los demás
 ## Llaves de acceso
 wan-title = Llaves de acceso
 wan-lead = Una llave de acceso le permite iniciar sesión con el bloqueo de pantalla de su dispositivo o una llave de seguridad en lugar de una contraseña.
-wan-usage-first = inicio de sesión
-wan-usage-second = segundo factor
+wan-list-usage-first = inicio de sesión
+wan-list-usage-second = segundo factor
 wan-added = añadida el
 wan-last-used = último uso el
 wan-none = Todavía no tiene llaves de acceso.

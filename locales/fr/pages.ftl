@@ -135,8 +135,8 @@ sessions-sign-out-others = Déconnecter partout ailleurs
 ## Clés d'accès
 wan-title = Clés d'accès
 wan-lead = Une clé d'accès vous permet de vous connecter avec le verrouillage d'écran de votre appareil ou une clé de sécurité au lieu d'un mot de passe.
-wan-usage-first = connexion
-wan-usage-second = deuxième facteur
+wan-list-usage-first = connexion
+wan-list-usage-second = deuxième facteur
 wan-added = ajoutée le
 wan-last-used = dernière utilisation le
 wan-none = Vous n'avez pas encore de clé d'accès.
