@@ -1,6 +1,7 @@
 //! Localisation with Fluent: the message catalog of the security pages, messages and mails.
 //!
-//! The crate embeds `locales/<lang>/security.ftl` for English, German, French and Spanish.
+//! The crate embeds `locales/<lang>/*.ftl` (`security`, `pages`, `mail`, `messages`) for English,
+//! German, French and Spanish.
 //! An application adds languages or overrides any text from its own folder of `.ftl` files
 //! (`i18n_dirname`, laid out the same way), and overrides English messages in `Rocket.toml`
 //! by their Flask-Security-Too names (`msg_invalid_password = "..."`). Lookups go: an English
