@@ -167,7 +167,7 @@ pub use builder::SecurityBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
     AuthMechanism, ComplexityChecker, ConfigError, IdentityAttribute, LogoutMethod, MailConfig,
-    MailTransport, MalformedDuration, PasswordHashScheme, SecurityConfig, SignInMethod,
+    MailTransport, MalformedDuration, PasswordHashScheme, SecurityConfig, SignInMethod, TimeUnit,
     TwoFactorMethod, UnifiedMethod, UnknownChoice, WithinDelta,
 };
 pub use csrf::CsrfToken;
@@ -200,7 +200,7 @@ pub use mixins::{AnonymousUser, RoleMixin, UserMixin};
 pub use password::{
     dummy_verify, get_hmac, hash_password, is_breached, validate_password_length,
     verify_and_update_password, verify_password, Argon2Hasher, Argon2HasherBuilder, Argon2Settings,
-    PasswordError, PasswordHasher, PasswordPolicy, PasswordPolicyError,
+    PasswordError, PasswordHasher, PasswordPolicy, PasswordPolicyError, StrengthAdvice,
 };
 pub use purge::Purged;
 pub use session::{login_user, logout_user, AuthMethod};

@@ -11,6 +11,7 @@
 //! burst of logins queues up to the queue's length instead of allocating one buffer per login,
 //! and what does not fit is refused at once with [`PasswordError::Busy`].
 
+mod advice;
 mod policy;
 mod pool;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use crate::datastore::{DatastoreError, User, UserChange, UserDatastore};
 
 use self::pool::Pool;
 
+pub use self::advice::StrengthAdvice;
 pub use self::policy::{is_breached, PasswordPolicy};
 
 /// Why hashing or verifying a password failed.
@@ -82,21 +84,11 @@ pub enum PasswordPolicyError {
     #[error("Password on breached list")]
     Breached,
     /// Below `zxcvbn_minimum_score`; the message adds zxcvbn's warning and first suggestion.
-    #[error("Password not complex enough{}", weak_detail(warning, suggestion))]
+    #[error("Password not complex enough{advice}")]
     TooWeak {
-        /// What makes it guessable, in zxcvbn's words.
-        warning: Option<String>,
-        /// How to make it stronger, in zxcvbn's words.
-        suggestion: Option<String>,
+        /// What makes it guessable and how to make it stronger, in zxcvbn's terms.
+        advice: StrengthAdvice,
     },
-}
-
-pub(crate) fn weak_detail(warning: &Option<String>, suggestion: &Option<String>) -> String {
-    match (warning, suggestion) {
-        (Some(w), Some(s)) => format!(": {w} {s}"),
-        (Some(only), None) | (None, Some(only)) => format!(": {only}"),
-        (None, None) => String::new(),
-    }
 }
 
 /// Hashes and verifies passwords; swap it to change how passwords are stored.

@@ -23,6 +23,7 @@ mod devices;
 mod hash_queue;
 mod host_app;
 mod i18n;
+mod i18n_feedback;
 mod identity;
 mod lockout;
 mod mail_flows;

@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A duration written as `"<n> <unit>"`, as Flask-Security-Too's `get_within_delta` reads it.
 ///
 /// Units: `seconds`, `minutes`, `hours`, `days`, `weeks` (singular too). The text is kept,
-/// because user-facing messages quote it ("You did not confirm your email within 10 seconds.").
+/// because English messages quote it as written ("You did not confirm your email within 10
+/// seconds."); other languages write the [`count`](WithinDelta::count) and
+/// [`unit`](WithinDelta::unit) in their own words.
 ///
 /// ```
 /// use rocket_security::WithinDelta;
@@ -23,9 +25,69 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct WithinDelta {
     text: String,
     duration: Duration,
+    count: u64,
+    unit: TimeUnit,
+}
+
+/// The unit a [`WithinDelta`] was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// `seconds`.
+    Seconds,
+    /// `minutes`.
+    Minutes,
+    /// `hours`.
+    Hours,
+    /// `days`.
+    Days,
+    /// `weeks`.
+    Weeks,
+}
+
+impl TimeUnit {
+    /// The unit written in the singular (`"second"`), as a duration names it.
+    fn by_name(name: &str) -> Option<TimeUnit> {
+        Some(match name {
+            "second" => TimeUnit::Seconds,
+            "minute" => TimeUnit::Minutes,
+            "hour" => TimeUnit::Hours,
+            "day" => TimeUnit::Days,
+            "week" => TimeUnit::Weeks,
+            _ => return None,
+        })
+    }
+
+    /// The unit's length in seconds.
+    pub fn secs(self) -> u64 {
+        match self {
+            TimeUnit::Seconds => 1,
+            TimeUnit::Minutes => 60,
+            TimeUnit::Hours => 3600,
+            TimeUnit::Days => 86_400,
+            TimeUnit::Weeks => 604_800,
+        }
+    }
 }
 
 impl WithinDelta {
+    /// The number of units, as written (`2` of `"2 hours"`).
+    ///
+    /// ```
+    /// use rocket_security::{TimeUnit, WithinDelta};
+    ///
+    /// let d: WithinDelta = "2 Hours".parse().unwrap();
+    /// assert_eq!((d.count(), d.unit()), (2, TimeUnit::Hours));
+    /// ```
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The unit, as written (hours of `"2 hours"`).
+    pub fn unit(&self) -> TimeUnit {
+        self.unit
+    }
+
     /// The duration.
     pub fn duration(&self) -> Duration {
         self.duration
@@ -57,6 +119,16 @@ impl WithinDelta {
 
     pub(crate) fn new(text: &str) -> Self {
         text.parse().expect("built-in durations are well-formed")
+    }
+
+    /// No time at all, written as nothing: the placeholder of a message's argument.
+    pub(crate) const fn empty() -> Self {
+        WithinDelta {
+            text: String::new(),
+            duration: Duration::ZERO,
+            count: 0,
+            unit: TimeUnit::Seconds,
+        }
     }
 }
 
@@ -126,26 +198,20 @@ impl FromStr for WithinDelta {
             return Err(bad());
         };
         let unit = unit.to_ascii_lowercase();
-        let unit_secs: u64 = match unit.strip_suffix('s').unwrap_or(&unit) {
-            "second" => 1,
-            "minute" => 60,
-            "hour" => 3600,
-            "day" => 86_400,
-            "week" => 604_800,
-            _ => return Err(bad()),
-        };
+        let unit = TimeUnit::by_name(unit.strip_suffix('s').unwrap_or(&unit)).ok_or_else(bad)?;
         if !amount.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
-        let secs = amount
-            .parse::<u64>()
-            .ok()
-            .and_then(|amount| amount.checked_mul(unit_secs))
+        let count = amount.parse::<u64>().map_err(|_| refuse(true))?;
+        let secs = count
+            .checked_mul(unit.secs())
             .filter(|secs| *secs <= MAX_DURATION_SECS)
             .ok_or_else(|| refuse(true))?;
         Ok(WithinDelta {
             text: s.trim().to_owned(),
             duration: Duration::from_secs(secs),
+            count,
+            unit,
         })
     }
 }

@@ -17,7 +17,7 @@ pub use choices::{
     AuthMechanism, ComplexityChecker, IdentityAttribute, LogoutMethod, MailTransport,
     PasswordHashScheme, SignInMethod, TwoFactorMethod, UnifiedMethod, UnknownChoice,
 };
-pub use duration::{MalformedDuration, WithinDelta};
+pub use duration::{MalformedDuration, TimeUnit, WithinDelta};
 pub(crate) use mail::redact_url;
 pub use mail::MailConfig;
 pub use settings::SecurityConfig;

@@ -146,7 +146,7 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
             (user, new)
         }
         (Some(_), Some(_)) if status.expired => {
-            let within = config.change_email_within.to_string();
+            let within = config.change_email_within.clone();
             ctx.flash_message("error", Message::ChangeEmailExpired { within })
                 .await?;
             return Ok(Reply::redirect(retry));

@@ -117,7 +117,7 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         return Ok(Reply::redirect(retry));
     }
     if status.expired {
-        let within = within.to_string();
+        let within = within.clone();
         ctx.flash_message("error", Message::ConfirmationExpired { within })
             .await?;
         return Ok(Reply::redirect(retry));

@@ -122,7 +122,7 @@ async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>,
         _ => return Ok(Err(INVALID_TOKEN.into())),
     };
     if status.expired {
-        let within = within.to_string();
+        let within = within.clone();
         return Ok(Err(ctx
             .text(&Message::PasswordResetExpired { within })
             .await));

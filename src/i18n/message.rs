@@ -3,7 +3,8 @@
 
 mod names;
 
-use crate::password::{weak_detail, PasswordPolicyError};
+use crate::config::WithinDelta;
+use crate::password::{PasswordPolicyError, StrengthAdvice};
 
 /// A message shown as a flash, a form error or a JSON error, or used as a mail subject.
 ///
@@ -211,18 +212,18 @@ pub enum Message {
     WanNoneRegistered,
     /// The confirmation link is older than `within`.
     ConfirmationExpired {
-        /// How long a link lasts, in words.
-        within: String,
+        /// How long a link lasts (`confirm_email_within`).
+        within: WithinDelta,
     },
     /// The reset link is older than `within`.
     PasswordResetExpired {
-        /// How long a link lasts, in words.
-        within: String,
+        /// How long a link lasts (`reset_password_within`).
+        within: WithinDelta,
     },
     /// The link confirming a new address is older than `within`.
     ChangeEmailExpired {
-        /// How long a link lasts, in words.
-        within: String,
+        /// How long a link lasts (`change_email_within`).
+        within: WithinDelta,
     },
     /// Registered; a confirmation link was mailed to `email`.
     ConfirmRegistration {
@@ -239,10 +240,10 @@ pub enum Message {
         /// The maximum length.
         length: usize,
     },
-    /// A password below the strength score; `detail` holds zxcvbn's advice.
+    /// A password below the strength score, with zxcvbn's advice.
     PasswordTooSimple {
-        /// `: warning suggestion`, or empty.
-        detail: String,
+        /// zxcvbn's warning and suggestion, written `: warning suggestion` (or nothing).
+        advice: StrengthAdvice,
     },
     /// A passkey name longer than `length` characters.
     WanNameTooLong {
@@ -294,12 +295,9 @@ impl From<&PasswordPolicyError> for Message {
             PasswordPolicyError::TooShort { min } => Message::PasswordTooShort { length: *min },
             PasswordPolicyError::TooLong { max } => Message::PasswordTooLong { length: *max },
             PasswordPolicyError::Breached => Message::PasswordBreached,
-            PasswordPolicyError::TooWeak {
-                warning,
-                suggestion,
-            } => Message::PasswordTooSimple {
-                detail: weak_detail(warning, suggestion),
-            },
+            PasswordPolicyError::TooWeak { advice } => {
+                Message::PasswordTooSimple { advice: *advice }
+            }
         }
     }
 }
@@ -410,13 +408,13 @@ impl Message {
             email: String::new(),
         },
         Message::ConfirmationExpired {
-            within: String::new(),
+            within: WithinDelta::empty(),
         },
         Message::PasswordResetExpired {
-            within: String::new(),
+            within: WithinDelta::empty(),
         },
         Message::ChangeEmailExpired {
-            within: String::new(),
+            within: WithinDelta::empty(),
         },
         Message::ConfirmRegistration {
             email: String::new(),
@@ -426,7 +424,7 @@ impl Message {
         },
         Message::PasswordTooLong { length: 0 },
         Message::PasswordTooSimple {
-            detail: String::new(),
+            advice: StrengthAdvice::NONE,
         },
         Message::WanNameTooLong { length: 0 },
         Message::WanNameInUse {
@@ -471,13 +469,13 @@ impl Message {
             Message::ResetInstructionsSent { email }
             | Message::ConfirmationSent { email }
             | Message::ChangeEmailSent { email } => vec![("email", email.clone())],
-            Message::ConfirmationExpired { within } => vec![("within", within.clone())],
-            Message::PasswordResetExpired { within } => vec![("within", within.clone())],
-            Message::ChangeEmailExpired { within } => vec![("within", within.clone())],
+            Message::ConfirmationExpired { within } => vec![("within", within.to_string())],
+            Message::PasswordResetExpired { within } => vec![("within", within.to_string())],
+            Message::ChangeEmailExpired { within } => vec![("within", within.to_string())],
             Message::ConfirmRegistration { email } => vec![("email", email.clone())],
             Message::CodeSentTo { email } => vec![("email", email.clone())],
             Message::PasswordTooLong { length } => vec![("length", length.to_string())],
-            Message::PasswordTooSimple { detail } => vec![("detail", detail.clone())],
+            Message::PasswordTooSimple { advice } => vec![("detail", advice.to_string())],
             Message::WanNameTooLong { length } => vec![("length", length.to_string())],
             Message::WanNameInUse { name } => vec![("name", name.clone())],
             Message::WanNameNotFound { name } => vec![("name", name.clone())],

@@ -1,7 +1,7 @@
 //! Localisation with Fluent: the message catalog of the security pages, messages and mails.
 //!
-//! The crate embeds `locales/<lang>/*.ftl` (`security`, `pages`, `mail`, `messages`) for English,
-//! German, French and Spanish.
+//! The crate embeds `locales/<lang>/*.ftl` (`security`, `pages`, `mail`, `messages`,
+//! `feedback`) for English, German, French and Spanish.
 //! An application adds languages or overrides any text from its own folder of `.ftl` files
 //! (`i18n_dirname`, laid out the same way), and overrides English messages in `Rocket.toml`
 //! by their Flask-Security-Too names (`msg_invalid_password = "..."`). Lookups go: an English
@@ -9,6 +9,7 @@
 //! the chosen language, then the default locale, then English.
 
 mod dates;
+mod feedback;
 mod message;
 
 use std::borrow::Cow;
@@ -162,6 +163,7 @@ impl Catalog {
         let args: Args = message
             .args()
             .into_iter()
+            .chain(self.localised_args(lang, message))
             .map(|(name, value)| (Cow::Borrowed(name), FluentValue::from(value)))
             .collect();
         self.lookup_complete(lang, message.fluent_id(), Some(&args))

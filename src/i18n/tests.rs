@@ -316,7 +316,7 @@ fn every_message_with_arguments_has_texts_and_a_distinct_name() {
 fn english_flow_messages_keep_their_texts() {
     let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
     let en = catalog.default_locale().clone();
-    let within = || "1 day".to_owned();
+    let within = || "1 day".parse::<crate::WithinDelta>().unwrap();
     assert_eq!(
         catalog.message(&en, &Message::ConfirmationExpired { within: within() }),
         "You did not confirm your email within 1 day. "
@@ -339,7 +339,7 @@ fn english_flow_messages_keep_their_texts() {
         catalog.message(
             &en,
             &Message::PasswordTooSimple {
-                detail: String::new()
+                advice: crate::StrengthAdvice::NONE
             }
         ),
         "Password not complex enough"

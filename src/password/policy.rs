@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::config::{ComplexityChecker, SecurityConfig};
 
-use super::PasswordPolicyError;
+use super::{PasswordPolicyError, StrengthAdvice};
 
 /// The embedded list: sorted, concatenated 5-byte SHA-256 prefixes.
 static BREACHED: &[u8] = include_bytes!("../../data/breached-passwords.bin");
@@ -154,12 +154,8 @@ fn check_strength(
     if u8::from(entropy.score()) >= minimum {
         return Ok(());
     }
-    let feedback = entropy.feedback();
     Err(PasswordPolicyError::TooWeak {
-        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-        suggestion: feedback
-            .and_then(|f| f.suggestions().first())
-            .map(|s| s.to_string()),
+        advice: StrengthAdvice::from_feedback(entropy.feedback()),
     })
 }
 
@@ -213,14 +209,10 @@ mod tests {
     #[test]
     fn weak_passwords_get_zxcvbn_feedback() {
         let err = zxcvbn_policy().check("abcdefgh", &[]).unwrap_err();
-        let PasswordPolicyError::TooWeak {
-            warning,
-            suggestion,
-        } = &err
-        else {
+        let PasswordPolicyError::TooWeak { advice } = &err else {
             panic!("expected TooWeak, got {err:?}");
         };
-        assert!(warning.is_some() || suggestion.is_some());
+        assert!(!advice.is_empty());
         assert!(err.to_string().starts_with("Password not complex enough"));
     }
 

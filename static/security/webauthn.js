@@ -2,7 +2,9 @@
  * Passkeys (WebAuthn) for the rocket_security pages. No inline script is needed: every page
  * that runs a ceremony carries a form with `data-wan-ceremony` ("create" or "get") and the
  * server's options in `data-credential-options`; this script asks the browser's authenticator,
- * puts the credential's JSON into the form's `credential` field and submits it.
+ * puts the credential's JSON into the form's `credential` field and submits it. Its messages
+ * come from the form's `data-msg-cancelled`, `data-msg-registered` and `data-msg-failed`
+ * (with `{reason}` for the browser's explanation), in the page's language.
  *
  * Where WebAuthn is missing, the `.wan-unsupported` message stays visible and the buttons
  * stay hidden. On the sign-in page, `#wan_autofill_form` offers passkeys in the browser's
@@ -89,14 +91,22 @@
     }
   }
 
-  function explain(error) {
+  /* The form's text `name` (a `data-msg-*` attribute in the page's language), or `english`. */
+  function text(form, name, english) {
+    return form.getAttribute("data-msg-" + name) || english;
+  }
+
+  function explain(form, error) {
     if (error && error.name === "NotAllowedError") {
-      return "The passkey request was cancelled or timed out. Please try again.";
+      return text(form, "cancelled",
+        "The passkey request was cancelled or timed out. Please try again.");
     }
     if (error && error.name === "InvalidStateError") {
-      return "This passkey is already registered.";
+      return text(form, "registered", "This passkey is already registered.");
     }
-    return "Your browser could not use a passkey: " + (error && error.message ? error.message : error);
+    var reason = String(error && error.message ? error.message : error);
+    return text(form, "failed", "Your browser could not use a passkey: {reason}")
+      .split("{reason}").join(reason);
   }
 
   /* Runs the ceremony of one form when its button is pressed. */
@@ -110,7 +120,7 @@
       form.querySelector("input[name=credential]").value = credentialJson(credential);
       form.submit();
     }, function (error) {
-      showError(form, explain(error));
+      showError(form, explain(form, error));
     });
   }
 
