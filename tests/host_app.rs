@@ -359,3 +359,37 @@ async fn starter_pages_render_beside_a_replaced_security_page() {
         "{account}"
     );
 }
+
+/// The starter's own account page writes the sign-in time the way the visitor's language does,
+/// through the `local_datetime` filter the starter registers on its own template engine.
+#[rocket::async_test]
+async fn starter_account_page_writes_dates_in_the_visitors_language() {
+    let store: Arc<dyn UserDatastore> = Arc::new(MemoryDatastore::new());
+    let app = app_configured(store.clone(), contract_settings(), json!({}), |b| b).await;
+    app.user("joe@example.com", "password123", true, true, &[])
+        .await;
+    app.login("joe@example.com", "password123").await;
+    let at = store
+        .find_user(UserQuery::Email("joe@example.com"))
+        .await
+        .unwrap()
+        .and_then(|user| user.current_login_at)
+        .expect("the sign-in is recorded");
+    for (lang, written) in [
+        ("en", at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        ("de", at.format("%d.%m.%Y, %H:%M UTC").to_string()),
+    ] {
+        let response = app
+            .client
+            .get("/account")
+            .header(rocket::http::Header::new("Accept-Language", lang))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::Ok);
+        let page = response.into_string().await.unwrap();
+        assert!(
+            page.contains(&format!("<dd>{written} from ")),
+            "{lang}: {page}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
-//! The Rocket instance that serves the starter: its own pages through `Template::fairing()`,
-//! side by side with the security layer, whose pages come from the same `templates/` folder
-//! (files under `templates/security/` replace the crate's defaults).
+//! The Rocket instance that serves the starter: its own pages through its own `Template`
+//! engine (with the crate's `fluent` function and `local_datetime` filter registered), side by
+//! side with the security layer, whose pages come from the same `templates/` folder (files
+//! under `templates/security/` replace the crate's defaults).
 
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
@@ -17,7 +18,9 @@ pub fn app() -> Rocket<Build> {
 /// catchers and its readiness route, on `rocket`.
 pub fn assemble(rocket: Rocket<Build>, security: SecurityFairing) -> Rocket<Build> {
     rocket
-        .attach(Template::fairing())
+        .attach(Template::custom(|engines| {
+            rocket_security::register_i18n(&mut engines.tera)
+        }))
         .attach(security)
         .register("/", Security::catchers())
         .mount("/", Security::health())
