@@ -81,5 +81,47 @@ fn concurrent(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single, hmac, concurrent);
+/// Resident and peak memory of this process (KiB), from `/proc/self/status`.
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The process's memory around bursts of 32 concurrent verifies: while working, each hashing
+/// thread holds Argon2's working memory (19 MiB at the defaults); once the pool runs out of
+/// work, it goes back to the system, so the resident size returns to where it started.
+fn memory(_: &mut Criterion) {
+    const LOGINS: usize = 32;
+    let (runtime, hasher, hash) = setup();
+    std::thread::sleep(Duration::from_millis(200));
+    let (before, _) = memory_kib();
+    println!("resident before the bursts: {before} KiB");
+    for burst in 1..=3 {
+        runtime.block_on(async {
+            let logins = (0..LOGINS).map(|_| {
+                let hasher = hasher.clone();
+                let hash = hash.clone();
+                rocket::tokio::spawn(async move { hasher.verify(PASSWORD, &hash).await })
+            });
+            for login in join_all(logins).await {
+                assert!(login.expect("task ran").expect("verifying works"));
+            }
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        let (resident, peak) = memory_kib();
+        println!(
+            "after burst {burst} of {LOGINS} verifies, pool idle: resident {resident} KiB, \
+             peak {peak} KiB"
+        );
+    }
+}
+
+criterion_group!(benches, single, hmac, concurrent, memory);
 criterion_main!(benches);

@@ -13,7 +13,8 @@
 //! 32), `HTTP_SECONDS` per scenario and app (default 5), `HTTP_POSTGRES_URL` (a PostgreSQL
 //! database the run may add users to: the scenarios run on it too), `HTTP_MEMORY_REQUESTS`
 //! (default 0), `HTTP_AUTH_CACHE_MS` (the starter's `auth_cache_ttl_ms`, default 500; `0` to
-//! compare without the cache). Absolute numbers move with the machine; the ratios are what to compare.
+//! compare without the cache), `HTTP_SCENARIOS` (some of `session,token,redirect,login`; default
+//! all). Absolute numbers move with the machine; the ratios are what to compare.
 
 #[path = "../../examples/starter/routes.rs"]
 mod routes;
@@ -75,6 +76,41 @@ enum Scenario {
 }
 
 impl Scenario {
+    const ALL: [Scenario; 4] = [
+        Scenario::SessionGet,
+        Scenario::TokenGet,
+        Scenario::AnonymousRedirect,
+        Scenario::Login,
+    ];
+
+    /// The name `HTTP_SCENARIOS` uses.
+    fn name(self) -> &'static str {
+        match self {
+            Scenario::SessionGet => "session",
+            Scenario::TokenGet => "token",
+            Scenario::AnonymousRedirect => "redirect",
+            Scenario::Login => "login",
+        }
+    }
+
+    /// The scenarios `HTTP_SCENARIOS` names (comma-separated), all when it is unset.
+    fn chosen() -> Vec<Scenario> {
+        let Ok(names) = std::env::var("HTTP_SCENARIOS") else {
+            return Scenario::ALL.to_vec();
+        };
+        let names: Vec<&str> = names.split(',').map(str::trim).collect();
+        for name in &names {
+            assert!(
+                Scenario::ALL.iter().any(|s| s.name() == *name),
+                "HTTP_SCENARIOS: `{name}` is none of session, token, redirect, login"
+            );
+        }
+        Scenario::ALL
+            .into_iter()
+            .filter(|s| names.contains(&s.name()))
+            .collect()
+    }
+
     fn label(self) -> &'static str {
         match self {
             Scenario::SessionGet => "GET guarded by the session cookie",
@@ -234,12 +270,7 @@ async fn run(database_name: &str, database: &str, connections: usize, seconds: u
         "{:<36} {:>10} {:>10} {:>6} {:>16} {:>16}",
         "scenario", "bare/s", "starter/s", "share", "bare p50/p99", "starter p50/p99"
     );
-    for scenario in [
-        Scenario::SessionGet,
-        Scenario::TokenGet,
-        Scenario::AnonymousRedirect,
-        Scenario::Login,
-    ] {
+    for scenario in Scenario::chosen() {
         let (mut on_bare, mut on_starter) = (Sample::default(), Sample::default());
         let mut limit = 0.0;
         for _ in 0..2 {
@@ -271,7 +302,7 @@ async fn run(database_name: &str, database: &str, connections: usize, seconds: u
         }
     }
     let (rss, peak) = starter.memory_mib();
-    println!("starter RSS {rss} MiB, peak {peak} MiB (32 logins at once included)");
+    println!("starter RSS {rss} MiB, peak {peak} MiB after the scenarios");
     let requests = env_number("HTTP_MEMORY_REQUESTS", 0) as usize;
     if requests > 0 {
         let each = requests.div_ceil(connections);

@@ -2,13 +2,14 @@
 //!
 //! Argon2 with OWASP parameters takes tens of milliseconds and 19 MiB per hash. Run on Tokio's
 //! blocking pool, every concurrent login gets its own thread and buffer (measured: 8.4 GiB
-//! resident under 32 concurrent logins). Here a fixed set of threads each keeps one buffer for
-//! its whole life, fed through a queue of fixed length. A caller that finds the queue full is
+//! resident under 32 concurrent logins). Here a fixed set of threads each keeps one buffer from
+//! job to job while there is work, and gives it back to the system when there is none, fed
+//! through a queue of fixed length. A caller that finds the queue full is
 //! refused at once with [`PasswordError::Busy`] (a 503 with `Retry-After`): waiting callers
 //! would be a second, unbounded queue, each holding a request and its password.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::thread::JoinHandle;
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
@@ -25,6 +26,11 @@ pub(super) const SALT_LEN: usize = 16;
 const VERIFY_MAX_MEMORY_KIB: u32 = 256 * 1024;
 /// The same for passes over memory.
 const VERIFY_MAX_ITERATIONS: u32 = 32;
+/// The smallest allocation glibc's `malloc` always serves with a mapping of its own: its
+/// threshold for that rises with every large buffer freed, up to 32 MiB on 64-bit systems, and
+/// a buffer below it comes from the thread's arena, which keeps the pages after `free`. Argon2's
+/// 19 MiB would then stay resident in every hashing thread for the life of the process.
+const ALWAYS_MAPPED_BYTES: usize = 32 * 1024 * 1024 + 4096;
 
 type Reply<T> = oneshot::Sender<Result<T, PasswordError>>;
 
@@ -164,7 +170,17 @@ impl Worker {
             // Only the thread holding the lock waits on the queue; the others wait for the
             // lock. The lock is released before the job runs.
             let job = {
-                let mut queue = jobs.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut queue = match jobs.try_lock() {
+                    Ok(queue) => queue,
+                    Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                    Err(TryLockError::WouldBlock) => {
+                        // Another thread holds the queue: it is taking the next job or waiting
+                        // for one. Either way this thread has nothing to do for now, so it
+                        // gives Argon2's memory back before it waits too.
+                        self.memory = Vec::new();
+                        jobs.lock().unwrap_or_else(PoisonError::into_inner)
+                    }
+                };
                 match queue.try_recv() {
                     Ok(job) => Some(job),
                     Err(mpsc::error::TryRecvError::Disconnected) => None,
@@ -279,6 +295,10 @@ impl Worker {
         if self.memory.len() != blocks {
             // Free the old buffer first, so the peak is not both at once.
             self.memory = Vec::new();
+            // Reserve at least ALWAYS_MAPPED_BYTES: only the blocks written below become
+            // resident, and the buffer stays a mapping of its own that freeing returns.
+            let reserved = blocks.max(ALWAYS_MAPPED_BYTES.div_ceil(std::mem::size_of::<Block>()));
+            self.memory.reserve_exact(reserved);
             self.memory.resize(blocks, Block::default());
         }
         &mut self.memory
