@@ -6,7 +6,7 @@ use super::*;
 async fn login_disabled_lets_every_guard_pass() {
     let app = app_with(
         Arc::new(MemoryDatastore::new()),
-        settings_with(json!({"login_disabled": true})),
+        contract_settings_with(json!({"login_disabled": true})),
         |b| b,
     )
     .await;

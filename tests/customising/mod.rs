@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::app::{
-    app_configured, app_with, contract_settings, csrf_from_html, get_json_with, link, login_with,
-    post_json_with, read_json, TestApp,
+    app_configured, app_with, contract_settings, contract_settings_with, csrf_from_html,
+    get_json_with, link, login_with, post_json_with, read_json, TestApp,
 };
 use crate::common::smtp_sink::SmtpSink;
 use rocket::http::{Accept, ContentType, Header, Status};
@@ -36,15 +36,6 @@ fn template_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(path, content).unwrap();
     }
     dir
-}
-
-fn settings_with(extra: Value) -> Value {
-    let mut settings = contract_settings();
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    settings
 }
 
 async fn html(client: &Client, path: &str) -> (Status, String) {

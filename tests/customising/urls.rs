@@ -12,7 +12,7 @@ per_backend!(
 async fn url_prefix_moves_every_security_route(store: Arc<dyn UserDatastore>) {
     let app = app_with(
         store.clone(),
-        settings_with(json!({"url_prefix": "/auth"})),
+        contract_settings_with(json!({"url_prefix": "/auth"})),
         |b| b,
     )
     .await;
@@ -99,7 +99,7 @@ const FORWARDED: [(&str, &str); 3] = [
 async fn mail_links_use_server_name_when_set() {
     let app = app_with(
         Arc::new(MemoryDatastore::new()),
-        settings_with(json!({"server_name": "https://app.example.com/"})),
+        contract_settings_with(json!({"server_name": "https://app.example.com/"})),
         |b| b,
     )
     .await;
@@ -118,7 +118,7 @@ async fn mail_links_never_come_from_the_request() {
     for trust in [false, true] {
         let app = app_with(
             Arc::new(MemoryDatastore::new()),
-            settings_with(json!({"trust_forwarded_headers": trust})),
+            contract_settings_with(json!({"trust_forwarded_headers": trust})),
             |b| b,
         )
         .await;

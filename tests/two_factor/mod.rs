@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::app::{app_with, contract_settings, csrf_from_html, form_login, TestApp};
+use crate::common::app::{app_with, contract_settings_with, csrf_from_html, form_login, TestApp};
 use crate::common::totp::{code_at, six_digits};
 use rocket::http::{Accept, ContentType, Status};
 use rocket_security::{UserDatastore, UserQuery};
@@ -17,8 +17,7 @@ mod unified_signin;
 const WAIT: Duration = Duration::from_secs(5);
 
 fn settings() -> Value {
-    let mut settings = contract_settings();
-    let extra = json!({
+    contract_settings_with(json!({
         "two_factor": true,
         "two_factor_enabled_methods": ["authenticator"],
         "multi_factor_recovery_codes": true,
@@ -26,12 +25,7 @@ fn settings() -> Value {
         "us_enabled_methods": ["password", "email", "authenticator"],
         "us_mfa_required": ["password", "email"],
         "totp_issuer": "fsref",
-    });
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    settings
+    }))
 }
 
 async fn new_app(store: Arc<dyn UserDatastore>) -> TestApp {
