@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::common::app::{app_with, contract_settings, login_with, TestApp};
+use crate::common::app::{
+    app_with, contract_settings, contract_settings_with, login_with, TestApp,
+};
 use rocket::http::Status;
 use rocket_security::{Security, SecurityEvent, UserDatastore, UserQuery};
 use serde_json::{json, Value};
@@ -11,8 +13,7 @@ use serde_json::{json, Value};
 const PASSWORD: &str = "password123";
 
 async fn username_app(store: Arc<dyn UserDatastore>) -> TestApp {
-    let mut settings = contract_settings();
-    let extra = json!({
+    let settings = contract_settings_with(json!({
         "username_enable": true,
         "change_username": true,
         "username_recovery": true,
@@ -20,11 +21,7 @@ async fn username_app(store: Arc<dyn UserDatastore>) -> TestApp {
         "login_without_confirmation": true,
         "unified_signin": true,
         "us_enabled_methods": ["password", "email"],
-    });
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
+    }));
     app_with(store, settings, |b| b).await
 }
 

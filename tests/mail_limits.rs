@@ -3,23 +3,17 @@
 
 use std::sync::Arc;
 
-use crate::common::app::{app_with, contract_settings, TestApp};
+use crate::common::app::{app_with, contract_settings_with, TestApp};
 use rocket::http::Status;
 use rocket_security::{Security, UserDatastore, UserQuery};
 use serde_json::{json, Value};
 
 fn settings() -> Value {
-    let mut settings = contract_settings();
-    let extra = json!({
+    contract_settings_with(json!({
         "two_factor": true,
         "unified_signin": true,
         "us_enabled_methods": ["password", "email", "authenticator"],
-    });
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    settings
+    }))
 }
 
 async fn new_app(store: Arc<dyn UserDatastore>) -> TestApp {

@@ -3,25 +3,19 @@
 
 use std::sync::Arc;
 
-use crate::common::app::{app_configured, app_with, contract_settings, link, TestApp};
+use crate::common::app::{app_configured, app_with, contract_settings_with, link, TestApp};
 use rocket::http::Status;
 use rocket_security::{Mail, Security, UserDatastore};
 use serde_json::{json, Value};
 
 fn settings() -> Value {
-    let mut settings = contract_settings();
-    let extra = json!({
+    contract_settings_with(json!({
         "two_factor": true,
         "multi_factor_recovery_codes": true,
         "unified_signin": true,
         "us_enabled_methods": ["password", "email", "authenticator"],
         "totp_issuer": "fsref",
-    });
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    settings
+    }))
 }
 
 async fn signed_in(store: Arc<dyn UserDatastore>) -> TestApp {

@@ -10,7 +10,8 @@ use rocket_security::{Security, UserDatastore, UserQuery};
 use serde_json::{json, Value};
 
 use crate::common::app::{
-    app_with, contract_settings, csrf_from_html, csrf_with, get_json_with, post_json_with, TestApp,
+    app_with, contract_settings_with, csrf_from_html, csrf_with, get_json_with, post_json_with,
+    TestApp,
 };
 use crate::common::passkey::{register, start, Device, ORIGIN};
 
@@ -18,19 +19,13 @@ const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery";
 
 fn settings() -> Value {
-    let mut settings = contract_settings();
-    let extra = json!({
+    contract_settings_with(json!({
         "webauthn": true,
         "server_name": ORIGIN,
         "two_factor": true,
         "two_factor_enabled_methods": ["authenticator"],
         "totp_issuer": "fsref",
-    });
-    settings
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    settings
+    }))
 }
 
 /// An app with a signed-in user who has one passkey ("laptop", for `usage`) on `device`.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::app::{
-    app_with, contract_settings, get_json_with, login_with_status, post_json_with, TestApp,
+    app_with, contract_settings_with, get_json_with, login_with_status, post_json_with, TestApp,
 };
 use rocket::http::{Accept, Cookie, Header, Status};
 use rocket::local::asynchronous::Client;
@@ -29,9 +29,8 @@ per_backend!(
 );
 
 fn with(extra: Value) -> Value {
-    let mut settings = contract_settings();
+    let mut settings = contract_settings_with(extra);
     let map = settings.as_object_mut().unwrap();
-    map.extend(extra.as_object().unwrap().clone());
     // A loaded machine takes a while to start the browsers: links must not expire meanwhile.
     map.insert("reset_password_within".into(), json!("1 hours"));
     map.insert("confirm_email_within".into(), json!("1 hours"));

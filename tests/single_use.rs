@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::app::{app_with, contract_settings, get_json_with, post_json_with, TestApp};
+use crate::common::app::{
+    app_with, contract_settings_with, get_json_with, post_json_with, TestApp,
+};
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 use rocket_security::{
@@ -39,9 +41,8 @@ per_backend!(
 );
 
 fn with(extra: Value) -> Value {
-    let mut settings = contract_settings();
+    let mut settings = contract_settings_with(extra);
     let map = settings.as_object_mut().unwrap();
-    map.extend(extra.as_object().unwrap().clone());
     // A loaded machine takes a while to start the browsers: links must not expire meanwhile.
     map.insert("code_attempts_max".into(), json!(1000));
     map.insert("reset_password_within".into(), json!("1 hours"));

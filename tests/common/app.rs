@@ -54,6 +54,21 @@ pub struct TestApp {
 /// Changes made to the builder of a test app.
 pub type Customise = Arc<dyn Fn(SecurityBuilder) -> SecurityBuilder + Send + Sync>;
 
+/// The acceptance configuration with the keys of `extra` (a JSON object) added or replaced.
+pub fn contract_settings_with(extra: Value) -> Value {
+    let mut settings = contract_settings();
+    settings
+        .as_object_mut()
+        .expect("the contract settings are an object")
+        .extend(
+            extra
+                .as_object()
+                .expect("extra settings are an object")
+                .clone(),
+        );
+    settings
+}
+
 /// Settings of the acceptance configuration (CONTRACT C0), as figment pairs.
 pub fn contract_settings() -> Value {
     json!({

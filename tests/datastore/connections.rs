@@ -1,0 +1,199 @@
+//! Connecting: SQLite set-up and indexes, URLs that pick the backend, and the pool serving Rocket handlers.
+
+use super::*;
+
+/// The case-insensitive e-mail look-up is served by the unique index on `email_key`.
+#[cfg(feature = "sqlite")]
+#[test]
+fn email_lookup_uses_the_index_on_sqlite() {
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let backend = runtime
+        .block_on(crate::common::sqlite(
+            "email_lookup_uses_the_index_on_sqlite",
+        ))
+        .unwrap();
+    let path = backend
+        .url()
+        .unwrap()
+        .trim_start_matches("sqlite://")
+        .to_owned();
+    let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
+    let plan = diesel::sql_query(
+        "EXPLAIN QUERY PLAN SELECT users.id, users.email FROM users \
+         WHERE users.email_key = ? LIMIT ?",
+    )
+    .bind::<diesel::sql_types::Text, _>("ada@example.com")
+    .bind::<diesel::sql_types::BigInt, _>(1)
+    .load::<Plan>(&mut conn)
+    .unwrap();
+    let details: Vec<_> = plan.iter().map(|p| p.detail.as_str()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("SEARCH users USING INDEX users_email_key")),
+        "{details:?}"
+    );
+    drop(conn);
+    runtime.block_on(backend.finish());
+}
+
+/// Every pooled SQLite connection runs in WAL mode with a busy timeout and enforced foreign
+/// keys, so that a CLI process can write while the server runs.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_connections_are_set_up() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use rocket_security::DbConnection;
+
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+
+    let backend = crate::common::sqlite("sqlite_connections_are_set_up")
+        .await
+        .unwrap();
+    let pool = backend.diesel.as_ref().unwrap().pool().clone();
+    // Two connections at once: both new, both set up.
+    let mut first = pool.get().await.unwrap();
+    let mut second = pool.get().await.unwrap();
+    for conn in [&mut first, &mut second] {
+        assert_eq!(conn.backend_name(), "sqlite");
+        #[allow(irrefutable_let_patterns)]
+        let DbConnection::Sqlite(conn) = conn
+        else {
+            panic!("not sqlite")
+        };
+        let mut setting = async |sql: &str| {
+            diesel::sql_query(sql)
+                .load::<Setting>(&mut **conn)
+                .await
+                .unwrap()
+                .remove(0)
+                .value
+        };
+        assert_eq!(
+            setting("SELECT journal_mode AS value FROM pragma_journal_mode").await,
+            "wal"
+        );
+        assert_eq!(
+            setting("SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout").await,
+            "5000"
+        );
+        assert_eq!(
+            setting("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys").await,
+            "1"
+        );
+        assert_eq!(
+            setting("SELECT CAST(synchronous AS TEXT) AS value FROM pragma_synchronous").await,
+            "1",
+            "NORMAL"
+        );
+    }
+    drop((first, second));
+    backend.finish().await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn urls_choose_the_backend_and_bad_ones_are_named() {
+    use rocket_security::DbPool;
+
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("data/nested/security.sqlite3");
+    let pool = DbPool::connect(&format!("sqlite://{}", nested.display()), 2)
+        .await
+        .unwrap();
+    assert_eq!(pool.backend_name(), "sqlite");
+    assert!(nested.exists(), "the file and its directories are created");
+    let pool = DbPool::connect(&format!("sqlite:{}", nested.display()), 2)
+        .await
+        .unwrap();
+    assert_eq!(pool.backend_name(), "sqlite");
+
+    for url in ["redis://127.0.0.1/0", "security.sqlite3", "sqlite::memory:"] {
+        let message = DbPool::connect(url, 1).await.unwrap_err().to_string();
+        assert!(message.contains(url), "{message}");
+    }
+    let message = DbPool::connect("mssql://sa:hunter2@db/app", 1)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("mssql://sa:***@db/app"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+}
+
+/// `SecurityDb` works as a rocket_db_pools database: configured from `databases.security`,
+/// handing out connections to handlers and its pool to a `DieselDatastore`.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread")]
+async fn security_db_serves_rocket_handlers() {
+    use rocket::http::Status;
+    use rocket::local::asynchronous::Client;
+    use rocket::State;
+    use rocket_db_pools::{Connection, Database};
+    use rocket_security::{DieselDatastore, SecurityDb};
+
+    #[rocket::get("/backend")]
+    fn backend_name(db: Connection<SecurityDb>) -> &'static str {
+        db.backend_name()
+    }
+
+    #[rocket::get("/users/<email>")]
+    async fn user_email(db: &State<SecurityDb>, email: &str) -> Option<String> {
+        let store = DieselDatastore::from(&**db);
+        let user = rocket_security::UserStore::find_user(&store, UserQuery::Email(email))
+            .await
+            .ok()??;
+        Some(user.email)
+    }
+
+    let backend = crate::common::sqlite("security_db_serves_rocket_handlers")
+        .await
+        .unwrap();
+    create(&backend.store, "Rocket@Example.com").await;
+
+    let figment = rocket::Config::figment()
+        .merge(("databases.security.url", backend.url().unwrap()))
+        .merge(("databases.security.max_connections", 2));
+    let rocket = rocket::custom(figment)
+        .attach(SecurityDb::init())
+        .mount("/", rocket::routes![backend_name, user_email]);
+    let client = Client::tracked(rocket).await.unwrap();
+    let response = client.get("/backend").dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.into_string().await.unwrap(), "sqlite");
+    let response = client.get("/users/rocket@example.com").dispatch().await;
+    assert_eq!(response.into_string().await.unwrap(), "Rocket@Example.com");
+    let status = client
+        .get("/users/nobody@example.com")
+        .dispatch()
+        .await
+        .status();
+    assert_eq!(status, Status::NotFound);
+    drop(client);
+
+    // A URL naming no known backend stops the launch.
+    let figment =
+        rocket::Config::figment().merge(("databases.security.url", "ftp://example.com/db"));
+    let ignited = rocket::custom(figment)
+        .attach(SecurityDb::init())
+        .ignite()
+        .await
+        .expect_err("launch must fail");
+    assert!(
+        matches!(ignited.kind(), rocket::error::ErrorKind::FailedFairings(_)),
+        "{ignited}"
+    );
+    backend.finish().await;
+}
