@@ -189,10 +189,15 @@ impl SecurityBuilder {
             config.mail.max_attempts,
         ));
         let keys = TokenKeys::new(secrets.key.as_bytes());
+        // The configured subjects are English overrides: other languages keep theirs.
+        let mut overrides = message_overrides(figment)?;
+        for (name, subject) in config.mail_subjects() {
+            overrides.insert(name.to_owned(), subject.to_owned());
+        }
         let catalog = Arc::new(Catalog::load(
             &config.locale,
             config.i18n_dirname.as_deref().map(Path::new),
-            &message_overrides(figment)?,
+            &overrides,
         )?);
         let security = Security::from_parts(Parts {
             secret_box: SecretBox::new(&keys, &config.totp_secrets),

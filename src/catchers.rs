@@ -12,7 +12,7 @@ use rocket::response::{self, Responder, Response};
 use rocket::{catch, catchers, Catcher};
 
 use crate::endpoints::Endpoint;
-use crate::error::{msg, Error, Failure, RETRY_AFTER_SECS};
+use crate::error::{Failure, RETRY_AFTER_SECS};
 use crate::i18n::Message;
 use crate::responses::{
     error_envelope, json_response, reauth_envelope, redirect, retry_after_header, text_response,
@@ -66,8 +66,8 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
         413 => payload_too_large().respond_to(request),
         422 => unprocessable(request).respond_to(request),
         429 => too_many_requests(request).respond_to(request),
-        503 => Plain(status, msg::UNAVAILABLE.into()).respond_to(request),
-        _ => Plain(status, status.reason_lossy().to_owned()).respond_to(request),
+        503 => Plain(status, Message::ServiceBusy).respond_to(request),
+        _ => Plain(status, Message::Text(status.reason_lossy().to_owned())).respond_to(request),
     };
     let mut answer = answer.unwrap_or_else(|status| Response::build().status(status).finalize());
     if status == Status::ServiceUnavailable {
@@ -77,14 +77,13 @@ pub(crate) async fn answer(request: &Request<'_>, status: Status) -> Response<'s
     answer
 }
 
-fn early_message(request: &Request<'_>) -> Option<String> {
+fn early_message(request: &Request<'_>) -> Option<Message> {
     Failure::of_request(request).message
 }
 
 #[catch(400)]
 fn bad_request(request: &Request<'_>) -> Plain {
-    let message = early_message(request)
-        .unwrap_or_else(|| "The request could not be understood: check its parameters.".into());
+    let message = early_message(request).unwrap_or(Message::BadRequestGeneric);
     Plain(Status::BadRequest, message)
 }
 
@@ -130,7 +129,7 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
         return Unauthorized::Basic(realm, wants_json(request));
     }
     let Some(security) = request.rocket().state::<Security>() else {
-        return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
+        return Unauthorized::Plain(Plain(Status::Unauthorized, Message::Unauthenticated));
     };
     if failure.reauth {
         if wants_json(request) {
@@ -140,7 +139,7 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
         return Unauthorized::Redirect(with_next(&verify, request));
     }
     if wants_json(request) {
-        return Unauthorized::Plain(Plain(Status::Unauthorized, msg::UNAUTHENTICATED.into()));
+        return Unauthorized::Plain(Plain(Status::Unauthorized, Message::Unauthenticated));
     }
     if security.config().flash_messages {
         let lang = crate::locale::request_locale(request).await;
@@ -155,45 +154,32 @@ async fn unauthorized(request: &Request<'_>) -> Unauthorized {
 
 #[catch(403)]
 fn forbidden() -> Plain {
-    Plain(Status::Forbidden, msg::FORBIDDEN.into())
+    Plain(Status::Forbidden, Message::Forbidden)
 }
 
 #[catch(404)]
 fn not_found() -> Plain {
-    Plain(
-        Status::NotFound,
-        "The page you asked for does not exist.".into(),
-    )
+    Plain(Status::NotFound, Message::PageNotFound)
 }
 
 #[catch(405)]
 fn method_not_allowed() -> Plain {
-    Plain(
-        Status::MethodNotAllowed,
-        "The method is not allowed for the requested URL.".into(),
-    )
+    Plain(Status::MethodNotAllowed, Message::MethodNotAllowed)
 }
 
 #[catch(413)]
 fn payload_too_large() -> Plain {
-    Plain(
-        Status::PayloadTooLarge,
-        "The request body is too large.".into(),
-    )
+    Plain(Status::PayloadTooLarge, Message::PayloadTooLarge)
 }
 
 #[catch(415)]
 fn unsupported() -> Plain {
-    Plain(
-        Status::UnsupportedMediaType,
-        "Send the form as application/x-www-form-urlencoded or application/json.".into(),
-    )
+    Plain(Status::UnsupportedMediaType, Message::UnsupportedMediaType)
 }
 
 #[catch(422)]
 fn unprocessable(request: &Request<'_>) -> Plain {
-    let message = early_message(request)
-        .unwrap_or_else(|| "The request was well-formed but its values are not valid.".into());
+    let message = early_message(request).unwrap_or(Message::Unprocessable);
     Plain(Status::UnprocessableEntity, message)
 }
 
@@ -202,10 +188,7 @@ struct TooMany(Option<u64>);
 
 impl<'r> Responder<'r, 'static> for TooMany {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let message = Error::TooManyRequests {
-            retry_after: self.0.unwrap_or(0),
-        }
-        .to_string();
+        let message = Message::TooManyAttempts;
         let mut response = Plain(Status::TooManyRequests, message).respond_to(request)?;
         if let Some(seconds) = self.0 {
             response.set_header(Header::new("Retry-After", seconds.to_string()));
@@ -221,7 +204,7 @@ fn too_many_requests(request: &Request<'_>) -> TooMany {
 
 #[catch(500)]
 fn internal() -> Plain {
-    Plain(Status::InternalServerError, msg::INTERNAL.into())
+    Plain(Status::InternalServerError, Message::InternalError)
 }
 
 /// A finished answer, as a responder.

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::SecurityConfig;
 use crate::datastore::User;
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::forms::{FormState, Input};
 use crate::i18n::{LanguageIdentifier, Message};
 use crate::locale::request_locale;
@@ -105,21 +105,14 @@ impl<'r> Ctx<'r> {
         crate::csrf::validate(self.req, submitted).await
     }
 
-    /// Adds a flash (HTML mode only; JSON clients read the response), in the request's
-    /// language when it is the English text of a [`Message`].
-    pub async fn flash(&self, category: &str, message: impl Into<String>) -> Result<(), Error> {
+    /// Adds `message` as a flash in the request's language (HTML mode only; JSON clients
+    /// read the response).
+    pub async fn flash(&self, category: &str, message: Message) -> Result<(), Error> {
         if !self.json && self.config().flash_messages {
-            let lang = self.lang().await;
-            let message = self.sec.catalog().translate(&lang, &message.into());
-            SessionCell::lock(self.req).await?.flash(category, message);
+            let text = self.text(&message).await;
+            SessionCell::lock(self.req).await?.flash(category, text);
         }
         Ok(())
-    }
-
-    /// Adds `message` as a flash in the request's language (HTML mode only).
-    pub async fn flash_message(&self, category: &str, message: Message) -> Result<(), Error> {
-        let text = self.text(&message).await;
-        self.flash(category, text).await
     }
 
     /// The language of this request.
@@ -137,12 +130,6 @@ impl<'r> Ctx<'r> {
     pub async fn localizer(&self) -> impl Fn(&Message) -> String + '_ {
         let lang = self.lang().await;
         move |message| self.sec.catalog().message(&lang, message)
-    }
-
-    /// `form` with its errors in the language of this request.
-    async fn localized(&self, form: &FormState) -> FormState {
-        let lang = self.lang().await;
-        form.translated(|text| self.sec.catalog().translate(&lang, text))
     }
 
     /// Whether `?include_auth_token` is in the query.
@@ -190,10 +177,11 @@ impl<'r> Ctx<'r> {
     /// A JSON 400 with `errors` and `field_errors`, or the page re-rendered with 200.
     pub async fn invalid(&self, template: &str, form: &FormState) -> Result<Reply, Error> {
         if self.json {
-            let form = self.localized(form).await;
+            let lang = self.lang().await;
             let mut response = Map::new();
-            response.insert("errors".into(), json!(form.all_errors()));
-            response.insert("field_errors".into(), json!(form.errors));
+            response.insert("errors".into(), json!(form.all_errors(self.sec, &lang)));
+            let field_errors = form.field_errors(self.sec, &lang);
+            response.insert("field_errors".into(), json!(field_errors));
             return Ok(Reply::Json(
                 Status::BadRequest,
                 envelope(Status::BadRequest, response),
@@ -202,10 +190,9 @@ impl<'r> Ctx<'r> {
         self.page(template, form, Context::new()).await
     }
 
-    /// A JSON 400 `{"errors": [message]}` without `field_errors`, in the request's language
-    /// when `message` is the English text of a [`Message`].
-    pub fn error(&self, status: Status, message: &str) -> Reply {
-        let message = crate::locale::translate(self.req, message);
+    /// A JSON `{"errors": [message]}` without `field_errors`, in the request's language.
+    pub fn error(&self, status: Status, message: Message) -> Reply {
+        let message = crate::locale::text(self.req, &message);
         Reply::Json(status, crate::responses::error_envelope(status, &message))
     }
 
@@ -218,7 +205,8 @@ impl<'r> Ctx<'r> {
         extra: Context,
     ) -> Result<Reply, Error> {
         let mut context = self.sec.static_context();
-        self.sec.set_locale(&mut context, &self.lang().await);
+        let lang = self.lang().await;
+        self.sec.set_locale(&mut context, &lang);
         context.insert("csrf_token", &self.csrf_token().await?);
         let user = self.current_user().await?;
         context.insert(
@@ -227,7 +215,7 @@ impl<'r> Ctx<'r> {
         );
         let flashes = SessionCell::lock(self.req).await?.take_flashes();
         context.insert("flashes", &flashes);
-        context.insert("form", &self.localized(form).await.to_json(self.sec));
+        context.insert("form", &form.to_json(self.sec, &lang));
         context.extend(extra);
         let body = self
             .sec
@@ -310,7 +298,7 @@ pub(crate) fn form_next(ctx: &Ctx<'_>, input: &Input, form: &mut FormState) -> O
     if safe_next(ctx, &next) {
         Some(next)
     } else {
-        form.error("next", msg::INVALID_REDIRECT);
+        form.error("next", Message::InvalidRedirect);
         None
     }
 }
@@ -322,7 +310,7 @@ pub(crate) async fn anonymous_only(ctx: &Ctx<'_>) -> Result<Option<Reply>, Error
         return Ok(None);
     }
     Ok(Some(if ctx.json {
-        ctx.error(Status::BadRequest, msg::ANONYMOUS_ONLY)
+        ctx.error(Status::BadRequest, Message::AnonymousOnly)
     } else {
         Reply::redirect(ctx.config().post_login_view.clone())
     }))

@@ -11,7 +11,8 @@ use rand::RngCore;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::Sentinel;
 
-use crate::error::{msg, Error};
+use crate::error::Error;
+use crate::i18n::Message;
 use crate::session::SessionCell;
 use crate::state::Security;
 use crate::token::{constant_time_eq, random_secret, TokenPurpose};
@@ -51,28 +52,28 @@ pub(crate) async fn validate(request: &Request<'_>, token: Option<&str>) -> Resu
     let security = Security::of(request);
     let token = token
         .filter(|t| !t.is_empty())
-        .ok_or(Error::Csrf(msg::CSRF_MISSING))?;
+        .ok_or(Error::Csrf(Message::CsrfMissing))?;
     let session = SessionCell::lock(request).await?;
     let secret = session
         .data
         .csrf_secret
         .clone()
-        .ok_or(Error::Csrf(msg::CSRF_SESSION_MISSING))?;
+        .ok_or(Error::Csrf(Message::CsrfSessionMissing))?;
     drop(session);
     let mut parts = token.splitn(3, '.');
     let (Some(nonce), Some(timestamp), Some(sig)) = (parts.next(), parts.next(), parts.next())
     else {
-        return Err(Error::Csrf(msg::CSRF_INVALID));
+        return Err(Error::Csrf(Message::CsrfInvalid));
     };
     let timestamp: i64 = timestamp
         .parse()
-        .map_err(|_| Error::Csrf(msg::CSRF_INVALID))?;
+        .map_err(|_| Error::Csrf(Message::CsrfInvalid))?;
     if !constant_time_eq(&signature(security, &secret, nonce, timestamp), sig) {
-        return Err(Error::Csrf(msg::CSRF_INVALID));
+        return Err(Error::Csrf(Message::CsrfInvalid));
     }
     let age = security.now().timestamp() - timestamp;
     if age > i64::try_from(security.config().csrf_time_limit.as_secs()).unwrap_or(i64::MAX) {
-        return Err(Error::Csrf(msg::CSRF_EXPIRED));
+        return Err(Error::Csrf(Message::CsrfExpired));
     }
     Ok(())
 }

@@ -7,30 +7,7 @@ use rocket::http::Status;
 use rocket::request::Request;
 
 use crate::datastore::DatastoreError;
-
-/// Message texts that clients compare exactly (Flask-Security-Too's wording).
-pub(crate) mod msg {
-    pub const UNAUTHENTICATED: &str = "You must sign in to view this resource.";
-    pub const FORBIDDEN: &str = "You do not have permission to view this resource.";
-    pub const ANONYMOUS_ONLY: &str = "You can only access this endpoint when not logged in.";
-    pub const GENERIC_AUTHN_FAILED: &str =
-        "Authentication failed - identity or password/passcode invalid";
-    pub const INVALID_REDIRECT: &str = "Redirections outside the domain are forbidden";
-    pub const INVALID_EMAIL: &str = "Invalid email address";
-    pub const EMAIL_NOT_PROVIDED: &str = "Email not provided";
-    pub const PASSWORD_NOT_PROVIDED: &str = "Password not provided";
-    pub const PASSWORDS_DO_NOT_MATCH: &str = "Passwords do not match";
-    pub const CSRF_MISSING: &str = "The CSRF token is missing.";
-    pub const CSRF_INVALID: &str = "The CSRF token is invalid.";
-    pub const CSRF_EXPIRED: &str = "The CSRF token has expired.";
-    pub const CSRF_SESSION_MISSING: &str = "The CSRF session token is missing.";
-    pub const NO_PERMISSION_PAGE: &str =
-        "You currently do not have permissions to access this page";
-    pub const ACCOUNT_CHANGED: &str =
-        "Your account changed while this request was handled. Please try again.";
-    pub const INTERNAL: &str = "Something went wrong on our side. Please try again in a moment.";
-    pub const UNAVAILABLE: &str = "The service is busy. Please try again in a moment.";
-}
+use crate::i18n::Message;
 
 /// Why a security request failed.
 ///
@@ -43,25 +20,25 @@ pub(crate) mod msg {
 pub enum Error {
     /// The request is malformed (bad body, wrong JSON types, garbled parameters). 400.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     /// A CSRF check failed. 400 with one of the `The CSRF ...` messages.
     #[error("{0}")]
-    Csrf(&'static str),
+    Csrf(Message),
     /// Not signed in. 401.
-    #[error("{}", msg::UNAUTHENTICATED)]
+    #[error("{}", Message::Unauthenticated)]
     Unauthenticated,
     /// Signed in without the required role or permission. 403.
-    #[error("{}", msg::FORBIDDEN)]
+    #[error("{}", Message::Forbidden)]
     Forbidden,
     /// Too many failed sign-ins from this client; try again in `retry_after` seconds. 429 with
     /// `Retry-After`.
-    #[error("Too many failed attempts from your address. Try again later.")]
+    #[error("{}", Message::TooManyAttempts)]
     TooManyRequests {
         /// Seconds until the client's window ends.
         retry_after: u64,
     },
     /// The body is larger than allowed. 413.
-    #[error("The request body is too large.")]
+    #[error("{}", Message::PayloadTooLarge)]
     PayloadTooLarge,
     /// The datastore failed.
     #[error(transparent)]
@@ -94,12 +71,16 @@ impl Error {
         }
     }
 
-    /// The message a person may see.
-    pub fn public_message(&self) -> String {
-        match self.status() {
-            Status::InternalServerError => msg::INTERNAL.to_owned(),
-            Status::ServiceUnavailable => msg::UNAVAILABLE.to_owned(),
-            _ => self.to_string(),
+    /// The message a person may see (in the request's language when answered).
+    pub fn public_message(&self) -> Message {
+        match self {
+            Error::BadRequest(message) | Error::Csrf(message) => message.clone(),
+            Error::Unauthenticated => Message::Unauthenticated,
+            Error::Forbidden => Message::Forbidden,
+            Error::TooManyRequests { .. } => Message::TooManyAttempts,
+            Error::PayloadTooLarge => Message::PayloadTooLarge,
+            _ if self.status() == Status::ServiceUnavailable => Message::ServiceBusy,
+            _ => Message::InternalError,
         }
     }
 
@@ -126,7 +107,7 @@ pub(crate) struct Failure {
     /// Seconds until a failure that passes by itself may be retried (`Retry-After`).
     pub retry_after: Option<u64>,
     /// The message of a request refused before its handler ran (a bad body).
-    pub message: Option<String>,
+    pub message: Option<Message>,
     /// The realm of an HTTP Basic challenge (`WWW-Authenticate`).
     pub realm: Option<String>,
     /// Signed in, but not recently enough: the 401 asks to re-authenticate.

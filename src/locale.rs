@@ -68,15 +68,6 @@ pub(crate) fn text(request: &Request<'_>, message: &Message) -> String {
     }
 }
 
-/// `english` (a message's English text) in the language of `request`.
-pub(crate) fn translate(request: &Request<'_>, english: &str) -> String {
-    let lang = request_locale_now(request);
-    match request.rocket().state::<Security>() {
-        Some(security) => security.catalog().translate(&lang, english),
-        None => english.to_owned(),
-    }
-}
-
 /// Puts the request's `lang` and `dir` into a page's context.
 pub(crate) fn set_request_locale(request: &Request<'_>, context: &mut Context) {
     if let Some(security) = request.rocket().state::<Security>() {

@@ -13,12 +13,14 @@ impl Security {
     /// logged and does not turn the request into an error.
     pub(crate) async fn notify(&self, user: &User, notice: Notice<'_>) {
         let (recipients, context) = notice.recipients_and_context(user);
-        let subject = notice.subject(self.config());
+        let subject = self
+            .catalog()
+            .message(&self.user_locale(user), &notice.subject());
         // The account's locale, also for an address that is no longer the account's.
         let lang = self.user_locale(user);
         for recipient in recipients {
             let sent = self
-                .send_mail_in(&lang, subject, recipient, notice.template(), &context)
+                .send_mail_in(&lang, &subject, recipient, notice.template(), &context)
                 .await;
             if let Err(error) = sent {
                 tracing::error!(%error, template = notice.template(), "could not queue a security notice");

@@ -7,6 +7,7 @@ use rocket_dyn_templates::tera::Context;
 use crate::activity::{self, Origin};
 use crate::datastore::{Activity, UserQuery};
 use crate::events::SecurityEvent;
+use crate::i18n::Message;
 use crate::state::Security;
 
 impl Security {
@@ -64,9 +65,13 @@ impl Security {
         context.insert("device", &device);
         let link = format!("{base_url}{}", config.route_path("/sessions"));
         context.insert("sessions_link", &link);
-        let subject = "New sign-in to your account";
         if let Err(e) = self
-            .send_mail(subject, &user.email, "new_device", &context)
+            .send_security_mail(
+                Message::SubjectNewDevice,
+                &user.email,
+                "new_device",
+                &context,
+            )
             .await
         {
             tracing::warn!("could not mail the new-device notice: {e}");

@@ -58,7 +58,7 @@ impl<'r> Responder<'r, 'static> for Error {
         } else if status.code >= 500 {
             tracing::error!(error = %self, path = %request.uri().path(), "security request failed");
         }
-        let message = crate::locale::translate(request, &self.public_message());
+        let message = crate::locale::text(request, &self.public_message());
         let mut response = if wants_json(request) {
             json_response(status, &error_envelope(status, &message))
         } else {
@@ -136,11 +136,11 @@ pub(crate) fn error_page(
 
 /// A status with a message, answered in the request's mode: the envelope for JSON clients,
 /// the error page for browsers.
-pub(crate) struct Plain(pub Status, pub String);
+pub(crate) struct Plain(pub Status, pub Message);
 
 impl<'r> Responder<'r, 'static> for Plain {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let message = crate::locale::translate(request, &self.1);
+        let message = crate::locale::text(request, &self.1);
         if wants_json(request) {
             return Ok(json_response(self.0, &error_envelope(self.0, &message)));
         }

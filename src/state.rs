@@ -19,7 +19,7 @@ use crate::endpoints::{template_urls, Endpoint};
 use crate::error::Error;
 use crate::events::{Events, SecurityEvent};
 use crate::forms::{FormField, FormKind};
-use crate::i18n::{Catalog, LanguageIdentifier, LocaleFn};
+use crate::i18n::{Catalog, LanguageIdentifier, LocaleFn, Message};
 use crate::mail::{Mail, Mailer, Outbox};
 use crate::password::PasswordHasher;
 use crate::templates::Templates;
@@ -292,8 +292,9 @@ impl Security {
     }
 
     /// Renders `security/email/<template>.{txt,html}.tera` with `context` and queues the mail
-    /// (Flask-Security-Too's `send_mail`). Delivery happens in the background with retries; the
-    /// caller never waits on SMTP.
+    /// (Flask-Security-Too's `send_mail`). The subject is sent exactly as given; the templates
+    /// render in the recipient's stored locale. Delivery happens in the background with
+    /// retries; the caller never waits on SMTP.
     pub async fn send_mail(
         &self,
         subject: &str,
@@ -303,6 +304,21 @@ impl Security {
     ) -> Result<(), Error> {
         let lang = self.recipient_locale(recipient).await;
         self.send_mail_in(&lang, subject, recipient, template, context)
+            .await
+    }
+
+    /// A security mail: [`send_mail`](Self::send_mail) with `subject` in the recipient's
+    /// locale (a configured `email_subject_*` is its English text).
+    pub(crate) async fn send_security_mail(
+        &self,
+        subject: Message,
+        recipient: &str,
+        template: &str,
+        context: &Context,
+    ) -> Result<(), Error> {
+        let lang = self.recipient_locale(recipient).await;
+        let subject = self.catalog().message(&lang, &subject);
+        self.send_mail_in(&lang, &subject, recipient, template, context)
             .await
     }
 
@@ -323,7 +339,7 @@ impl Security {
             .enqueue(Mail {
                 from: self.config().email_sender.clone(),
                 to: recipient.to_owned(),
-                subject: self.catalog().subject(lang, subject),
+                subject: subject.to_owned(),
                 text,
                 html,
             })
@@ -376,7 +392,7 @@ impl Security {
             wipe: false,
         };
         let changed = self.datastore().change_user(user.id, change).await?;
-        changed.ok_or_else(|| Error::BadRequest(crate::error::msg::ACCOUNT_CHANGED.into()))
+        changed.ok_or_else(|| Error::BadRequest(Message::AccountChanged))
     }
 
     /// The URL of a security endpoint, by Flask-Security-Too's endpoint names (`login`,

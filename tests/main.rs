@@ -24,6 +24,7 @@ mod hash_queue;
 mod host_app;
 mod i18n;
 mod i18n_feedback;
+mod i18n_messages;
 mod identity;
 mod lockout;
 mod mail_flows;

@@ -23,6 +23,7 @@ use crate::datastore::{DatastoreResult, User};
 use crate::endpoints::Endpoint;
 use crate::error::Error;
 use crate::events::SecurityEvent;
+use crate::i18n::Message;
 use crate::state::Security;
 
 /// The counters kept in the datastore, one key each.
@@ -273,9 +274,13 @@ fn mail_owner(sec: &Security, user: &User, until: NaiveDateTime) {
     );
     let email = user.email.clone();
     rocket::tokio::spawn(async move {
-        let subject = &sec.config().email_subject_account_locked;
         if let Err(error) = sec
-            .send_mail(subject, &email, "account_locked", &context)
+            .send_security_mail(
+                Message::SubjectAccountLocked,
+                &email,
+                "account_locked",
+                &context,
+            )
             .await
         {
             tracing::error!(%error, "could not queue the account-locked mail");

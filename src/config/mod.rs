@@ -292,6 +292,79 @@ pub(crate) fn message_overrides(figment: &Figment) -> Result<BTreeMap<String, St
         .collect()
 }
 
+impl SecurityConfig {
+    /// The configured mail subjects by setting name (`email_subject_*`, `us_email_subject`):
+    /// the English subjects of the security mails.
+    pub(crate) fn mail_subjects(&self) -> [(&'static str, &str); 19] {
+        [
+            ("email_subject_register", &self.email_subject_register),
+            ("email_subject_confirm", &self.email_subject_confirm),
+            (
+                "email_subject_password_reset",
+                &self.email_subject_password_reset,
+            ),
+            (
+                "email_subject_password_notice",
+                &self.email_subject_password_notice,
+            ),
+            (
+                "email_subject_password_change_notice",
+                &self.email_subject_password_change_notice,
+            ),
+            (
+                "email_subject_change_email_instructions",
+                &self.email_subject_change_email_instructions,
+            ),
+            ("email_subject_two_factor", &self.email_subject_two_factor),
+            ("us_email_subject", &self.us_email_subject),
+            (
+                "email_subject_username_recovery",
+                &self.email_subject_username_recovery,
+            ),
+            (
+                "email_subject_username_change_notice",
+                &self.email_subject_username_change_notice,
+            ),
+            (
+                "email_subject_account_deleted",
+                &self.email_subject_account_deleted,
+            ),
+            (
+                "email_subject_change_email_notice",
+                &self.email_subject_change_email_notice,
+            ),
+            (
+                "email_subject_two_factor_disabled_notice",
+                &self.email_subject_two_factor_disabled_notice,
+            ),
+            (
+                "email_subject_two_factor_changed_notice",
+                &self.email_subject_two_factor_changed_notice,
+            ),
+            (
+                "email_subject_recovery_codes_notice",
+                &self.email_subject_recovery_codes_notice,
+            ),
+            (
+                "email_subject_us_setup_notice",
+                &self.email_subject_us_setup_notice,
+            ),
+            (
+                "email_subject_account_locked",
+                &self.email_subject_account_locked,
+            ),
+            (
+                "email_subject_passkey_added_notice",
+                &self.email_subject_passkey_added_notice,
+            ),
+            (
+                "email_subject_passkey_removed_notice",
+                &self.email_subject_passkey_removed_notice,
+            ),
+        ]
+    }
+}
+
 /// Whether the figment selects a release profile (secrets must then be configured).
 pub(crate) fn is_release(figment: &Figment) -> bool {
     *figment.profile() == Profile::new("release")

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::context::{Ctx, Reply};
 use crate::error::Error;
 use crate::forms::FormState;
+use crate::i18n::Message;
 
 /// Events on one page.
 const PAGE_SIZE: i64 = 25;
@@ -25,7 +26,7 @@ async fn activity_page(ctx: Ctx<'_>, page: Option<&str>) -> Result<Reply, Error>
         None | Some("") => 1,
         Some(text) => match text.parse::<i64>() {
             Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
-            _ => return Err(Error::BadRequest("Not a valid page number.".into())),
+            _ => return Err(Error::BadRequest(Message::InvalidPageNumber)),
         },
     };
     let mut events = ctx

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::check_new_password;
 use crate::forms::{FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::session::SessionCell;
 
 pub(super) fn routes() -> Vec<Route> {
@@ -52,16 +53,12 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         &input,
         ("new_password", "new_password_confirm"),
         &[&user.email],
-        &ctx.localizer().await,
     );
     form.check_extra_fields(sec, &input);
     let current =
         crate::signin::credentials::check_current_password(&ctx, &user, &input, &mut form).await?;
     if current.is_some() && current == new_password {
-        form.error(
-            "password",
-            "Your new password must be different than your previous password.",
-        );
+        form.error("password", Message::PasswordIsTheSame);
     }
     if form.has_errors() {
         return ctx.invalid("change_password.html", &form).await;
@@ -91,8 +88,8 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             "reset_link",
             &format!("{}{}", ctx.base_url(), config.route_path("/reset")),
         );
-        sec.send_mail(
-            &config.email_subject_password_change_notice,
+        sec.send_security_mail(
+            Message::SubjectPasswordChangeNotice,
             &user.email,
             "change_notice",
             &context,
@@ -108,7 +105,6 @@ async fn change_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         response.insert("user".into(), ctx.user_payload(&user));
         return ctx.ok(response).await;
     }
-    ctx.flash("success", "You successfully changed your password.")
-        .await?;
+    ctx.flash("success", Message::PasswordChanged).await?;
     Ok(Reply::redirect(config.post_login_view.clone()))
 }

@@ -98,9 +98,10 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             ),
         );
         // The new address has no account yet: the mail is in the user's language.
+        let lang = sec.user_locale(&user);
         sec.send_mail_in(
-            &sec.user_locale(&user),
-            &config.email_subject_change_email_instructions,
+            &lang,
+            &sec.catalog().message(&lang, &Message::SubjectChangeEmail),
             &new_email,
             "change_email_instructions",
             &context,
@@ -113,7 +114,7 @@ async fn change_email(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         response.insert("user".into(), ctx.user_payload(&user));
         return ctx.ok(response).await;
     }
-    ctx.flash_message("info", Message::ChangeEmailSent { email: new_email })
+    ctx.flash("info", Message::ChangeEmailSent { email: new_email })
         .await?;
     ctx.page("change_email.html", &form, current_email_context(&user))
         .await
@@ -147,12 +148,12 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
         }
         (Some(_), Some(_)) if status.expired => {
             let within = config.change_email_within.clone();
-            ctx.flash_message("error", Message::ChangeEmailExpired { within })
+            ctx.flash("error", Message::ChangeEmailExpired { within })
                 .await?;
             return Ok(Reply::redirect(retry));
         }
         _ => {
-            ctx.flash("error", "Invalid change email token.").await?;
+            ctx.flash("error", Message::InvalidChangeEmailToken).await?;
             return Ok(Reply::redirect(retry));
         }
     };
@@ -167,7 +168,7 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
     let changed = match sec.datastore().change_user(user.id, change).await {
         Ok(Some(user)) => user,
         Ok(None) | Err(DatastoreError::DuplicateUser) => {
-            ctx.flash("error", "Invalid change email token.").await?;
+            ctx.flash("error", Message::InvalidChangeEmailToken).await?;
             return Ok(Reply::redirect(retry));
         }
         Err(e) => return Err(e.into()),
@@ -183,7 +184,6 @@ async fn confirm_change_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error>
             old_email,
         },
     );
-    ctx.flash("success", "Change of email address confirmed")
-        .await?;
+    ctx.flash("success", Message::ChangeEmailConfirmed).await?;
     Ok(Reply::redirect(config.post_login_view.clone()))
 }

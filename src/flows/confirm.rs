@@ -66,8 +66,8 @@ async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         context.insert("user", &json!({"email": user.email}));
         context.insert("confirmation_link", &confirmation_link(&ctx, &token));
         ctx.sec
-            .send_mail(
-                &ctx.config().email_subject_confirm,
+            .send_security_mail(
+                Message::SubjectConfirm,
                 &user.email,
                 "confirmation_instructions",
                 &context,
@@ -79,7 +79,7 @@ async fn send_confirmation(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
-    ctx.flash_message("info", Message::ConfirmationSent { email })
+    ctx.flash("info", Message::ConfirmationSent { email })
         .await?;
     ctx.page("send_confirmation.html", &form, Context::new())
         .await
@@ -107,18 +107,18 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
             user
         }
         _ => {
-            ctx.flash("error", "Invalid confirmation token.").await?;
+            ctx.flash("error", Message::InvalidConfirmationToken)
+                .await?;
             return Ok(Reply::redirect(retry));
         }
     };
     if user.is_confirmed() {
-        ctx.flash("info", "Your email has already been confirmed.")
-            .await?;
+        ctx.flash("info", Message::AlreadyConfirmed).await?;
         return Ok(Reply::redirect(retry));
     }
     if status.expired {
         let within = within.clone();
-        ctx.flash_message("error", Message::ConfirmationExpired { within })
+        ctx.flash("error", Message::ConfirmationExpired { within })
             .await?;
         return Ok(Reply::redirect(retry));
     }
@@ -128,15 +128,13 @@ async fn confirm_email(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> {
         at: sec.now().naive_utc(),
     };
     let Some(confirmed) = sec.datastore().change_user(user.id, change).await? else {
-        ctx.flash("info", "Your email has already been confirmed.")
-            .await?;
+        ctx.flash("info", Message::AlreadyConfirmed).await?;
         return Ok(Reply::redirect(retry));
     };
     sec.emit(SecurityEvent::UserConfirmed {
         user: confirmed.clone(),
     });
-    ctx.flash("success", "Thank you. Your email has been confirmed.")
-        .await?;
+    ctx.flash("success", Message::EmailConfirmed).await?;
     if config.auto_login_after_confirm && confirmed.active {
         return finish_first_factor(&ctx, &confirmed, FirstFactor::Confirm, false, None).await;
     }

@@ -16,10 +16,11 @@ use crate::datastore::DatastoreError;
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::Notice;
 use crate::session::logout_user;
 
-const DELETED: &str = "Your account has been deleted.";
+const DELETED: Message = Message::AccountDeleted;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![delete_account_page, delete_account]

@@ -12,10 +12,11 @@ use crate::devices::{self, Device};
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::session::SessionCell;
 
 /// Answer to an id that is not one of the user's devices (also another user's).
-const NOT_FOUND: &str = "No such session.";
+const NOT_FOUND: Message = Message::NoSuchSession;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![sessions_page, revoke]
@@ -89,12 +90,12 @@ async fn revoke(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         let current = devices.iter().find(|d| d.current);
         let count = devices::sign_out_others(ctx.sec, user.id, current).await?;
         ended(&ctx, &user, count);
-        "You signed out every other session."
+        Message::OtherSessionsSignedOut
     } else {
         let id = input.text("id").unwrap_or_default();
         if id.is_empty() {
             let mut form = sessions_form(&ctx);
-            form.error("id", "Choose a session to sign out.");
+            form.error("id", Message::ChooseASession);
             if ctx.json {
                 return ctx.invalid("sessions.html", &form).await;
             }
@@ -106,7 +107,7 @@ async fn revoke(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             Some(false) => {}
         }
         ended(&ctx, &user, 1);
-        "The session was signed out."
+        Message::SessionSignedOut
     };
     if ctx.json {
         return answer(&ctx, &user, &sessions_form(&ctx)).await;

@@ -7,8 +7,9 @@ use serde_json::{json, Map};
 use crate::auth::authenticate_password;
 use crate::config::SecurityConfig;
 use crate::context::{form_next, Ctx, Reply};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::forms::{FormKind, FormState, Input};
+use crate::i18n::Message;
 use crate::session::logout_user;
 use crate::signin::factor::FirstFactor;
 use crate::signin::finish::finish_first_factor;
@@ -71,7 +72,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let next = form_next(&ctx, &input, &mut form);
     form.check_extra_fields(ctx.sec, &input);
     if form.errors.contains_key("next") {
-        ctx.flash("error", msg::INVALID_REDIRECT).await?;
+        ctx.flash("error", Message::InvalidRedirect).await?;
     }
     if form.has_errors() {
         return ctx.invalid("login_user.html", &form).await;
@@ -79,7 +80,7 @@ async fn login(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
 
     let Some(user) = authenticate_password(ctx.sec, ctx.req, &email, &password).await? else {
-        form.error("", msg::GENERIC_AUTHN_FAILED);
+        form.error("", Message::GenericAuthnFailed);
         return ctx.invalid("login_user.html", &form).await;
     };
 

@@ -7,7 +7,7 @@ use serde_json::{json, Map};
 
 use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::check_new_password;
 use crate::forms::{validate_email, FormKind, FormState, Input};
@@ -19,7 +19,7 @@ use crate::signin::factor::FirstFactor;
 use crate::signin::finish::finish_first_factor;
 use crate::token::{fingerprint_matches, get_token_status, TokenPurpose};
 
-const INVALID_TOKEN: &str = "Invalid reset password token.";
+const INVALID_TOKEN: Message = Message::InvalidResetToken;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -52,7 +52,7 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let raw = input.text("email");
     form.value("email", raw.clone().unwrap_or_default());
     if raw.is_none() {
-        form.error("email", msg::EMAIL_NOT_PROVIDED);
+        form.error("email", Message::EmailNotProvided);
     }
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
@@ -68,7 +68,7 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
                 .await?
         }
         None if !config.return_generic_responses => {
-            form.error("email", msg::INVALID_EMAIL);
+            form.error("email", Message::InvalidEmail);
             return ctx.invalid("forgot_password.html", &form).await;
         }
         None => None,
@@ -81,8 +81,8 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         context.insert("user", &json!({"email": user.email}));
         context.insert("reset_link", &reset_link(&ctx, &token));
         ctx.sec
-            .send_mail(
-                &config.email_subject_password_reset,
+            .send_security_mail(
+                Message::SubjectPasswordReset,
                 &user.email,
                 "reset_instructions",
                 &context,
@@ -94,14 +94,14 @@ async fn forgot_password(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
-    ctx.flash_message("info", Message::ResetInstructionsSent { email: raw })
+    ctx.flash("info", Message::ResetInstructionsSent { email: raw })
         .await?;
     ctx.page("forgot_password.html", &form, Context::new())
         .await
 }
 
 /// The user of a valid reset token, or the message saying why it is not.
-async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>, Error> {
+async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, Message>, Error> {
     let sec = ctx.sec;
     let within = &ctx.config().reset_password_within;
     let status = get_token_status::<(String, String)>(
@@ -119,16 +119,14 @@ async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<Result<User, String>,
         {
             user
         }
-        _ => return Ok(Err(INVALID_TOKEN.into())),
+        _ => return Ok(Err(INVALID_TOKEN)),
     };
     if status.expired {
         let within = within.clone();
-        return Ok(Err(ctx
-            .text(&Message::PasswordResetExpired { within })
-            .await));
+        return Ok(Err(Message::PasswordResetExpired { within }));
     }
     if !user.active {
-        return Ok(Err(INVALID_TOKEN.into()));
+        return Ok(Err(INVALID_TOKEN));
     }
     Ok(Ok(user))
 }
@@ -164,11 +162,12 @@ async fn reset_password_page(ctx: Ctx<'_>, token: &str) -> Result<Reply, Error> 
 }
 
 /// The answer to a reset with an unusable token.
-async fn refused(ctx: &Ctx<'_>, message: String) -> Result<Reply, Error> {
+async fn refused(ctx: &Ctx<'_>, message: Message) -> Result<Reply, Error> {
     if ctx.json {
+        let text = ctx.text(&message).await;
         let mut response = Map::new();
-        response.insert("errors".into(), json!([message]));
-        response.insert("field_errors".into(), json!({"": [message]}));
+        response.insert("errors".into(), json!([text]));
+        response.insert("field_errors".into(), json!({"": [text]}));
         return Ok(Reply::Json(
             Status::BadRequest,
             envelope(Status::BadRequest, response),
@@ -215,22 +214,21 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
         &input,
         ("password", "password_confirm"),
         &[&user.email],
-        &ctx.localizer().await,
     );
     form.check_extra_fields(ctx.sec, &input);
     if form.has_errors() {
         return ctx.invalid("reset_password.html", &form).await;
     }
     let Some(user) = use_token(&ctx, &user, &password.unwrap_or_default()).await? else {
-        return refused(&ctx, INVALID_TOKEN.into()).await;
+        return refused(&ctx, INVALID_TOKEN).await;
     };
     crate::auth::lockout::unlock(ctx.sec, &user.email).await?;
     if config.send_password_reset_notice_email {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         ctx.sec
-            .send_mail(
-                &config.email_subject_password_notice,
+            .send_security_mail(
+                Message::SubjectPasswordNotice,
                 &user.email,
                 "reset_notice",
                 &context,
@@ -245,10 +243,6 @@ async fn reset_password(ctx: Ctx<'_>, token: &str, input: Input) -> Result<Reply
     if ctx.json {
         return Ok(ctx.ok_bare(Map::new()));
     }
-    ctx.flash(
-        "success",
-        "You successfully reset your password. Please authenticate using your new password.",
-    )
-    .await?;
+    ctx.flash("success", Message::PasswordReset).await?;
     Ok(Reply::redirect(config.route_path("/login")))
 }

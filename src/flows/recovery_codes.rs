@@ -12,13 +12,14 @@ use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange};
 use crate::error::Error;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::Notice;
 use crate::session::SessionCell;
 use crate::signin::codes::CodeAttempt;
 use crate::signin::finish::finish_second_factor;
 use crate::signin::pending::PendingSignIn;
 
-const INVALID: &str = "Recovery code invalid";
+const INVALID: Message = Message::RecoveryCodeInvalid;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![codes_page, generate, recovery_page, recover]
@@ -106,7 +107,7 @@ async fn generate(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .map(|_| new_code())
         .collect();
     let Some(changed) = replace_codes(&ctx, &user, &codes).await? else {
-        return Err(Error::BadRequest(crate::error::msg::ACCOUNT_CHANGED.into()));
+        return Err(Error::BadRequest(Message::AccountChanged));
     };
     ctx.sec
         .notify(&changed, Notice::RecoveryCodesGenerated)
@@ -136,10 +137,7 @@ fn recovery_form(ctx: &Ctx<'_>) -> FormState {
 async fn recovery_page(ctx: Ctx<'_>, pending: PendingSignIn) -> Result<Reply, Error> {
     if pending.any().is_none() {
         if ctx.json {
-            return Ok(ctx.error(
-                rocket::http::Status::BadRequest,
-                crate::error::msg::NO_PERMISSION_PAGE,
-            ));
+            return Ok(ctx.error(rocket::http::Status::BadRequest, Message::NoPermissionPage));
         }
         return Ok(Reply::redirect(ctx.config().route_path("/login")));
     }
@@ -154,7 +152,7 @@ async fn recovery_page(ctx: Ctx<'_>, pending: PendingSignIn) -> Result<Reply, Er
 async fn recover(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Reply, Error> {
     ctx.check_csrf(&input).await?;
     let Some(awaiting) = pending.any() else {
-        let message = crate::error::msg::NO_PERMISSION_PAGE;
+        let message = Message::NoPermissionPage;
         if ctx.json {
             let mut form = recovery_form(&ctx);
             form.error("", message);

@@ -49,14 +49,14 @@ fn username_field(config: &SecurityConfig, form: &mut FormState, input: &Input) 
     form.value("username", raw.clone().unwrap_or_default());
     match raw {
         None if config.username_required => {
-            form.error("username", UsernameError::NotProvided.to_string());
+            form.error("username", UsernameError::NotProvided);
             None
         }
         None => None,
         Some(raw) => match validate_username(config, &raw) {
             Ok(name) => Some(name),
             Err(error) => {
-                form.error("username", error.to_string());
+                form.error("username", error);
                 None
             }
         },
@@ -83,7 +83,6 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         &input,
         ("password", "password_confirm"),
         &inputs,
-        &ctx.localizer().await,
     );
     let next = form_next(&ctx, &input, &mut form);
     let extra = form.check_extra_fields(ctx.sec, &input);
@@ -98,7 +97,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             .find_user(UserQuery::Username(name))
             .await?;
         if taken.is_some_and(|u| !u.email.eq_ignore_ascii_case(&email)) {
-            form.error("username", UsernameError::Taken(name.clone()).to_string());
+            form.error("username", UsernameError::Taken(name.clone()));
             return ctx.invalid("register_user.html", &form).await;
         }
     }
@@ -115,7 +114,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         Created::New(user) => Ok(user),
         Created::Existing(owner) => Err(owner),
         Created::UsernameTaken(name) => {
-            form.error("username", UsernameError::Taken(name).to_string());
+            form.error("username", UsernameError::Taken(name));
             return ctx.invalid("register_user.html", &form).await;
         }
     };
@@ -137,7 +136,7 @@ async fn register(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     }
     if config.confirmable && !logged_in {
         let email = email.to_string();
-        ctx.flash_message("success", Message::ConfirmRegistration { email })
+        ctx.flash("success", Message::ConfirmRegistration { email })
             .await?;
     }
     Ok(Reply::redirect(target))
@@ -196,12 +195,7 @@ async fn registered(ctx: &Ctx<'_>, user: &User, _has_next: bool) -> Result<bool,
             );
         }
         ctx.sec
-            .send_mail(
-                &config.email_subject_register,
-                &user.email,
-                "welcome",
-                &context,
-            )
+            .send_security_mail(Message::SubjectRegister, &user.email, "welcome", &context)
             .await?;
     }
     ctx.sec.emit(SecurityEvent::UserRegistered {
@@ -240,8 +234,8 @@ async fn someone_tried_to_register(ctx: &Ctx<'_>, owner: &User) -> Result<(), Er
         );
     }
     ctx.sec
-        .send_mail(
-            &config.email_subject_register,
+        .send_security_mail(
+            Message::SubjectRegister,
             &owner.email,
             "welcome_existing",
             &context,

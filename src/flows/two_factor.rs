@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::context::{Ctx, Reply};
 use crate::datastore::{User, UserChange};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
 use crate::i18n::Message;
@@ -24,7 +24,7 @@ use crate::signin::slots::{PendingLogin, Slots, TwoFactorSetup};
 use crate::token::TokenPurpose;
 use crate::totp;
 
-const INVALID_CODE: &str = "Invalid code";
+const INVALID_CODE: Message = Message::InvalidCode;
 
 pub(super) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -41,13 +41,10 @@ pub(super) fn routes() -> Vec<Route> {
 }
 
 fn no_permission(ctx: &Ctx<'_>) -> Reply {
+    let message = crate::locale::text(ctx.req, &Message::NoPermissionPage);
     let mut response = Map::new();
-    response.insert("errors".into(), json!([msg::NO_PERMISSION_PAGE]));
-    response.insert(
-        "field_errors".into(),
-        json!({"": [msg::NO_PERMISSION_PAGE]}),
-    );
-    let _ = ctx;
+    response.insert("errors".into(), json!([message]));
+    response.insert("field_errors".into(), json!({"": [message]}));
     Reply::Json(Status::BadRequest, envelope(Status::BadRequest, response))
 }
 
@@ -178,7 +175,7 @@ async fn rescue(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Re
                 .mail_allowed(MailKind::TwoFactorRescue, &user.email)
                 .await? =>
         {
-            flash = Some("A one-time code was sent to your e-mail address.".to_owned());
+            flash = Some(Message::TfCodeSent);
         }
         "email" => {
             let (purpose, validity) = (
@@ -190,36 +187,36 @@ async fn rescue(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Re
             context.insert("user", &json!({"email": user.email}));
             context.insert("token", &code);
             ctx.sec
-                .send_mail(
-                    &config.email_subject_two_factor,
+                .send_security_mail(
+                    Message::SubjectTwoFactor,
                     &user.email,
                     "two_factor_instructions",
                     &context,
                 )
                 .await?;
-            flash = Some("A one-time code was sent to your e-mail address.".to_owned());
+            flash = Some(Message::TfCodeSent);
         }
         "help" => {
             if let Some(admin) = &config.two_factor_rescue_mail {
                 let mut context = Context::new();
                 context.insert("user", &json!({"email": user.email}));
                 ctx.sec
-                    .send_mail(
-                        &config.email_subject_two_factor,
+                    .send_security_mail(
+                        Message::SubjectTwoFactor,
                         admin,
                         "two_factor_rescue",
                         &context,
                     )
                     .await?;
             }
-            flash = Some("The administrators were asked to help you sign in.".to_owned());
+            flash = Some(Message::TfHelpRequested);
         }
         "recovery_code" if options.get("recovery_code").is_some() => {
             if !ctx.json {
                 return Ok(Reply::redirect(config.route_path("/mf-recovery")));
             }
         }
-        _ => form.error("help_setup", "Choose one of the options."),
+        _ => form.error("help_setup", Message::ChooseAnOption),
     }
     if form.has_errors() {
         if ctx.json {
@@ -366,7 +363,7 @@ async fn setup(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Result<Rep
             .iter()
             .any(|m| m == "authenticator")
     {
-        form.error("setup", "Marked method is not valid");
+        form.error("setup", Message::TfMethodInvalid);
         if ctx.json {
             return ctx.invalid("two_factor_setup.html", &form).await;
         }
@@ -382,11 +379,7 @@ async fn disable(ctx: &Ctx<'_>, user: &User) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(setup_json(ctx, &changed)).await;
     }
-    ctx.flash(
-        "success",
-        "You successfully disabled two-factor authorization.",
-    )
-    .await?;
+    ctx.flash("success", Message::TfDisabled).await?;
     Ok(Reply::redirect(ctx.config().route_path("/tf-setup")))
 }
 
@@ -477,7 +470,7 @@ async fn setup_validate(
         if ctx.json {
             return Ok(no_permission(&ctx));
         }
-        ctx.flash("error", msg::NO_PERMISSION_PAGE).await?;
+        ctx.flash("error", Message::NoPermissionPage).await?;
         return Ok(Reply::redirect(ctx.config().route_path("/tf-setup")));
     };
     let mut form = code_form(&ctx);
@@ -513,11 +506,7 @@ async fn setup_validate(
         response.insert("tf_phone".into(), Value::Null);
         return ctx.ok(response).await;
     }
-    ctx.flash(
-        "success",
-        "You successfully changed your two-factor method.",
-    )
-    .await?;
+    ctx.flash("success", Message::TfChanged).await?;
     Ok(Reply::redirect(ctx.config().route_path("/tf-setup")))
 }
 
@@ -554,7 +543,7 @@ async fn change_two_factor(
         secret: sealed,
     };
     let changed = sec.datastore().change_user(user.id, change).await?;
-    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
+    let changed = changed.ok_or_else(|| Error::BadRequest(Message::AccountChanged))?;
     SessionCell::lock(ctx.req)
         .await?
         .refresh_user(changed.clone());

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::context::{anonymous_only, form_next, Ctx, Reply};
 use crate::datastore::{User, UserChange, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormKind, FormState, Input};
 use crate::i18n::Message;
@@ -129,7 +129,7 @@ async fn signin(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
                     identity: identity.clone(),
                 },
             );
-            form.error("", msg::GENERIC_AUTHN_FAILED);
+            form.error("", Message::GenericAuthnFailed);
             if ctx.json {
                 return ctx.invalid("us_signin.html", &form).await;
             }
@@ -153,10 +153,10 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .text("chosen_method")
         .unwrap_or_else(|| "email".into());
     if identity.is_none() {
-        form.error("identity", msg::EMAIL_NOT_PROVIDED);
+        form.error("identity", Message::EmailNotProvided);
     }
     if !code_methods(&ctx).contains(&chosen) {
-        form.error("chosen_method", "Not a valid choice");
+        form.error("chosen_method", Message::NotAValidChoice);
     }
     if form.has_errors() {
         if ctx.json {
@@ -177,11 +177,7 @@ async fn send_code_route(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(signin_json(&ctx)).await;
     }
-    ctx.flash(
-        "info",
-        "If that identity is in our system, you were sent a code.",
-    )
-    .await?;
+    ctx.flash("info", Message::IdentityCodeSent).await?;
     signin_form_page(&ctx, &form).await
 }
 
@@ -212,8 +208,7 @@ async fn verify_link(ctx: Ctx<'_>, id: Option<&str>, code: Option<&str>) -> Resu
         _ => None,
     };
     let Some(user) = user else {
-        ctx.flash("error", "The sign-in link is invalid or has expired.")
-            .await?;
+        ctx.flash("error", Message::UsLinkInvalid).await?;
         return Ok(Reply::redirect(config.route_path("/us-signin")));
     };
     finish_first_factor(&ctx, &user, FirstFactor::MagicLink, false, None).await
@@ -286,7 +281,7 @@ async fn save_methods(
         new: stored.as_deref(),
     };
     let changed = ctx.sec.datastore().change_user(user.id, change).await?;
-    let changed = changed.ok_or_else(|| Error::BadRequest(msg::ACCOUNT_CHANGED.into()))?;
+    let changed = changed.ok_or_else(|| Error::BadRequest(Message::AccountChanged))?;
     let added = methods.keys().filter(|m| !before.contains_key(*m));
     let removed = before.keys().filter(|m| !methods.contains_key(*m));
     for (method, added) in added.map(|m| (m, true)).chain(removed.map(|m| (m, false))) {
@@ -322,8 +317,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         for method in &delete {
             if methods.remove(method).is_none() {
                 let method = method.clone();
-                let text = ctx.text(&Message::UsMethodNotSetUp { method }).await;
-                form.error("delete_method", text);
+                form.error("delete_method", Message::UsMethodNotSetUp { method });
             }
         }
         if !form.has_errors() {
@@ -332,8 +326,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             if ctx.json {
                 return ctx.ok(setup_json(&ctx, &user)).await;
             }
-            ctx.flash("success", "The sign-in method was removed.")
-                .await?;
+            ctx.flash("success", Message::UsMethodRemoved).await?;
             return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
         }
     }
@@ -343,7 +336,7 @@ async fn setup(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             Some(m)
                 if setup_methods(&ctx).iter().any(|s| s == m)
                     && matches!(m, "email" | "authenticator") => {}
-            _ => form.error("chosen_method", "Not a valid choice"),
+            _ => form.error("chosen_method", Message::NotAValidChoice),
         }
     }
     if form.has_errors() {
@@ -381,8 +374,8 @@ async fn start_setup(
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         context.insert("token", &code);
-        sec.send_mail(
-            &ctx.config().us_email_subject,
+        sec.send_security_mail(
+            Message::SubjectVerificationCode,
             &user.email,
             "us_instructions",
             &context,
@@ -414,7 +407,7 @@ async fn start_setup(
     }
     let action = format!("{}/{state}", ctx.config().route_path("/us-setup"));
     if method == "email" {
-        ctx.flash_message(
+        ctx.flash(
             "info",
             Message::CodeSentTo {
                 email: user.email.clone(),
@@ -462,9 +455,9 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
     let sec = ctx.sec;
     let Some(pending) = setup_in_progress(&ctx, &user, state).await? else {
         if ctx.json {
-            return Ok(ctx.error(rocket::http::Status::BadRequest, msg::NO_PERMISSION_PAGE));
+            return Ok(ctx.error(rocket::http::Status::BadRequest, Message::NoPermissionPage));
         }
-        ctx.flash("error", msg::NO_PERMISSION_PAGE).await?;
+        ctx.flash("error", Message::NoPermissionPage).await?;
         return Ok(Reply::redirect(ctx.config().route_path("/us-setup")));
     };
     let passcode = input.text("passcode").unwrap_or_default();
@@ -512,7 +505,6 @@ async fn setup_validate(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Reply
         response.insert("phone".into(), json!(user.us_phone_number));
         return ctx.ok(response).await;
     }
-    ctx.flash("success", "Your sign-in method was set up.")
-        .await?;
+    ctx.flash("success", Message::UsSetupDone).await?;
     Ok(Reply::redirect(ctx.config().route_path("/us-setup")))
 }

@@ -8,15 +8,15 @@ use serde_json::{json, Map, Value};
 use crate::config::SecurityConfig;
 use crate::context::{Ctx, Reply};
 use crate::datastore::{DatastoreError, User, UserChange, UserQuery};
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::mail::{MailKind, Notice};
 use crate::username::{validate_username, UsernameError};
 
-const CHANGED: &str = "You successfully changed your username";
-const RECOVERY_SENT: &str =
-    "If that email address is in our system, you will receive an email with your username.";
+const CHANGED: Message = Message::UsernameChanged;
+const RECOVERY_SENT: Message = Message::UsernameRecoverySent;
 
 /// The routes `config` turns on.
 pub(super) fn routes(config: &SecurityConfig) -> Vec<Route> {
@@ -73,7 +73,7 @@ async fn change_username(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let new = match validate_username(sec.config(), &raw) {
         Ok(new) => new,
         Err(error) => {
-            form.error("username", error.to_string());
+            form.error("username", error);
             return invalid_change(&ctx, &user, &form).await;
         }
     };
@@ -85,14 +85,11 @@ async fn change_username(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         Ok(Some(changed)) => changed,
         Ok(None) => {
             // Changed meanwhile by another request: show the form again with what is stored.
-            form.error(
-                "username",
-                "Your username was changed meanwhile; please try again.",
-            );
+            form.error("username", Message::UsernameChangedMeanwhile);
             return invalid_change(&ctx, &user, &form).await;
         }
         Err(DatastoreError::DuplicateUser) => {
-            form.error("username", UsernameError::Taken(new).to_string());
+            form.error("username", UsernameError::Taken(new));
             return invalid_change(&ctx, &user, &form).await;
         }
         Err(e) => return Err(e.into()),
@@ -149,7 +146,7 @@ async fn recover_username(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let email = input.text("email");
     form.value("email", email.clone().unwrap_or_default());
     let Some(email) = email else {
-        form.error("email", msg::EMAIL_NOT_PROVIDED);
+        form.error("email", Message::EmailNotProvided);
         return ctx.invalid("recover_username.html", &form).await;
     };
     // Unknown addresses, accounts without a username, deactivated and unconfirmed accounts,
@@ -163,8 +160,8 @@ async fn recover_username(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         let mut context = Context::new();
         context.insert("user", &json!({"email": user.email}));
         context.insert("username", &user.username);
-        sec.send_mail(
-            &config.email_subject_username_recovery,
+        sec.send_security_mail(
+            Message::SubjectUsernameRecovery,
             &user.email,
             "username_recovery",
             &context,

@@ -9,6 +9,7 @@ use crate::context::{form_next, Ctx, Reply};
 use crate::datastore::User;
 use crate::error::Error;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::session::SessionCell;
 use crate::signin::credentials;
 
@@ -123,8 +124,7 @@ async fn us_verify_send_code(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error>
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
-    ctx.flash("info", "A code was sent to your e-mail address.")
-        .await?;
+    ctx.flash("info", Message::CodeSent).await?;
     let mut form = us_verify_form(&ctx);
     if let Some(next) = input.text("next") {
         form.value("next", next);

@@ -7,6 +7,7 @@ use rocket::request::Request;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::i18n::Message;
 
 /// A parsed request body: urlencoded form or flat JSON object, as field → values.
 #[derive(Debug, Default, Clone)]
@@ -53,14 +54,15 @@ impl Input {
         })
     }
 
-    fn from_json(body: &str) -> Result<Input, String> {
+    fn from_json(body: &str) -> Result<Input, Message> {
         if body.trim().is_empty() {
             return Ok(Input::default());
         }
-        let value: Value = serde_json::from_str(body)
-            .map_err(|e| format!("The request body is not valid JSON: {e}."))?;
+        let value: Value = serde_json::from_str(body).map_err(|e| Message::BodyNotJson {
+            detail: e.to_string(),
+        })?;
         let Value::Object(object) = value else {
-            return Err("The request body must be a JSON object of field names and values.".into());
+            return Err(Message::BodyNotAnObject);
         };
         let mut fields = BTreeMap::new();
         for (name, value) in object {
@@ -73,7 +75,7 @@ impl Input {
                     _ => None,
                 }
             };
-            let bad = || format!("Field '{name}' must be a string, a number or a boolean.");
+            let bad = || Message::FieldNotScalar { name: name.clone() };
             let values = match &value {
                 Value::Array(items) => {
                     let mut values = Vec::new();
@@ -91,17 +93,17 @@ impl Input {
 
     /// Refuses text the datastore cannot hold: NUL characters (PostgreSQL rejects them) and
     /// values longer than [`FIELD_LIMIT`].
-    fn check_storable(&self) -> Result<(), String> {
+    fn check_storable(&self) -> Result<(), Message> {
         for (name, values) in &self.fields {
             if name.contains('\u{0}') || values.iter().any(|v| v.contains('\u{0}')) {
-                return Err("The request contains a NUL character, which is not allowed.".into());
+                return Err(Message::NulCharacter);
             }
             if name.chars().count() > FIELD_LIMIT
                 || values.iter().any(|v| v.chars().count() > FIELD_LIMIT)
             {
-                return Err(format!(
-                    "A field of the request is longer than {FIELD_LIMIT} characters."
-                ));
+                return Err(Message::FieldTooLong {
+                    length: FIELD_LIMIT,
+                });
             }
         }
         Ok(())
@@ -136,12 +138,7 @@ impl<'r> FromData<'r> for Input {
         let body = match data.open(BODY_LIMIT.bytes()).into_string().await {
             Ok(body) if body.is_complete() => body.into_inner(),
             Ok(_) => return early_error(req, Error::PayloadTooLarge),
-            Err(_) => {
-                return early_error(
-                    req,
-                    Error::BadRequest("The request body is not valid UTF-8 text.".into()),
-                )
-            }
+            Err(_) => return early_error(req, Error::BadRequest(Message::BodyNotUtf8)),
         };
         let content_type = req.content_type();
         let storable = |input: Input| match input.check_storable() {
@@ -155,13 +152,7 @@ impl<'r> FromData<'r> for Input {
             };
         }
         if content_type.is_some_and(|ct| ct.is_form_data()) {
-            return early_error(
-                req,
-                Error::BadRequest(
-                    "Send the form as application/x-www-form-urlencoded or application/json."
-                        .into(),
-                ),
-            );
+            return early_error(req, Error::BadRequest(Message::UnsupportedMediaType));
         }
         storable(Input::from_form(&body))
     }
@@ -184,6 +175,7 @@ mod tests {
         assert!(Input::from_json("[1,2]").is_err());
         assert!(Input::from_json("{\"email\": {\"a\": 1}}")
             .unwrap_err()
+            .to_string()
             .contains("email"));
         assert!(Input::from_json("{not json").is_err());
     }

@@ -8,8 +8,7 @@ use super::fields::FormKind;
 use super::input::Input;
 use crate::auth::validate_email;
 use crate::config::SecurityConfig;
-use crate::error::msg;
-use crate::i18n::Message;
+use crate::i18n::{LanguageIdentifier, Message};
 use crate::password::PasswordPolicy;
 use crate::state::Security;
 
@@ -20,8 +19,9 @@ pub(crate) struct FormState {
     pub name: &'static str,
     pub action: String,
     pub values: BTreeMap<String, String>,
-    /// Field → messages; form-level messages under `""`.
-    pub errors: BTreeMap<String, Vec<String>>,
+    /// Field → messages; form-level messages under `""`. Worded in the request's language
+    /// when the page or the JSON answer is built.
+    pub errors: BTreeMap<String, Vec<Message>>,
 }
 
 impl FormState {
@@ -44,31 +44,41 @@ impl FormState {
         self.values.insert(field.into(), value.into());
     }
 
-    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+    pub fn error(&mut self, field: &str, message: impl Into<Message>) {
         self.errors
             .entry(field.into())
             .or_default()
             .push(message.into());
     }
 
-    /// The same form with every error message passed through `translate`.
-    pub fn translated(&self, translate: impl Fn(&str) -> String) -> FormState {
-        let mut form = self.clone();
-        for messages in form.errors.values_mut() {
-            for message in messages.iter_mut() {
-                *message = translate(message);
-            }
-        }
-        form
-    }
-
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
 
-    /// Every message, flattened in field order.
-    pub fn all_errors(&self) -> Vec<&str> {
-        self.errors.values().flatten().map(String::as_str).collect()
+    /// Every message in `lang`, flattened in field order.
+    pub fn all_errors(&self, security: &Security, lang: &LanguageIdentifier) -> Vec<String> {
+        let catalog = security.catalog();
+        self.errors
+            .values()
+            .flatten()
+            .map(|m| catalog.message(lang, m))
+            .collect()
+    }
+
+    /// The messages of each field in `lang`.
+    pub fn field_errors(
+        &self,
+        security: &Security,
+        lang: &LanguageIdentifier,
+    ) -> BTreeMap<String, Vec<String>> {
+        let catalog = security.catalog();
+        self.errors
+            .iter()
+            .map(|(field, messages)| {
+                let texts = messages.iter().map(|m| catalog.message(lang, m)).collect();
+                (field.clone(), texts)
+            })
+            .collect()
     }
 
     /// Reads a required e-mail field: `Email not provided` when blank, `Invalid email address`
@@ -77,12 +87,12 @@ impl FormState {
         let raw = input.text(field);
         self.value(field, raw.clone().unwrap_or_default());
         let Some(raw) = raw else {
-            self.error(field, msg::EMAIL_NOT_PROVIDED);
+            self.error(field, Message::EmailNotProvided);
             return None;
         };
         let valid = validate_email(&raw);
         if valid.is_none() {
-            self.error(field, msg::INVALID_EMAIL);
+            self.error(field, Message::InvalidEmail);
         }
         valid
     }
@@ -107,10 +117,10 @@ impl FormState {
             self.value("remember", "y");
         }
         if id.is_none() {
-            self.error(identity, msg::EMAIL_NOT_PROVIDED);
+            self.error(identity, Message::EmailNotProvided);
         }
         if secret_value.is_none() {
-            self.error(secret, msg::PASSWORD_NOT_PROVIDED);
+            self.error(secret, Message::PasswordNotProvided);
         }
         (id, secret_value, remember)
     }
@@ -125,11 +135,12 @@ impl FormState {
             self.value(&field.name, value.clone().unwrap_or_default());
             match &value {
                 None if field.required => {
-                    self.error(&field.name, format!("{} not provided", field.label));
+                    let label = field.label.clone();
+                    self.error(&field.name, Message::FieldNotProvided { label });
                 }
                 Some(v) => {
                     if let Some(Err(message)) = field.validator.as_ref().map(|check| check(v)) {
-                        self.error(&field.name, message);
+                        self.error(&field.name, Message::Text(message));
                     }
                     values.insert(field.name.clone(), Value::String(v.clone()));
                 }
@@ -139,8 +150,10 @@ impl FormState {
         values
     }
 
-    /// The form as templates see it: values, errors and the application's extra fields.
-    pub fn to_json(&self, security: &Security) -> Value {
+    /// The form as templates see it: values, errors in `lang` and the application's extra
+    /// fields.
+    pub fn to_json(&self, security: &Security, lang: &LanguageIdentifier) -> Value {
+        let errors = self.field_errors(security, lang);
         let mut fields = Map::new();
         let names = self
             .values
@@ -152,7 +165,7 @@ impl FormState {
                 name.clone(),
                 json!({
                     "value": self.values.get(name).cloned().unwrap_or_default(),
-                    "errors": self.errors.get(name).cloned().unwrap_or_default(),
+                    "errors": errors.get(name).cloned().unwrap_or_default(),
                 }),
             );
         }
@@ -166,7 +179,7 @@ impl FormState {
                         "type": f.input_type,
                         "required": f.required,
                         "value": self.values.get(&f.name).cloned().unwrap_or_default(),
-                        "errors": self.errors.get(&f.name).cloned().unwrap_or_default(),
+                        "errors": errors.get(&f.name).cloned().unwrap_or_default(),
                     })
                 })
                 .collect(),
@@ -176,7 +189,7 @@ impl FormState {
             "name": self.name,
             "action": self.action,
             "fields": fields,
-            "errors": self.errors.get("").cloned().unwrap_or_default(),
+            "errors": errors.get("").cloned().unwrap_or_default(),
             "extra_fields": extra_fields,
         })
     }
@@ -184,29 +197,28 @@ impl FormState {
 
 /// Checks a new password against the password policy and its confirmation, recording errors
 /// under the given field names. `user_inputs` (the account's address and username) count as
-/// easy guesses for the strength check. `text` words the policy's refusals.
+/// easy guesses for the strength check.
 pub(crate) fn check_new_password(
     config: &SecurityConfig,
     form: &mut FormState,
     input: &Input,
     (field, confirm_field): (&str, &str),
     user_inputs: &[&str],
-    text: &dyn Fn(&Message) -> String,
 ) -> Option<String> {
     let password = input.get(field).filter(|p| !p.is_empty());
     let confirm = input.get(confirm_field).filter(|p| !p.is_empty());
     match password {
-        None => form.error(field, msg::PASSWORD_NOT_PROVIDED),
+        None => form.error(field, Message::PasswordNotProvided),
         Some(p) => {
             if let Err(e) = PasswordPolicy::from_config(config).check(p, user_inputs) {
-                form.error(field, text(&Message::from(&e)));
+                form.error(field, Message::from(&e));
             }
         }
     }
     match confirm {
-        None => form.error(confirm_field, msg::PASSWORD_NOT_PROVIDED),
+        None => form.error(confirm_field, Message::PasswordNotProvided),
         Some(c) if password.is_some_and(|p| p != c) => {
-            form.error(confirm_field, msg::PASSWORDS_DO_NOT_MATCH)
+            form.error(confirm_field, Message::PasswordsDoNotMatch)
         }
         Some(_) => {}
     }

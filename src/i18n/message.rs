@@ -2,9 +2,11 @@
 //! Fluent id and its Flask-Security-Too name.
 
 mod names;
+mod table;
 
 use crate::config::WithinDelta;
 use crate::password::{PasswordPolicyError, StrengthAdvice};
+use crate::username::UsernameError;
 
 /// A message shown as a flash, a form error or a JSON error, or used as a mail subject.
 ///
@@ -210,6 +212,42 @@ pub enum Message {
     WanNoSecondFactor,
     /// No passkey is registered.
     WanNoneRegistered,
+    /// A request that could not be understood.
+    BadRequestGeneric,
+    /// A page that does not exist.
+    PageNotFound,
+    /// A method the address does not accept.
+    MethodNotAllowed,
+    /// A body that is neither a form nor JSON.
+    UnsupportedMediaType,
+    /// Values that are well-formed but not valid.
+    Unprocessable,
+    /// A body that is not UTF-8 text.
+    BodyNotUtf8,
+    /// No username.
+    UsernameNotProvided,
+    /// A username with other characters than letters and digits.
+    UsernameDisallowedCharacters,
+    /// A one-time code for the two-factor rescue was mailed.
+    TfCodeSent,
+    /// The username changed while the request was handled.
+    UsernameChangedMeanwhile,
+    /// A passkey usage other than `first` or `secondary`.
+    WanUsageInvalid,
+    /// A passkey request that expired or was used.
+    WanStateInvalid,
+    /// A passkey answer without the credential.
+    WanCredentialMissing,
+    /// A passkey answer that cannot be read.
+    WanCredentialGarbled,
+    /// A passkey that could not be verified.
+    WanRefused,
+    /// Passkeys that the site's address does not suit.
+    WanNotConfigured,
+    /// A passkey registration that could not start.
+    WanRegisterStartFailed,
+    /// A passkey sign-in that could not start.
+    WanSigninStartFailed,
     /// The confirmation link is older than `within`.
     ConfirmationExpired {
         /// How long a link lasts (`confirm_email_within`).
@@ -277,16 +315,48 @@ pub enum Message {
         /// The passkey's name.
         name: String,
     },
-    /// The browser's answer to a passkey registration was refused for `cause`.
-    WanRegisterFailed {
-        /// Why, in the verifier's words.
-        cause: String,
-    },
+    /// The browser's answer to a passkey registration was refused (the reason is logged).
+    WanRegisterFailed,
     /// The unified sign-in `method` to remove is not set up.
     UsMethodNotSetUp {
         /// The method's name.
         method: String,
     },
+    /// A username shorter than `min` or longer than `max` characters.
+    UsernameInvalidLength {
+        /// `username_min_length`.
+        min: usize,
+        /// `username_max_length`.
+        max: usize,
+    },
+    /// Another account has the username.
+    UsernameTaken {
+        /// The username as entered.
+        username: String,
+    },
+    /// A required field of the application's left empty.
+    FieldNotProvided {
+        /// The field's label.
+        label: String,
+    },
+    /// A body that is not JSON.
+    BodyNotJson {
+        /// The parser's account of where.
+        detail: String,
+    },
+    /// A JSON field that is not a string, a number or a boolean.
+    FieldNotScalar {
+        /// The field's name.
+        name: String,
+    },
+    /// A field longer than `length` characters.
+    FieldTooLong {
+        /// The maximum length.
+        length: usize,
+    },
+    /// A text of the application's (an extra field's validator message, a status reason),
+    /// shown as it is in every language.
+    Text(String),
 }
 
 impl From<&PasswordPolicyError> for Message {
@@ -302,155 +372,20 @@ impl From<&PasswordPolicyError> for Message {
     }
 }
 
+impl From<UsernameError> for Message {
+    fn from(error: UsernameError) -> Message {
+        match error {
+            UsernameError::NotProvided => Message::UsernameNotProvided,
+            UsernameError::DisallowedCharacters => Message::UsernameDisallowedCharacters,
+            UsernameError::InvalidLength { min, max } => {
+                Message::UsernameInvalidLength { min, max }
+            }
+            UsernameError::Taken(username) => Message::UsernameTaken { username },
+        }
+    }
+}
+
 impl Message {
-    /// Every message without arguments, for lookups by English text and by name.
-    pub const PLAIN: &'static [Message] = &[
-        Message::Unauthenticated,
-        Message::Forbidden,
-        Message::AnonymousOnly,
-        Message::GenericAuthnFailed,
-        Message::InvalidRedirect,
-        Message::InvalidEmail,
-        Message::EmailNotProvided,
-        Message::PasswordNotProvided,
-        Message::PasswordsDoNotMatch,
-        Message::InvalidPassword,
-        Message::PasswordIsTheSame,
-        Message::InvalidCode,
-        Message::CsrfMissing,
-        Message::CsrfInvalid,
-        Message::CsrfExpired,
-        Message::CsrfSessionMissing,
-        Message::NoPermissionPage,
-        Message::AccountChanged,
-        Message::ReauthRequired,
-        Message::InternalError,
-        Message::ServiceBusy,
-        Message::TooManyAttempts,
-        Message::PayloadTooLarge,
-        Message::InvalidResetToken,
-        Message::PasswordReset,
-        Message::PasswordChanged,
-        Message::EmailConfirmed,
-        Message::AlreadyConfirmed,
-        Message::InvalidConfirmationToken,
-        Message::InvalidChangeEmailToken,
-        Message::ChangeEmailConfirmed,
-        Message::NotAValidChoice,
-        Message::ChooseAnOption,
-        Message::CodeSent,
-        Message::IdentityCodeSent,
-        Message::RecoveryCodeInvalid,
-        Message::InvalidPasscode,
-        Message::UsSetupDone,
-        Message::UsMethodRemoved,
-        Message::UsLinkInvalid,
-        Message::SubjectRegister,
-        Message::SubjectConfirm,
-        Message::SubjectPasswordReset,
-        Message::SubjectPasswordNotice,
-        Message::SubjectPasswordChangeNotice,
-        Message::SubjectChangeEmail,
-        Message::SubjectTwoFactor,
-        Message::SubjectVerificationCode,
-        Message::SubjectUsernameRecovery,
-        Message::SubjectUsernameChangeNotice,
-        Message::SubjectAccountDeleted,
-        Message::SubjectChangeEmailNotice,
-        Message::SubjectTwoFactorDisabledNotice,
-        Message::SubjectTwoFactorChangedNotice,
-        Message::SubjectRecoveryCodesNotice,
-        Message::SubjectUsSetupNotice,
-        Message::SubjectAccountLocked,
-        Message::SubjectPasskeyAddedNotice,
-        Message::SubjectPasskeyRemovedNotice,
-        Message::SubjectNewDevice,
-        Message::PasswordBreached,
-        Message::AccountDeleted,
-        Message::UsernameChanged,
-        Message::UsernameRecoverySent,
-        Message::NoSuchSession,
-        Message::OtherSessionsSignedOut,
-        Message::ChooseASession,
-        Message::SessionSignedOut,
-        Message::TfChoiceEmail,
-        Message::TfChoiceHelp,
-        Message::TfChoiceRecoveryCode,
-        Message::TfChoiceAuthenticator,
-        Message::TfChoiceDisable,
-        Message::TfHelpRequested,
-        Message::TfMethodInvalid,
-        Message::TfDisabled,
-        Message::TfChanged,
-        Message::InvalidPageNumber,
-        Message::BodyNotAnObject,
-        Message::NulCharacter,
-        Message::UntrustedHost,
-        Message::WanUsageFirst,
-        Message::WanUsageSecondary,
-        Message::WanNameMissing,
-        Message::WanUsageRefused,
-        Message::WanAlreadyRegistered,
-        Message::WanNoSecondFactor,
-        Message::WanNoneRegistered,
-    ];
-
-    /// One of each message with arguments, the arguments left empty.
-    pub const WITH_ARGS: &'static [Message] = &[
-        Message::PasswordTooShort { length: 0 },
-        Message::ResetInstructionsSent {
-            email: String::new(),
-        },
-        Message::ConfirmationSent {
-            email: String::new(),
-        },
-        Message::ChangeEmailSent {
-            email: String::new(),
-        },
-        Message::ConfirmationExpired {
-            within: WithinDelta::empty(),
-        },
-        Message::PasswordResetExpired {
-            within: WithinDelta::empty(),
-        },
-        Message::ChangeEmailExpired {
-            within: WithinDelta::empty(),
-        },
-        Message::ConfirmRegistration {
-            email: String::new(),
-        },
-        Message::CodeSentTo {
-            email: String::new(),
-        },
-        Message::PasswordTooLong { length: 0 },
-        Message::PasswordTooSimple {
-            advice: StrengthAdvice::NONE,
-        },
-        Message::WanNameTooLong { length: 0 },
-        Message::WanNameInUse {
-            name: String::new(),
-        },
-        Message::WanNameNotFound {
-            name: String::new(),
-        },
-        Message::WanRegistered {
-            name: String::new(),
-        },
-        Message::WanRenamed {
-            name: String::new(),
-            new_name: String::new(),
-        },
-        Message::WanRemoved {
-            name: String::new(),
-        },
-        Message::WanRegisterFailed {
-            cause: String::new(),
-        },
-        Message::UsMethodNotSetUp {
-            method: String::new(),
-        },
-    ];
-
     /// The key of the message in the `.ftl` files.
     pub fn fluent_id(&self) -> &'static str {
         names::names(self).0
@@ -484,8 +419,15 @@ impl Message {
                 vec![("name", name.clone()), ("new_name", new_name.clone())]
             }
             Message::WanRemoved { name } => vec![("name", name.clone())],
-            Message::WanRegisterFailed { cause } => vec![("cause", cause.clone())],
             Message::UsMethodNotSetUp { method } => vec![("method", method.clone())],
+            Message::UsernameInvalidLength { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
+            Message::UsernameTaken { username } => vec![("username", username.clone())],
+            Message::FieldNotProvided { label } => vec![("label", label.clone())],
+            Message::BodyNotJson { detail } => vec![("detail", detail.clone())],
+            Message::FieldNotScalar { name } => vec![("name", name.clone())],
+            Message::FieldTooLong { length } => vec![("length", length.to_string())],
             _ => Vec::new(),
         }
     }

@@ -50,7 +50,6 @@ pub struct Catalog {
     available: Vec<LanguageIdentifier>,
     app: Option<ArcLoader>,
     overrides: HashMap<&'static str, String>,
-    by_english: HashMap<String, &'static str>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -93,15 +92,6 @@ impl Catalog {
                 Message::by_fst_name(name).ok_or_else(|| format!("`{name}` names no message"))?;
             resolved.insert(message.fluent_id(), text.clone());
         }
-        let by_english = Message::PLAIN
-            .iter()
-            .filter_map(|m| {
-                let text = EMBEDDED
-                    .lookup_single_language::<&str>(&english, m.fluent_id(), None)
-                    .ok()?;
-                Some((text, m.fluent_id()))
-            })
-            .collect();
         let default: LanguageIdentifier = default
             .parse()
             .map_err(|_| format!("locale `{default}` is not a language tag"))?;
@@ -117,7 +107,6 @@ impl Catalog {
             available,
             app,
             overrides: resolved,
-            by_english,
         })
     }
 
@@ -160,6 +149,9 @@ impl Catalog {
 
     /// The text of `message` in `lang`.
     pub fn message(&self, lang: &LanguageIdentifier, message: &Message) -> String {
+        if let Message::Text(text) = message {
+            return text.clone();
+        }
         let args: Args = message
             .args()
             .into_iter()
@@ -172,21 +164,6 @@ impl Catalog {
     /// The text `text_id` of the `.ftl` files in `lang`.
     pub fn text(&self, lang: &LanguageIdentifier, text_id: &str) -> String {
         self.lookup_complete(lang, text_id, None)
-    }
-
-    /// `text` in `lang` when it is the English text of a message without arguments;
-    /// otherwise `text` unchanged.
-    pub fn translate(&self, lang: &LanguageIdentifier, text: &str) -> String {
-        match self.by_english.get(text) {
-            Some(id) => self.lookup_complete(lang, id, None),
-            None => text.to_owned(),
-        }
-    }
-
-    /// The text of the message whose English default is `subject`, in `lang`: a subject the
-    /// application configured differently is its own and stays as it is.
-    pub fn subject(&self, lang: &LanguageIdentifier, subject: &str) -> String {
-        self.translate(lang, subject)
     }
 
     /// `text_id` in `lang` alone (overrides, the application's files, the embedded ones).
@@ -282,7 +259,8 @@ fn available_list(available: &[LanguageIdentifier]) -> String {
         .join(", ")
 }
 
-/// An override text with its `%(name)s` placeholders (Flask-Security-Too's) filled in.
+/// An override text with its `%(name)s` and `%(name)d` placeholders (Flask-Security-Too's)
+/// filled in.
 fn substitute(text: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>) -> String {
     let mut out = text.to_owned();
     for (name, value) in args.into_iter().flatten() {
@@ -291,9 +269,31 @@ fn substitute(text: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>
             FluentValue::Number(n) => n.as_string().to_string(),
             _ => String::new(),
         };
-        out = out.replace(&format!("%({name})s"), &value);
+        for kind in ['s', 'd'] {
+            out = out.replace(&format!("%({name}){kind}"), &value);
+        }
     }
     out
+}
+
+/// The English text of the embedded `.ftl` files (without the application's overrides), for
+/// logs and `Error`'s `Display`.
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Message::Text(text) = self {
+            return f.write_str(text);
+        }
+        let english: LanguageIdentifier = "en".parse().map_err(|_| std::fmt::Error)?;
+        let args: Args = self
+            .args()
+            .into_iter()
+            .map(|(name, value)| (Cow::Borrowed(name), FluentValue::from(value)))
+            .collect();
+        let text = EMBEDDED
+            .lookup_single_language(&english, self.fluent_id(), Some(&args))
+            .unwrap_or_else(|_| self.fluent_id().to_owned());
+        f.write_str(&text)
+    }
 }
 
 impl Loader for Catalog {

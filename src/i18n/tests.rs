@@ -63,13 +63,21 @@ fn same_messages_as_english(files: &[(&str, &str); 4]) {
 }
 
 #[test]
-fn every_message_has_an_english_text_and_a_distinct_name() {
+fn every_message_has_a_text_in_every_language_and_a_distinct_name() {
     let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
-    let en = catalog.default_locale().clone();
+    let all: Vec<&Message> = Message::PLAIN.iter().chain(Message::WITH_ARGS).collect();
+    // Every variant but `Text` is listed: the table of names has one override name each.
+    let names_table = include_str!("message/names.rs");
+    let listed_names = names_table.matches("\"msg_").count()
+        + names_table.matches("\"email_subject_").count()
+        + names_table.matches("\"us_email_subject\"").count();
+    assert_eq!(
+        all.len(),
+        listed_names,
+        "a message is missing from the lists"
+    );
     let mut names = BTreeSet::new();
-    for message in Message::PLAIN {
-        let text = catalog.message(&en, message);
-        assert_ne!(text, message.fluent_id(), "{message:?} has no English text");
+    for message in all {
         assert!(
             names.insert(message.fst_name()),
             "{message:?} shares a name"
@@ -78,6 +86,16 @@ fn every_message_has_an_english_text_and_a_distinct_name() {
             Message::by_fst_name(message.fst_name()).as_ref(),
             Some(message)
         );
+        let args: Args = message
+            .args()
+            .into_iter()
+            .map(|(name, value)| (Cow::Borrowed(name), FluentValue::from(value)))
+            .collect();
+        for lang in ["en", "de", "fr", "es"] {
+            let lang = catalog.fit(lang).unwrap();
+            let text = catalog.lookup_in(&lang, message.fluent_id(), Some(&args));
+            assert!(text.is_some(), "{message:?} has no text in {lang}");
+        }
     }
 }
 
@@ -165,60 +183,61 @@ fn right_to_left_languages_are_known() {
 }
 
 #[test]
-fn the_crates_message_constants_are_translated() {
-    use crate::error::msg;
+fn the_crates_messages_are_translated() {
     let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
-    let de = catalog.fit("de").unwrap();
-    for english in [
-        msg::UNAUTHENTICATED,
-        msg::FORBIDDEN,
-        msg::ANONYMOUS_ONLY,
-        msg::GENERIC_AUTHN_FAILED,
-        msg::INVALID_REDIRECT,
-        msg::INVALID_EMAIL,
-        msg::EMAIL_NOT_PROVIDED,
-        msg::PASSWORD_NOT_PROVIDED,
-        msg::PASSWORDS_DO_NOT_MATCH,
-        msg::CSRF_MISSING,
-        msg::CSRF_INVALID,
-        msg::CSRF_EXPIRED,
-        msg::CSRF_SESSION_MISSING,
-        msg::NO_PERMISSION_PAGE,
-        msg::ACCOUNT_CHANGED,
-        msg::INTERNAL,
-        msg::UNAVAILABLE,
-    ] {
-        assert_ne!(catalog.translate(&de, english), english, "{english}");
+    let en = catalog.default_locale().clone();
+    for lang in ["de", "fr", "es"] {
+        let lang = catalog.fit(lang).unwrap();
+        for message in [
+            Message::Unauthenticated,
+            Message::CsrfMissing,
+            Message::InternalError,
+            Message::NotAValidChoice,
+            Message::UsernameDisallowedCharacters,
+            Message::WanRegisterFailed,
+            Message::BodyNotUtf8,
+            Message::PageNotFound,
+        ] {
+            let english = catalog.message(&en, &message);
+            assert_ne!(catalog.message(&lang, &message), english, "{english}");
+        }
     }
 }
 
 #[test]
-fn every_default_mail_subject_is_translated_and_a_configured_one_is_kept() {
-    let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
-    let config = serde_json::to_value(crate::SecurityConfig::default()).unwrap();
-    let subjects: Vec<&str> = config
-        .as_object()
-        .unwrap()
+fn every_default_mail_subject_is_translated_and_a_configured_one_replaces_only_english() {
+    let subjects: Vec<&Message> = Message::PLAIN
         .iter()
-        .filter(|(key, _)| key.contains("subject"))
-        .filter_map(|(_, value)| value.as_str())
+        .filter(|m| m.fst_name().contains("subject"))
         .collect();
-    assert!(subjects.len() >= 17, "{subjects:?}");
+    assert!(subjects.len() >= 20, "{subjects:?}");
+    let overrides = BTreeMap::from([(
+        "email_subject_password_reset".to_owned(),
+        "Reset your Acme password".to_owned(),
+    )]);
+    let catalog = Catalog::load("en", None, &overrides).unwrap();
+    let en = catalog.default_locale().clone();
+    let config = serde_json::to_value(crate::SecurityConfig::default()).unwrap();
     for lang in ["de", "fr", "es"] {
         let lang = catalog.fit(lang).unwrap();
         for subject in &subjects {
+            let english = subject.to_string();
             assert_ne!(
-                &catalog.subject(&lang, subject),
-                subject,
-                "{subject} in {lang}"
+                catalog.message(&lang, subject),
+                english,
+                "{english} in {lang}"
             );
         }
-        assert_eq!(catalog.subject(&lang, "Hello from Acme"), "Hello from Acme");
     }
-    let en = catalog.default_locale().clone();
     for subject in &subjects {
-        assert_eq!(&catalog.subject(&en, subject), subject);
+        if let Some(default) = config.get(subject.fst_name()).and_then(|v| v.as_str()) {
+            assert_eq!(subject.to_string(), default, "{}", subject.fst_name());
+        }
     }
+    let reset = Message::SubjectPasswordReset;
+    assert_eq!(catalog.message(&en, &reset), "Reset your Acme password");
+    let de = catalog.fit("de").unwrap();
+    assert_ne!(catalog.message(&de, &reset), "Reset your Acme password");
 }
 
 /// The mail texts, `locales/<lang>/mail.ftl`.
@@ -292,6 +311,25 @@ fn every_language_has_exactly_the_english_flow_messages_with_the_same_placeholde
 }
 
 #[test]
+fn overrides_fill_percent_d_placeholders() {
+    let overrides = BTreeMap::from([(
+        "msg_username_invalid_length".to_owned(),
+        "Between %(min)d and %(max)d characters, please".to_owned(),
+    )]);
+    let catalog = Catalog::load("en", None, &overrides).unwrap();
+    let en = catalog.default_locale().clone();
+    let message = Message::UsernameInvalidLength { min: 4, max: 32 };
+    assert_eq!(
+        catalog.message(&en, &message),
+        "Between 4 and 32 characters, please"
+    );
+    assert_eq!(
+        message.to_string(),
+        "Username must be at least 4 characters and less than 32 characters"
+    );
+}
+
+#[test]
 fn every_message_with_arguments_has_texts_and_a_distinct_name() {
     let catalog = Catalog::load("en", None, &BTreeMap::new()).unwrap();
     let mut names: BTreeSet<_> = Message::PLAIN.iter().map(Message::fst_name).collect();
@@ -346,7 +384,7 @@ fn english_flow_messages_keep_their_texts() {
     );
     let fr = catalog.fit("fr").unwrap();
     assert_eq!(
-        catalog.translate(&fr, "Passkeys cannot be used that way on this site."),
+        catalog.message(&fr, &Message::WanUsageRefused),
         "Les clés d'accès ne peuvent pas être utilisées ainsi sur ce site."
     );
 }

@@ -7,8 +7,8 @@
 use rocket_dyn_templates::tera::Context;
 use serde_json::json;
 
-use crate::config::SecurityConfig;
 use crate::datastore::User;
+use crate::i18n::Message;
 
 /// A change to an account that its owner is told about.
 #[derive(Clone, Copy, Debug)]
@@ -82,18 +82,18 @@ impl<'a> Notice<'a> {
         }
     }
 
-    /// The subject, from its `email_subject_*` setting.
-    pub(crate) fn subject<'c>(&self, config: &'c SecurityConfig) -> &'c str {
+    /// The subject (its English text is the `email_subject_*` setting).
+    pub(crate) fn subject(&self) -> Message {
         match self {
-            Notice::EmailChanged { .. } => &config.email_subject_change_email_notice,
-            Notice::UsernameChanged { .. } => &config.email_subject_username_change_notice,
-            Notice::AccountDeleted => &config.email_subject_account_deleted,
-            Notice::TwoFactorDisabled => &config.email_subject_two_factor_disabled_notice,
-            Notice::TwoFactorReplaced => &config.email_subject_two_factor_changed_notice,
-            Notice::RecoveryCodesGenerated => &config.email_subject_recovery_codes_notice,
-            Notice::SigninMethodsChanged { .. } => &config.email_subject_us_setup_notice,
-            Notice::PasskeyAdded { .. } => &config.email_subject_passkey_added_notice,
-            Notice::PasskeyRemoved { .. } => &config.email_subject_passkey_removed_notice,
+            Notice::EmailChanged { .. } => Message::SubjectChangeEmailNotice,
+            Notice::UsernameChanged { .. } => Message::SubjectUsernameChangeNotice,
+            Notice::AccountDeleted => Message::SubjectAccountDeleted,
+            Notice::TwoFactorDisabled => Message::SubjectTwoFactorDisabledNotice,
+            Notice::TwoFactorReplaced => Message::SubjectTwoFactorChangedNotice,
+            Notice::RecoveryCodesGenerated => Message::SubjectRecoveryCodesNotice,
+            Notice::SigninMethodsChanged { .. } => Message::SubjectUsSetupNotice,
+            Notice::PasskeyAdded { .. } => Message::SubjectPasskeyAddedNotice,
+            Notice::PasskeyRemoved { .. } => Message::SubjectPasskeyRemovedNotice,
         }
     }
 

@@ -9,12 +9,13 @@ use super::factor::UnifiedMethod;
 use crate::auth::lockout;
 use crate::context::Ctx;
 use crate::datastore::User;
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 
 /// The error of a wrong passcode.
-pub(crate) const INVALID_PASSCODE: &str = "Password or code submitted is not valid";
+pub(crate) const INVALID_PASSCODE: Message = Message::InvalidPasscode;
 
 /// Checks the signed-in user's current password in the `password` field, recording
 /// `Password not provided` or `Invalid password`. A user without a password still costs one
@@ -27,12 +28,12 @@ pub(crate) async fn check_current_password(
     form: &mut FormState,
 ) -> Result<Option<String>, Error> {
     let Some(given) = input.get("password").filter(|p| !p.is_empty()) else {
-        form.error("password", msg::PASSWORD_NOT_PROVIDED);
+        form.error("password", Message::PasswordNotProvided);
         return Ok(None);
     };
     let right = lockout::check_password(ctx.sec, ctx.req, &user.email, Some(user), given).await?;
     if !right {
-        form.error("password", "Invalid password");
+        form.error("password", Message::InvalidPassword);
         return Ok(None);
     }
     Ok(Some(given.to_owned()))
@@ -174,8 +175,8 @@ pub(crate) async fn send_sign_in_code(ctx: &Ctx<'_>, user: &User, link: bool) ->
         );
     }
     ctx.sec
-        .send_mail(
-            &config.us_email_subject,
+        .send_security_mail(
+            Message::SubjectVerificationCode,
             &user.email,
             "us_instructions",
             &context,

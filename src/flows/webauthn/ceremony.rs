@@ -20,23 +20,20 @@ use crate::datastore::{DatastoreError, User, WebAuthnCeremony, WebAuthnCredentia
 use crate::error::Error;
 use crate::events::SecurityEvent;
 use crate::forms::Input;
+use crate::i18n::Message;
 use crate::token::{random_secret, sha256_hex, TokenPurpose};
 
 /// The answer to a state token that is unknown, used, expired or for another ceremony.
-pub(super) const STATE_INVALID: &str =
-    "This passkey request has expired or was already used. Please try again.";
+pub(super) const STATE_INVALID: Message = Message::WanStateInvalid;
 /// The answer to a request without the browser's credential.
-pub(super) const CREDENTIAL_MISSING: &str =
-    "The passkey answer is missing: send the browser's credential as 'credential'.";
+pub(super) const CREDENTIAL_MISSING: Message = Message::WanCredentialMissing;
 /// The answer to a credential that is not the JSON of a WebAuthn credential.
-pub(super) const CREDENTIAL_GARBLED: &str =
-    "The passkey answer could not be read: 'credential' must be the JSON of a WebAuthn credential.";
+pub(super) const CREDENTIAL_GARBLED: Message = Message::WanCredentialGarbled;
 /// The answer to an assertion that failed verification, came from an unknown passkey, or from
 /// a passkey not usable here.
-pub(super) const PASSKEY_REFUSED: &str = "This passkey could not be verified. Please try again.";
+pub(super) const PASSKEY_REFUSED: Message = Message::WanRefused;
 /// The answer when the relying party cannot be set up from configuration.
-const NOT_CONFIGURED: &str =
-    "Passkeys are not available on this site: its address (server_name) does not suit them.";
+const NOT_CONFIGURED: Message = Message::WanNotConfigured;
 
 /// The relying party: `wan_rp_id` (else the host of the site URL), the site URL as the only
 /// origin, and `wan_rp_name` (else the host) as the name authenticators show.
@@ -44,7 +41,7 @@ pub(super) fn relying_party(ctx: &Ctx<'_>) -> Result<Webauthn, Error> {
     let config = ctx.config();
     let refuse = |reason: String| {
         tracing::error!("passkeys: {reason}");
-        Error::BadRequest(NOT_CONFIGURED.into())
+        Error::BadRequest(NOT_CONFIGURED)
     };
     let origin = Url::parse(ctx.sec.site_url()).map_err(|e| refuse(e.to_string()))?;
     let host = origin.host_str().unwrap_or_default().to_owned();
@@ -114,7 +111,7 @@ pub(super) async fn take_state<T: DeserializeOwned>(
 
 /// The browser's credential from the `credential` field (a JSON string, as
 /// Flask-Security-Too's clients send it).
-pub(super) fn parse_credential<T: DeserializeOwned>(input: &Input) -> Result<T, &'static str> {
+pub(super) fn parse_credential<T: DeserializeOwned>(input: &Input) -> Result<T, Message> {
     let text = input.text("credential").ok_or(CREDENTIAL_MISSING)?;
     serde_json::from_str(&text).map_err(|_| CREDENTIAL_GARBLED)
 }
@@ -137,7 +134,7 @@ pub(super) fn stored_passkey(passkey: &WebAuthnCredential) -> Option<Passkey> {
 
 /// A refused passkey request: JSON 400 with the message, or the message flashed and a
 /// redirect to `back`.
-pub(super) async fn refuse(ctx: &Ctx<'_>, message: &str, back: &str) -> Result<Reply, Error> {
+pub(super) async fn refuse(ctx: &Ctx<'_>, message: Message, back: &str) -> Result<Reply, Error> {
     if ctx.json {
         return Ok(ctx.error(Status::BadRequest, message));
     }

@@ -125,20 +125,19 @@ fn checked_name(
     input: &Input,
     field: &str,
     taken: &[WebAuthnCredential],
-    text: &dyn Fn(&Message) -> String,
 ) -> Option<String> {
     let name = input.text(field);
     if let Some(name) = &name {
         form.value(field, name.clone());
     }
     match name {
-        None => form.error(field, "Please give the passkey a name."),
+        None => form.error(field, Message::WanNameMissing),
         Some(name) if name.chars().count() > NAME_MAX => {
             let length = NAME_MAX;
-            form.error(field, text(&Message::WanNameTooLong { length }));
+            form.error(field, Message::WanNameTooLong { length });
         }
         Some(name) if taken.iter().any(|p| p.name == name) => {
-            form.error(field, text(&Message::WanNameInUse { name }));
+            form.error(field, Message::WanNameInUse { name });
         }
         Some(name) => return Some(name),
     }
@@ -153,7 +152,7 @@ fn checked_usage(ctx: &Ctx<'_>, form: &mut FormState, input: &Input) -> Option<W
         Some(text) => match WebAuthnUsage::parse(&text) {
             Some(usage) => usage,
             None => {
-                form.error("usage", "Choose \"first\" or \"secondary\" as the usage.");
+                form.error("usage", Message::WanUsageInvalid);
                 return None;
             }
         },
@@ -163,7 +162,7 @@ fn checked_usage(ctx: &Ctx<'_>, form: &mut FormState, input: &Input) -> Option<W
         WebAuthnUsage::Secondary => config.wan_multi_factor() && config.two_factor,
     };
     if !allowed {
-        form.error("usage", "Passkeys cannot be used that way on this site.");
+        form.error("usage", Message::WanUsageRefused);
         return None;
     }
     form.value("usage", usage.as_str());
@@ -183,8 +182,7 @@ async fn register_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let text = ctx.localizer().await;
-    let name = checked_name(&mut form, &input, "name", &existing, &text);
+    let name = checked_name(&mut form, &input, "name", &existing);
     let usage = checked_usage(&ctx, &mut form, &input);
     let (Some(name), Some(usage)) = (name, usage) else {
         return invalid(&ctx, &user, &form).await;
@@ -203,7 +201,8 @@ async fn register_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             Some(exclude),
         )
         .map_err(|e| {
-            Error::BadRequest(format!("The passkey registration could not start: {e}."))
+            tracing::warn!("passkey registration could not start: {e}");
+            Error::BadRequest(Message::WanRegisterStartFailed)
         })?;
     let registration = Registration { state, name, usage };
     let within = &ctx.config().wan_register_within;
@@ -252,9 +251,8 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
     let key = match relying_party(&ctx)?.finish_passkey_registration(&answer, &registration.state) {
         Ok(key) => key,
         Err(e) => {
-            let cause = e.to_string();
-            let message = ctx.text(&Message::WanRegisterFailed { cause }).await;
-            return refuse(&ctx, &message, back).await;
+            tracing::info!("passkey registration refused: {e}");
+            return refuse(&ctx, Message::WanRegisterFailed, back).await;
         }
     };
     let new = NewWebAuthnCredential {
@@ -272,8 +270,7 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         .await?
         .is_none()
     {
-        let message =
-            "This passkey is already registered, or you already have a passkey of this name.";
+        let message = Message::WanAlreadyRegistered;
         return refuse(&ctx, message, back).await;
     }
     ctx.sec.emit(SecurityEvent::PasskeyRegistered {
@@ -289,7 +286,7 @@ async fn register_finish(ctx: Ctx<'_>, state: &str, input: Input) -> Result<Repl
         return ctx.ok(response).await;
     }
     let name = new.name.clone();
-    ctx.flash_message("success", Message::WanRegistered { name })
+    ctx.flash("success", Message::WanRegistered { name })
         .await?;
     let config = ctx.config();
     Ok(Reply::redirect(
@@ -306,13 +303,12 @@ fn named<'p>(
     input: &Input,
     field: &str,
     passkeys: &'p [WebAuthnCredential],
-    text: &dyn Fn(&Message) -> String,
 ) -> Option<&'p WebAuthnCredential> {
     let name = input.text(field).unwrap_or_default();
     let found = passkeys.iter().find(|p| p.name == name);
     if found.is_none() {
         form.value(field, name.clone());
-        form.error(field, text(&Message::WanNameNotFound { name }));
+        form.error(field, Message::WanNameNotFound { name });
     }
     found
 }
@@ -327,9 +323,8 @@ async fn rename(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let text = ctx.localizer().await;
-    let passkey = named(&mut form, &input, "name", &passkeys, &text);
-    let new_name = checked_name(&mut form, &input, "new_name", &passkeys, &text);
+    let passkey = named(&mut form, &input, "name", &passkeys);
+    let new_name = checked_name(&mut form, &input, "new_name", &passkeys);
     let (Some(passkey), Some(new_name)) = (passkey, new_name) else {
         return invalid(&ctx, &user, &form).await;
     };
@@ -339,14 +334,14 @@ async fn rename(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .await?
     {
         let name = new_name.clone();
-        form.error("new_name", text(&Message::WanNameInUse { name }));
+        form.error("new_name", Message::WanNameInUse { name });
         return invalid(&ctx, &user, &form).await;
     }
     let renamed = Message::WanRenamed {
         name: passkey.name.clone(),
         new_name,
     };
-    done(&ctx, text(&renamed)).await
+    done(&ctx, renamed).await
 }
 
 #[post("/wan-delete", data = "<input>")]
@@ -362,8 +357,7 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
         .datastore()
         .list_webauthn_credentials(user.id)
         .await?;
-    let text = ctx.localizer().await;
-    let Some(passkey) = named(&mut form, &input, "name", &passkeys, &text) else {
+    let Some(passkey) = named(&mut form, &input, "name", &passkeys) else {
         return invalid(&ctx, &user, &form).await;
     };
     if ctx
@@ -386,11 +380,11 @@ async fn delete(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
             .await;
     }
     let name = passkey.name.clone();
-    done(&ctx, text(&Message::WanRemoved { name })).await
+    done(&ctx, Message::WanRemoved { name }).await
 }
 
 /// A change made: JSON 200, or the message flashed and back to the passkeys page.
-async fn done(ctx: &Ctx<'_>, message: String) -> Result<Reply, Error> {
+async fn done(ctx: &Ctx<'_>, message: Message) -> Result<Reply, Error> {
     if ctx.json {
         return ctx.ok(Map::new()).await;
     }
@@ -400,8 +394,5 @@ async fn done(ctx: &Ctx<'_>, message: String) -> Result<Reply, Error> {
 
 /// A JSON 404 or page for a route whose use configuration turned off.
 fn not_allowed(ctx: &Ctx<'_>) -> Reply {
-    ctx.error(
-        Status::NotFound,
-        "Passkeys cannot be used that way on this site.",
-    )
+    ctx.error(Status::NotFound, Message::WanUsageRefused)
 }

@@ -18,6 +18,7 @@ use crate::context::{anonymous_only, form_next, Ctx, Reply};
 use crate::datastore::{User, UserQuery, WebAuthnCeremony, WebAuthnCredential, WebAuthnUsage};
 use crate::error::Error;
 use crate::forms::{FormState, Input};
+use crate::i18n::Message;
 use crate::session::SessionCell;
 use crate::signin::factor::FirstFactor;
 use crate::signin::finish::{finish_first_factor, finish_second_factor};
@@ -135,7 +136,10 @@ fn start_assertion(
             .start_discoverable_authentication()
             .map(|(options, state)| (options, Assertion::Discoverable(state))),
     };
-    started.map_err(|e| Error::BadRequest(format!("The passkey sign-in could not start: {e}.")))
+    started.map_err(|e| {
+        tracing::warn!("passkey sign-in could not start: {e}");
+        Error::BadRequest(Message::WanSigninStartFailed)
+    })
 }
 
 #[post("/wan-signin", data = "<input>")]
@@ -161,7 +165,7 @@ async fn signin_start(ctx: Ctx<'_>, pending: PendingSignIn, input: Input) -> Res
             let keys =
                 usable_passkeys(&ctx, &awaiting.user, Some(WebAuthnUsage::Secondary)).await?;
             if keys.is_empty() {
-                let message = "You have no passkey registered as a second factor.";
+                let message = Message::WanNoSecondFactor;
                 return refuse(&ctx, message, "/tf-validate").await;
             }
             let (options, assertion) = start_assertion(&ctx, Some(&keys))?;
@@ -299,7 +303,7 @@ async fn verify_start(ctx: Ctx<'_>, input: Input) -> Result<Reply, Error> {
     let next = form_next(&ctx, &input, &mut form);
     let keys = usable_passkeys(&ctx, &user, None).await?;
     if keys.is_empty() {
-        form.error("", "You have no passkey registered.");
+        form.error("", Message::WanNoneRegistered);
     }
     if form.has_errors() {
         return ctx.invalid("wan_verify.html", &form).await;

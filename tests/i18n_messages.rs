@@ -1,0 +1,215 @@
+//! Messages that are worded per request: form errors, flashes and JSON errors of the flows,
+//! request-body refusals, overrides in the configuration and mail subjects.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rocket::http::{Accept, ContentType, Header, Status};
+use rocket::local::asynchronous::Client;
+use rocket_security::{MemoryDatastore, NewUser};
+use serde_json::{json, Value};
+
+use crate::common::app::*;
+
+/// How long a queued mail may take to reach the capturing mailer.
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn app_settings(extra: Value) -> TestApp {
+    let mut settings = contract_settings();
+    for (key, value) in extra.as_object().unwrap() {
+        settings[key] = value.clone();
+    }
+    app_with(Arc::new(MemoryDatastore::new()), settings, |b| b).await
+}
+
+/// `POST /register` (JSON) with `username`, sending `Accept-Language: accept`.
+async fn register_json(app: &TestApp, username: &str, accept: &str) -> Value {
+    let csrf = app.csrf().await;
+    let body = json!({
+        "email": "zoe@example.com",
+        "username": username,
+        "password": "correct horse battery",
+        "password_confirm": "correct horse battery",
+    });
+    let headers = [("X-CSRF-Token", csrf.as_str()), ("Accept-Language", accept)];
+    let (status, body) = post_json_headers(&app.client, "/register", body, &headers).await;
+    assert_eq!(status, Status::BadRequest, "{body}");
+    body
+}
+
+/// A raw JSON `body` posted to `/login`, sending `Accept-Language: accept`.
+async fn raw_login(client: &Client, body: &'static [u8], accept: &str) -> (Status, Value) {
+    let response = client
+        .post("/login")
+        .header(ContentType::JSON)
+        .header(Accept::JSON)
+        .header(Header::new("Accept-Language", accept.to_owned()))
+        .body(body)
+        .dispatch()
+        .await;
+    read_json(response).await
+}
+
+#[rocket::async_test]
+async fn username_errors_follow_the_language_in_json_and_html() {
+    let app = app_settings(json!({"username_enable": true})).await;
+    let german = register_json(&app, "zoe 2000", "de-DE,de;q=0.9").await;
+    let expected = "Der Benutzername darf nur Buchstaben und Ziffern enthalten";
+    assert_eq!(
+        german["response"]["field_errors"]["username"],
+        json!([expected])
+    );
+    assert_eq!(german["response"]["errors"], json!([expected]));
+    let english = register_json(&app, "zoe 2000", "en").await;
+    assert_eq!(
+        english["response"]["field_errors"]["username"],
+        json!(["Username can contain only letters and numbers"])
+    );
+    let spanish = register_json(&app, "zo", "es").await;
+    assert_eq!(
+        spanish["response"]["field_errors"]["username"],
+        json!(["El nombre de usuario debe tener al menos 4 caracteres y menos de 32 caracteres"])
+    );
+
+    let html = app
+        .client
+        .get("/register")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", "zoe@example.com")
+        .append_pair("username", "zoe 2000")
+        .append_pair("password", "correct horse battery")
+        .append_pair("password_confirm", "correct horse battery")
+        .append_pair("csrf_token", &csrf_from_html(&html))
+        .finish();
+    let page = app
+        .client
+        .post("/register")
+        .header(ContentType::Form)
+        .header(Header::new("Accept-Language", "de"))
+        .body(form)
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(page.contains(expected), "{page}");
+}
+
+#[rocket::async_test]
+async fn request_body_refusals_follow_the_language() {
+    let app = app_settings(json!({})).await;
+    let (status, spanish) = raw_login(&app.client, b"[1, 2]", "es").await;
+    assert_eq!(status, Status::BadRequest);
+    assert_eq!(
+        spanish["response"]["errors"],
+        json!(["El cuerpo de la solicitud debe ser un objeto JSON de nombres de campo y valores."])
+    );
+    let (_, german) = raw_login(&app.client, b"{\"email\": \"\xff\"}", "de").await;
+    assert_eq!(
+        german["response"]["errors"],
+        json!(["Der Inhalt der Anfrage ist kein gültiger UTF-8-Text."])
+    );
+    let (_, english) = raw_login(&app.client, b"{\"email\": \"\xff\"}", "").await;
+    assert_eq!(
+        english["response"]["errors"],
+        json!(["The request body is not valid UTF-8 text."])
+    );
+}
+
+#[rocket::async_test]
+async fn an_invalid_reset_link_is_flashed_in_german() {
+    let app = app_settings(json!({})).await;
+    let response = app
+        .client
+        .get("/reset/not-a-token")
+        .header(Header::new("Accept-Language", "de"))
+        .dispatch()
+        .await;
+    assert_eq!(
+        response.status().class(),
+        rocket::http::StatusClass::Redirection
+    );
+    let html = app
+        .client
+        .get("/reset")
+        .header(Header::new("Accept-Language", "de"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Ungültiger Link zum Zurücksetzen des Passworts."),
+        "{html}"
+    );
+}
+
+#[rocket::async_test]
+async fn configured_overrides_replace_english_messages_and_fill_their_placeholders() {
+    let app = app_settings(json!({
+        "username_enable": true,
+        "msg_body_not_an_object": "Send an object.",
+        "msg_username_invalid_length": "Between %(min)d and %(max)d characters, please.",
+    }))
+    .await;
+    let (_, english) = raw_login(&app.client, b"[1]", "en").await;
+    assert_eq!(english["response"]["errors"], json!(["Send an object."]));
+    let (_, german) = raw_login(&app.client, b"[1]", "de").await;
+    assert_eq!(
+        german["response"]["errors"],
+        json!(["Der Inhalt der Anfrage muss ein JSON-Objekt aus Feldnamen und Werten sein."])
+    );
+    let english = register_json(&app, "zo", "en").await;
+    assert_eq!(
+        english["response"]["field_errors"]["username"],
+        json!(["Between 4 and 32 characters, please."])
+    );
+    let french = register_json(&app, "zo", "fr").await;
+    assert_eq!(
+        french["response"]["field_errors"]["username"],
+        json!([
+            "Le nom d'utilisateur doit comporter au moins 4 caractères et moins de 32 caractères"
+        ])
+    );
+}
+
+#[rocket::async_test]
+async fn a_configured_mail_subject_is_the_english_one_and_german_keeps_its_translation() {
+    let app =
+        app_settings(json!({"email_subject_password_reset": "Reset your Acme password"})).await;
+    let security = app
+        .client
+        .rocket()
+        .state::<rocket_security::Security>()
+        .unwrap();
+    let hash = security
+        .hasher()
+        .hash("correct horse battery")
+        .await
+        .unwrap();
+    for (email, locale) in [("lena@example.com", Some("de")), ("ada@example.com", None)] {
+        app.store
+            .create_user(NewUser {
+                email: email.into(),
+                password: Some(hash.clone()),
+                active: true,
+                confirmed_at: Some(chrono::Utc::now().naive_utc()),
+                locale: locale.map(str::to_owned),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let (status, body) = app.post("/reset", json!({ "email": email })).await;
+        assert_eq!(status, Status::Ok, "{body}");
+    }
+    let mails = app.mailer.wait_for(2, WAIT).await;
+    let german = mails.iter().find(|m| m.to == "lena@example.com").unwrap();
+    assert_eq!(german.subject, "Anleitung zum Zurücksetzen Ihres Passworts");
+    let english = mails.iter().find(|m| m.to == "ada@example.com").unwrap();
+    assert_eq!(english.subject, "Reset your Acme password");
+}
