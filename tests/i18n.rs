@@ -20,7 +20,7 @@ fn memory() -> Arc<dyn UserDatastore> {
 }
 
 /// `GET path` as a browser sending `Accept-Language: accept`.
-async fn page(client: &Client, path: &str, accept: &str) -> String {
+pub(crate) async fn page(client: &Client, path: &str, accept: &str) -> String {
     let response = client
         .get(path)
         .header(Header::new("Accept-Language", accept.to_owned()))
@@ -555,80 +555,5 @@ async fn expired_and_invalid_confirmation_links_are_flashed_in_french() {
     assert!(
         flashes.contains("You did not confirm your email within 10 seconds. "),
         "{flashes}"
-    );
-}
-
-#[rocket::async_test]
-async fn a_wrong_two_factor_code_is_answered_in_spanish() {
-    let mut settings = crate::common::app::contract_settings();
-    settings["two_factor"] = json!(true);
-    settings["two_factor_enabled_methods"] = json!(["authenticator"]);
-    settings["totp_issuer"] = json!("fsref");
-    let app = app_with(memory(), settings, |b| b).await;
-    app.user("joe@example.com", "password123", true, true, &[])
-        .await;
-    app.login("joe@example.com", "password123").await;
-    let setup = page(&app.client, "/tf-setup", "es-ES,es;q=0.9").await;
-    assert!(setup.contains("Aplicación de autenticación"), "{setup}");
-    let (status, body) = app
-        .post("/tf-setup", json!({"setup": "authenticator"}))
-        .await;
-    assert_eq!(status, Status::Ok, "{body}");
-    let state = body["response"]["tf_state_token"].as_str().unwrap();
-    let csrf = app.csrf().await;
-    let path = format!("/tf-setup/{state}");
-    let code = json!({"code": "000000"});
-    let headers = [("X-CSRF-Token", csrf.as_str()), ("Accept-Language", "es")];
-    let (status, body) = post_json_headers(&app.client, &path, code.clone(), &headers).await;
-    assert_eq!(status, Status::BadRequest, "{body}");
-    assert_eq!(
-        body["response"]["field_errors"]["code"],
-        json!(["Código no válido"])
-    );
-    let headers = [("X-CSRF-Token", csrf.as_str())];
-    let (_, body) = post_json_headers(&app.client, &path, code, &headers).await;
-    assert_eq!(
-        body["response"]["field_errors"]["code"],
-        json!(["Invalid code"])
-    );
-}
-
-#[rocket::async_test]
-async fn password_policy_errors_are_given_in_german() {
-    let mut settings = crate::common::app::contract_settings();
-    settings["password_check_breached"] = json!(true);
-    settings["password_length_max"] = json!(64);
-    let app = app_with(memory(), settings, |b| b).await;
-    let csrf = app.csrf().await;
-    let register = |password: String, accept: &'static str| {
-        let body =
-            json!({"email": "ann@example.com", "password": password, "password_confirm": password});
-        let csrf = csrf.clone();
-        let client = &app.client;
-        async move {
-            let mut headers = vec![("X-CSRF-Token", csrf.as_str())];
-            if !accept.is_empty() {
-                headers.push(("Accept-Language", accept));
-            }
-            let (status, body) = post_json_headers(client, "/register", body, &headers).await;
-            assert_eq!(status, Status::BadRequest, "{body}");
-            body["response"]["field_errors"]["password"].clone()
-        }
-    };
-    assert_eq!(
-        register("password123".into(), "de-DE").await,
-        json!(["Dieses Passwort steht auf einer Liste geleakter Passwörter"])
-    );
-    assert_eq!(
-        register("orchard ".repeat(9), "de-DE").await,
-        json!(["Das Passwort darf höchstens 64 Zeichen lang sein"])
-    );
-    assert_eq!(
-        register("short".into(), "de").await,
-        json!(["Das Passwort muss mindestens 8 Zeichen lang sein"])
-    );
-    assert_eq!(
-        register("orchard ".repeat(9), "").await,
-        json!(["Password must be at most 64 characters"])
     );
 }
