@@ -115,28 +115,8 @@ async fn a_wrong_password_is_answered_in_german_and_english_is_unchanged() {
 #[rocket::async_test]
 async fn a_reset_mail_is_written_in_the_recipients_stored_locale() {
     let app = app(memory()).await;
-    let security = app
-        .client
-        .rocket()
-        .state::<rocket_security::Security>()
-        .unwrap();
-    let hash = security
-        .hasher()
-        .hash("correct horse battery")
-        .await
-        .unwrap();
     for (email, locale) in [("marie@example.com", Some("fr")), ("ada@example.com", None)] {
-        app.store
-            .create_user(NewUser {
-                email: email.into(),
-                password: Some(hash.clone()),
-                active: true,
-                confirmed_at: Some(chrono::Utc::now().naive_utc()),
-                locale: locale.map(str::to_owned),
-                ..NewUser::default()
-            })
-            .await
-            .unwrap();
+        user_with_locale(&app, email, locale, true).await;
         let (status, body) = app.post("/reset", json!({ "email": email })).await;
         assert_eq!(status, Status::Ok, "{body}");
     }
@@ -321,8 +301,13 @@ async fn a_default_locale_without_texts_stops_the_launch() {
     assert!(rocket::custom(fine).attach(fairing).ignite().await.is_ok());
 }
 
-/// Creates `email` in the store with the stored locale `locale`, confirmed or not.
-async fn user_with_locale(app: &TestApp, email: &str, locale: &str, confirmed: bool) {
+/// Creates `email` in the store with the stored locale `locale` (or none), confirmed or not.
+pub(crate) async fn user_with_locale(
+    app: &TestApp,
+    email: &str,
+    locale: Option<&str>,
+    confirmed: bool,
+) {
     let security = app
         .client
         .rocket()
@@ -339,7 +324,7 @@ async fn user_with_locale(app: &TestApp, email: &str, locale: &str, confirmed: b
             password: Some(hash),
             active: true,
             confirmed_at: confirmed.then(|| chrono::Utc::now().naive_utc()),
-            locale: Some(locale.to_owned()),
+            locale: locale.map(str::to_owned),
             ..NewUser::default()
         })
         .await
@@ -349,7 +334,7 @@ async fn user_with_locale(app: &TestApp, email: &str, locale: &str, confirmed: b
 #[rocket::async_test]
 async fn a_confirmation_mail_is_written_in_german_for_a_german_user() {
     let app = app(memory()).await;
-    user_with_locale(&app, "jonas@example.com", "de", false).await;
+    user_with_locale(&app, "jonas@example.com", Some("de"), false).await;
     let (status, body) = app
         .post("/confirm", json!({"email": "jonas@example.com"}))
         .await;
@@ -375,7 +360,7 @@ async fn a_confirmation_mail_is_written_in_german_for_a_german_user() {
 #[rocket::async_test]
 async fn an_email_change_mails_a_german_user_in_german_at_both_addresses() {
     let app = app(memory()).await;
-    user_with_locale(&app, "jonas@example.com", "de", true).await;
+    user_with_locale(&app, "jonas@example.com", Some("de"), true).await;
     app.login("jonas@example.com", "correct horse battery")
         .await;
     let (status, body) = app

@@ -6,21 +6,22 @@ use std::time::Duration;
 
 use rocket::http::{Accept, ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
-use rocket_security::{MemoryDatastore, NewUser};
+use rocket_security::MemoryDatastore;
 use serde_json::{json, Value};
 
 use crate::common::app::*;
-use crate::i18n::page;
+use crate::i18n::{page, user_with_locale};
 
 /// How long a queued mail may take to reach the capturing mailer.
 const WAIT: Duration = Duration::from_secs(5);
 
 async fn app_settings(extra: Value) -> TestApp {
-    let mut settings = contract_settings();
-    for (key, value) in extra.as_object().unwrap() {
-        settings[key] = value.clone();
-    }
-    app_with(Arc::new(MemoryDatastore::new()), settings, |b| b).await
+    app_with(
+        Arc::new(MemoryDatastore::new()),
+        contract_settings_with(extra),
+        |b| b,
+    )
+    .await
 }
 
 /// `POST /register` (JSON) with `username`, sending `Accept-Language: accept`.
@@ -183,28 +184,8 @@ async fn configured_overrides_replace_english_messages_and_fill_their_placeholde
 async fn a_configured_mail_subject_is_the_english_one_and_german_keeps_its_translation() {
     let app =
         app_settings(json!({"email_subject_password_reset": "Reset your Acme password"})).await;
-    let security = app
-        .client
-        .rocket()
-        .state::<rocket_security::Security>()
-        .unwrap();
-    let hash = security
-        .hasher()
-        .hash("correct horse battery")
-        .await
-        .unwrap();
     for (email, locale) in [("lena@example.com", Some("de")), ("ada@example.com", None)] {
-        app.store
-            .create_user(NewUser {
-                email: email.into(),
-                password: Some(hash.clone()),
-                active: true,
-                confirmed_at: Some(chrono::Utc::now().naive_utc()),
-                locale: locale.map(str::to_owned),
-                ..NewUser::default()
-            })
-            .await
-            .unwrap();
+        user_with_locale(&app, email, locale, true).await;
         let (status, body) = app.post("/reset", json!({ "email": email })).await;
         assert_eq!(status, Status::Ok, "{body}");
     }
