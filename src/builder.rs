@@ -216,7 +216,7 @@ impl SecurityBuilder {
             form_fields: self.form_fields,
             site_url,
             config,
-            static_context: Default::default(),
+            page_bases: Default::default(),
         });
         Ok(Built {
             security,

@@ -204,9 +204,8 @@ impl<'r> Ctx<'r> {
         form: &FormState,
         extra: Context,
     ) -> Result<Reply, Error> {
-        let mut context = self.sec.static_context();
         let lang = self.lang().await;
-        self.sec.set_locale(&mut context, &lang);
+        let mut context = self.sec.page_base(&lang).context.clone();
         context.insert("csrf_token", &self.csrf_token().await?);
         let user = self.current_user().await?;
         context.insert(

@@ -149,6 +149,7 @@ mod locale;
 mod mail;
 mod mixins;
 mod notices;
+mod page_base;
 mod password;
 mod purge;
 mod recorder;

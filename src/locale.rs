@@ -4,7 +4,6 @@
 use std::sync::OnceLock;
 
 use rocket::request::Request;
-use rocket_dyn_templates::tera::Context;
 
 use crate::datastore::User;
 use crate::i18n::{LanguageIdentifier, Message};
@@ -65,12 +64,5 @@ pub(crate) fn text(request: &Request<'_>, message: &Message) -> String {
     match request.rocket().state::<Security>() {
         Some(security) => security.catalog().message(&lang, message),
         None => format!("{message:?}"),
-    }
-}
-
-/// Puts the request's `lang` and `dir` into a page's context.
-pub(crate) fn set_request_locale(request: &Request<'_>, context: &mut Context) {
-    if let Some(security) = request.rocket().state::<Security>() {
-        security.set_locale(context, &request_locale_now(request));
     }
 }

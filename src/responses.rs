@@ -112,8 +112,8 @@ pub(crate) fn error_page(
     message: &str,
 ) -> response::Result<'static> {
     let rendered = request.rocket().state::<Security>().and_then(|security| {
-        let mut context = security.static_context();
-        crate::locale::set_request_locale(request, &mut context);
+        let lang = crate::locale::request_locale_now(request);
+        let mut context = security.page_base(&lang).context.clone();
         context.insert("status", &status.code);
         context.insert("title", status.reason().unwrap_or("Error"));
         context.insert("message", message);

@@ -21,6 +21,7 @@ use crate::events::{Events, SecurityEvent};
 use crate::forms::{FormField, FormKind};
 use crate::i18n::{Catalog, LanguageIdentifier, LocaleFn, Message};
 use crate::mail::{Mail, Mailer, Outbox};
+use crate::page_base::{PageBase, PageBases};
 use crate::password::PasswordHasher;
 use crate::templates::Templates;
 use crate::token::{TokenKeys, TokenPurpose};
@@ -55,8 +56,8 @@ pub(crate) struct Parts {
     pub(crate) payload: PayloadFn,
     pub(crate) form_fields: Vec<(FormKind, FormField)>,
     pub(crate) site_url: String,
-    /// [`Security::static_context`], made on first use (it depends on the configuration only).
-    pub(crate) static_context: std::sync::OnceLock<(Context, Map<String, Value>)>,
+    /// [`Security::page_base`] of each language asked for so far.
+    pub(crate) page_bases: PageBases,
 }
 
 impl Security {
@@ -458,31 +459,19 @@ impl Security {
         ip.map(|ip| ip.to_canonical().to_string())
     }
 
-    /// The context every security page starts from: `urls` and `features`.
-    pub(crate) fn static_context(&self) -> Context {
-        self.static_parts().0.clone()
-    }
-
-    /// [`static_context`](Self::static_context) as a JSON object.
-    pub(crate) fn static_json(&self) -> &Map<String, Value> {
-        &self.static_parts().1
-    }
-
-    fn static_parts(&self) -> &(Context, Map<String, Value>) {
-        self.inner.static_context.get_or_init(|| {
-            let context = self.build_static_context();
-            let json = match context.clone().into_json() {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            (context, json)
+    /// The context every page in `lang` starts from: `urls`, `features`,
+    /// `password_length_min`, `lang`, `dir` and `i18n`.
+    pub(crate) fn page_base(&self, lang: &LanguageIdentifier) -> Arc<PageBase> {
+        self.inner.page_bases.get(lang, || {
+            let mut context = self.build_static_context();
+            self.set_locale(&mut context, lang);
+            PageBase::new(context)
         })
     }
 
     fn build_static_context(&self) -> Context {
         let c = self.config();
         let mut context = Context::new();
-        self.set_locale(&mut context, self.catalog().default_locale());
         context.insert("urls", &template_urls(c));
         context.insert("password_length_min", &c.password_length_min);
         context.insert(

@@ -48,9 +48,8 @@ impl PageContext {
 
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let security = Security::of(request);
-    let mut map = security.static_json().clone();
     let lang = crate::locale::request_locale(request).await;
-    map.extend(security.locale_json(&lang));
+    let mut map = security.page_base(&lang).json.clone();
     let user = authenticate(request).await?;
     map.insert(
         "current_user".into(),
