@@ -61,6 +61,23 @@ fn protected_anonymous() -> Redirect {
     Redirect::found("/login?next=/protected")
 }
 
+/// The starter's `/api/me` body, for the signed-in user of a private cookie.
+#[get("/api/me")]
+fn api_me(user: SessionUser) -> Json<Value> {
+    Json(json!({
+        "email": user.0,
+        "active": true,
+        "confirmed": true,
+        "roles": [],
+        "login_count": 1,
+        "current_login_at": "2026-01-01T00:00:00.000000",
+        "last_login_at": "2026-01-01T00:00:00.000000",
+        "current_login_ip": "127.0.0.1",
+        "last_login_ip": "127.0.0.1",
+        "tf_primary_method": null,
+    }))
+}
+
 #[get("/api/token")]
 fn api_token(_user: TokenUser) -> Json<Value> {
     Json(json!({ "via": "token" }))
@@ -122,6 +139,13 @@ impl<'r> FromRequest<'r> for CsrfHeader<'r> {
 pub fn app(hasher: Arc<Argon2Hasher>, hash: String) -> Rocket<Build> {
     rocket::build().manage(Hashing { hasher, hash }).mount(
         "/",
-        routes![protected, protected_anonymous, api_token, login_page, login],
+        routes![
+            protected,
+            protected_anonymous,
+            api_me,
+            api_token,
+            login_page,
+            login
+        ],
     )
 }

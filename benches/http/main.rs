@@ -13,7 +13,7 @@
 //! 32), `HTTP_SECONDS` per scenario and app (default 5), `HTTP_POSTGRES_URL` (a PostgreSQL
 //! database the run may add users to: the scenarios run on it too), `HTTP_MEMORY_REQUESTS`
 //! (default 0), `HTTP_AUTH_CACHE_MS` (the starter's `auth_cache_ttl_ms`, default 500; `0` to
-//! compare without the cache), `HTTP_SCENARIOS` (some of `session,token,redirect,login`; default
+//! compare without the cache), `HTTP_SCENARIOS` (some of `session,api,token,redirect,login`; default
 //! all). Absolute numbers move with the machine; the ratios are what to compare.
 
 #[path = "../../examples/starter/routes.rs"]
@@ -70,14 +70,16 @@ impl Sample {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scenario {
     SessionGet,
+    SessionApi,
     TokenGet,
     AnonymousRedirect,
     Login,
 }
 
 impl Scenario {
-    const ALL: [Scenario; 4] = [
+    const ALL: [Scenario; 5] = [
         Scenario::SessionGet,
+        Scenario::SessionApi,
         Scenario::TokenGet,
         Scenario::AnonymousRedirect,
         Scenario::Login,
@@ -87,6 +89,7 @@ impl Scenario {
     fn name(self) -> &'static str {
         match self {
             Scenario::SessionGet => "session",
+            Scenario::SessionApi => "api",
             Scenario::TokenGet => "token",
             Scenario::AnonymousRedirect => "redirect",
             Scenario::Login => "login",
@@ -102,7 +105,7 @@ impl Scenario {
         for name in &names {
             assert!(
                 Scenario::ALL.iter().any(|s| s.name() == *name),
-                "HTTP_SCENARIOS: `{name}` is none of session, token, redirect, login"
+                "HTTP_SCENARIOS: `{name}` is none of session, api, token, redirect, login"
             );
         }
         Scenario::ALL
@@ -114,6 +117,7 @@ impl Scenario {
     fn label(self) -> &'static str {
         match self {
             Scenario::SessionGet => "GET guarded by the session cookie",
+            Scenario::SessionApi => "GET /api/me with the session cookie",
             Scenario::TokenGet => "GET guarded by an auth token",
             Scenario::AnonymousRedirect => "GET without credentials -> 302",
             Scenario::Login => "GET /login + POST /login with CSRF",
@@ -139,6 +143,10 @@ async fn once(connection: &mut Connection, scenario: Scenario, token: &str, emai
     match scenario {
         Scenario::SessionGet => {
             let (status, _) = connection.request("GET", "/protected", &[], "").await;
+            assert_eq!(status, 200);
+        }
+        Scenario::SessionApi => {
+            let (status, _) = connection.request("GET", "/api/me", &[], "").await;
             assert_eq!(status, 200);
         }
         Scenario::TokenGet => {
@@ -168,7 +176,7 @@ async fn drive(
     budget: usize,
 ) -> Sample {
     let mut connection = Connection::open(port).await;
-    if scenario == Scenario::SessionGet {
+    if matches!(scenario, Scenario::SessionGet | Scenario::SessionApi) {
         connection.login(&email, PASSWORD).await;
     }
     let mut sample = Sample::default();
