@@ -26,9 +26,10 @@ pub(crate) fn static_file(name: &str) -> Option<&'static str> {
 
 /// The name a template file is known by: its path under the template folder without the
 /// `.tera` suffix (`security/login_user.html`). Each template is also known by its name without
-/// the data type (`security/login_user`) — the name `rocket_dyn_templates` gives it — unless
-/// two files share it (the text and HTML parts of a mail), so `{% extends %}` and
-/// `{% import %}` resolve in this engine and in an application's own `Template` engine alike.
+/// the data type (`security/_layout`) — the name `rocket_dyn_templates` gives it — when a
+/// template names it (and no two files share it, as the text and HTML parts of a mail do), so
+/// `{% extends %}` and `{% import %}` resolve in this engine and in an application's own
+/// `Template` engine alike. [`Templates::resolve`] finds the others by their short name.
 fn template_name(relative_path: &str) -> String {
     let name = relative_path.replace('\\', "/");
     name.strip_suffix(".tera")
@@ -42,6 +43,13 @@ fn short_name(name: &str) -> &str {
         Some(dot) => &name[..file_start + dot],
         None => name,
     }
+}
+
+/// Whether a template names `short` in a string (`{% extends "security/_layout" %}`): only such
+/// a template needs its short name registered, and each name costs a parse of its own.
+fn named_in<'a>(short: &str, mut bodies: impl Iterator<Item = &'a String>) -> bool {
+    let (double, single) = (format!("\"{short}\""), format!("'{short}'"));
+    bodies.any(|body| body.contains(&double) || body.contains(&single))
 }
 
 /// Security pages and mail templates.
@@ -89,7 +97,11 @@ impl Templates {
         let mut all: Vec<(String, String)> = Vec::new();
         for (name, body) in &sources {
             let short = short_name(name);
-            if short != name && stems.get(short) == Some(&1) && !sources.contains_key(short) {
+            if short != name
+                && stems.get(short) == Some(&1)
+                && !sources.contains_key(short)
+                && named_in(short, sources.values())
+            {
                 all.push((short.to_owned(), body.clone()));
             }
             all.push((name.clone(), body.clone()));
@@ -139,4 +151,28 @@ fn describe(error: &rocket_dyn_templates::tera::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_templates_named_by_others_get_their_short_name() {
+        let catalog = Arc::new(Catalog::load("en", None, &Default::default()).unwrap());
+        let templates = Templates::load(None, &catalog).unwrap();
+        let names: Vec<&str> = templates.tera.get_template_names().collect();
+        for named in [
+            "security/_layout",
+            "security/_macros",
+            "security/_layout.html",
+        ] {
+            assert!(names.contains(&named), "{named}");
+        }
+        assert!(!names.contains(&"security/login_user"));
+        assert_eq!(
+            templates.resolve("security/login_user").as_deref(),
+            Some("security/login_user.html")
+        );
+    }
 }
