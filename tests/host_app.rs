@@ -393,3 +393,20 @@ async fn starter_account_page_writes_dates_in_the_visitors_language() {
         );
     }
 }
+
+/// The starter's folder holds the layout and macros its own engine needs; they are the crate's,
+/// so the starter's pages look like the security pages and its copy replaces nothing.
+#[test]
+fn starter_layout_is_the_crates() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["_layout.html.tera", "_macros.html.tera"] {
+        let read = |dir: &str| std::fs::read_to_string(root.join(dir).join(file)).unwrap();
+        assert_eq!(
+            read("examples/starter/templates/security"),
+            read("templates/security"),
+            "examples/starter/templates/security/{file} differs from templates/security/{file}"
+        );
+    }
+    let starter_security = root.join("examples/starter/templates/security");
+    assert_eq!(std::fs::read_dir(starter_security).unwrap().count(), 2);
+}

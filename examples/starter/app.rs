@@ -1,7 +1,8 @@
-//! The Rocket instance that serves the starter: its own pages through its own `Template`
-//! engine (with the crate's `fluent` function and `local_datetime` filter registered), side by
-//! side with the security layer, whose pages come from the same `templates/` folder (files
-//! under `templates/security/` replace the crate's defaults).
+//! The Rocket instance that serves the starter: its own pages (`examples/starter/templates/`,
+//! Rocket's `template_dir` in `Rocket.toml`) through its own `Template` engine, with the
+//! crate's `fluent` function and `local_datetime` filter registered, side by side with the
+//! security layer, whose pages are built in. The folder's `security/_layout` and
+//! `security/_macros` are copies of the crate's, which the starter's pages extend and import.
 
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;

@@ -141,8 +141,9 @@ pub async fn app_configured(
     }
 }
 
-/// The starter's `templates/` folder, which the test app renders from.
-pub const STARTER_TEMPLATES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+/// The starter's template folder, which the test app renders from.
+pub const STARTER_TEMPLATES: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/examples/starter/templates");
 
 /// A folder holding the starter's templates with the files of `overrides` over them, as an
 /// application's one `templates/` folder would: both the security layer and `Template::fairing()`

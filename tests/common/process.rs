@@ -51,12 +51,14 @@ pub fn write_config(
     database_url: &str,
     mail_url: &str,
 ) -> PathBuf {
+    let templates = crate::common::app::STARTER_TEMPLATES;
     let config = format!(
         r#"[default]
 address = "127.0.0.1"
 port = {port}
 secret_key = "{key}"
 log_level = "critical"
+template_dir = "{templates}"
 
 [default.shutdown]
 grace = 5
