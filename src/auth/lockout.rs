@@ -70,19 +70,33 @@ fn in_window(
     counter.filter(|(count, start)| *count > 0 && now - *start <= window)
 }
 
+/// The key of the client's `ip_failures` counter, when that limit is on and the client's
+/// address is known.
+fn client_key(sec: &Security, request: &Request<'_>) -> Option<String> {
+    sec.client_ip(request)
+        .filter(|_| sec.config().ip_failures > 0)
+        .map(|ip| CounterKey::IpFailures(ip).to_string())
+}
+
 /// Refuses a client that failed `ip_failures` sign-ins within `ip_failures_within` with
 /// [`Error::TooManyRequests`].
 pub(crate) async fn client_allowed(sec: &Security, request: &Request<'_>) -> Result<(), Error> {
-    let config = sec.config();
-    let Some(ip) = sec.client_ip(request).filter(|_| config.ip_failures > 0) else {
+    let Some(key) = client_key(sec, request) else {
         return Ok(());
     };
+    let counter = sec.datastore().read_counter(&key).await?;
+    refuse_client_over_limit(sec, request, counter)
+}
+
+/// [`client_allowed`] with the client's counter already read.
+fn refuse_client_over_limit(
+    sec: &Security,
+    request: &Request<'_>,
+    counter: Option<(i64, NaiveDateTime)>,
+) -> Result<(), Error> {
+    let config = sec.config();
     let now = sec.now().naive_utc();
     let window = config.ip_failures_within.to_chrono();
-    let counter = sec
-        .datastore()
-        .read_counter(&CounterKey::IpFailures(ip).to_string())
-        .await?;
     match in_window(counter, now, window) {
         Some((count, start)) if count >= config.ip_failures => {
             let retry_after = (start + window - now).num_seconds().max(1) as u64;
@@ -116,32 +130,48 @@ pub(crate) struct Attempt {
     identity: String,
     account: String,
     locked: bool,
+    /// Whether wrong passwords were being counted for the address when the attempt opened
+    /// (a success then starts the count over).
+    failures_counted: bool,
 }
 
 impl Attempt {
     /// Starts an attempt: refuses a client over its limit, and reads whether the address is
-    /// locked.
+    /// locked. The counters involved are read in one call to the datastore.
     pub async fn open(
         sec: &Security,
         request: &Request<'_>,
         identity: &str,
     ) -> Result<Self, Error> {
-        client_allowed(sec, request).await?;
         let account = account_id(identity);
-        let locked = if sec.config().lockout_failures > 0 {
-            let counter = sec
-                .datastore()
-                .read_counter(&CounterKey::Locked(account.clone()).to_string())
-                .await?;
-            let now = sec.now().naive_utc();
-            in_window(counter, now, sec.config().lockout_duration.to_chrono()).is_some()
+        let client = client_key(sec, request);
+        let lockout = sec.config().lockout_failures > 0;
+        let mut keys: Vec<String> = client.iter().cloned().collect();
+        if lockout {
+            keys.push(CounterKey::Locked(account.clone()).to_string());
+            keys.push(CounterKey::LoginFailures(account.clone()).to_string());
+        }
+        let mut counters = if keys.is_empty() {
+            Vec::new()
         } else {
-            false
-        };
+            sec.datastore().read_counters(&keys).await?
+        }
+        .into_iter();
+        if client.is_some() {
+            refuse_client_over_limit(sec, request, counters.next().flatten())?;
+        }
+        let (mut locked, mut failures_counted) = (false, false);
+        if lockout {
+            let now = sec.now().naive_utc();
+            let lock = counters.next().flatten();
+            locked = in_window(lock, now, sec.config().lockout_duration.to_chrono()).is_some();
+            failures_counted = counters.next().flatten().is_some();
+        }
         Ok(Attempt {
             identity: identity.to_owned(),
             account,
             locked,
+            failures_counted,
         })
     }
 
@@ -163,11 +193,13 @@ impl Attempt {
         Ok(right && !self.locked)
     }
 
-    /// A sign-in succeeded: the count of wrong passwords starts over.
+    /// A sign-in succeeded: the count of wrong passwords, if one was kept, starts over.
     pub async fn succeeded(&self, sec: &Security) -> Result<(), Error> {
-        sec.datastore()
-            .reset_counter(&CounterKey::LoginFailures(self.account.clone()).to_string())
-            .await?;
+        if self.failures_counted {
+            sec.datastore()
+                .reset_counter(&CounterKey::LoginFailures(self.account.clone()).to_string())
+                .await?;
+        }
         Ok(())
     }
 

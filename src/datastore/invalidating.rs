@@ -236,6 +236,13 @@ impl CounterStore for Invalidating {
         self.inner.read_counter(key).await
     }
 
+    async fn read_counters(
+        &self,
+        keys: &[String],
+    ) -> DatastoreResult<Vec<Option<(i64, NaiveDateTime)>>> {
+        self.inner.read_counters(keys).await
+    }
+
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         self.inner.delete_stale_counters(before).await
     }

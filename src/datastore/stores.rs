@@ -292,6 +292,20 @@ pub trait CounterStore: Send + Sync + 'static {
     /// or `None` when there is none. Whether the window is over is the caller's to decide.
     async fn read_counter(&self, key: &str) -> DatastoreResult<Option<(i64, NaiveDateTime)>>;
 
+    /// Reads several counters at once, as [`read_counter`](Self::read_counter) reads one: the
+    /// answer has one entry per key, in the order of `keys`. The default reads them one by
+    /// one; a store with a round trip per call should read them in one.
+    async fn read_counters(
+        &self,
+        keys: &[String],
+    ) -> DatastoreResult<Vec<Option<(i64, NaiveDateTime)>>> {
+        let mut counters = Vec::with_capacity(keys.len());
+        for key in keys {
+            counters.push(self.read_counter(key).await?);
+        }
+        Ok(counters)
+    }
+
     /// Deletes counters whose window opened before `before`. Returns how many. With `before`
     /// at least the longest window in use before now, this only forgets counters that the next
     /// hit would start over anyway.

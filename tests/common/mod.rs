@@ -150,7 +150,8 @@ fn drop_statement(server: Server, name: &str) -> String {
     }
 }
 
-async fn execute_admin(server: Server, admin_url: &str, sql: &str) {
+/// Runs `sql` on `server` through `admin_url` (the server's variable); panics when it fails.
+pub async fn execute_admin(server: Server, admin_url: &str, sql: &str) {
     #[cfg(any(feature = "postgres", feature = "mysql"))]
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 

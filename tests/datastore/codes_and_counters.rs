@@ -8,6 +8,7 @@ per_backend!(
     codes_work_once_and_expire,
     concurrent_takes_of_a_code_succeed_once,
     counters_count_within_their_window,
+    counters_are_read_together_in_the_order_asked,
     concurrent_hits_are_all_counted,
 );
 
@@ -184,6 +185,32 @@ async fn counters_count_within_their_window(store: Store) {
             .unwrap(),
         2
     );
+}
+
+async fn counters_are_read_together_in_the_order_asked(store: Store) {
+    let t = at("2024-08-01 00:00:00");
+    let window = Duration::minutes(15);
+    store.hit_counter("read:a", t, window).await.unwrap();
+    store.hit_counter("read:b", t, window).await.unwrap();
+    store
+        .hit_counter("read:b", t + Duration::minutes(1), window)
+        .await
+        .unwrap();
+    let keys = ["read:b", "read:missing", "read:a"].map(String::from);
+    assert_eq!(
+        store.read_counters(&keys).await.unwrap(),
+        vec![Some((2, t)), None, Some((1, t))]
+    );
+    assert_eq!(store.read_counters(&[]).await.unwrap(), vec![]);
+    // The same answers as one key at a time.
+    for key in &keys {
+        let one = store.read_counter(key).await.unwrap();
+        let together = store
+            .read_counters(std::slice::from_ref(key))
+            .await
+            .unwrap();
+        assert_eq!(together, vec![one], "{key}");
+    }
 }
 
 async fn concurrent_hits_are_all_counted(store: Store) {

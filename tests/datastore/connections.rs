@@ -1,4 +1,5 @@
-//! Connecting: SQLite set-up and indexes, URLs that pick the backend, and the pool serving Rocket handlers.
+//! Connecting: SQLite set-up and indexes, URLs that pick the backend, connections the server
+//! closed, and the pool serving Rocket handlers.
 
 use super::*;
 
@@ -131,6 +132,52 @@ async fn urls_choose_the_backend_and_bad_ones_are_named() {
         .to_string();
     assert!(message.contains("mssql://sa:***@db/app"), "{message}");
     assert!(!message.contains("hunter2"), "{message}");
+}
+
+/// Connections that PostgreSQL closes (a restart, an administrator, an idle timeout) are not
+/// handed out again once the client has seen them close: the next queries succeed on new
+/// connections, without a failed request and without a test query before each checkout.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_connections_closed_by_the_server_are_replaced() {
+    let test = "postgres_connections_closed_by_the_server_are_replaced";
+    let Some(backend) = crate::common::postgres(test).await else {
+        return;
+    };
+    let admin_url = std::env::var(crate::common::POSTGRES_ENV).expect("the admin URL");
+    let name = url::Url::parse(backend.url().expect("a URL"))
+        .expect("the database URL")
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    create(&backend.store, "kept@example.com").await;
+    // Every connection of the pool has been used once.
+    let lookups: Vec<_> = (0..8)
+        .map(|_| {
+            let store = backend.store.clone();
+            tokio::spawn(async move { store.find_user(UserQuery::Email("kept@example.com")).await })
+        })
+        .collect();
+    for lookup in lookups {
+        let found = lookup.await.expect("the task");
+        assert!(found.expect("a lookup before").is_some());
+    }
+    let terminate = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    );
+    crate::common::execute_admin(crate::common::Server::Postgres, &admin_url, &terminate).await;
+    // The client library notices the closed sockets as soon as it runs; give it a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for _ in 0..8 {
+        let found = backend
+            .store
+            .find_user(UserQuery::Email("kept@example.com"))
+            .await
+            .expect("a lookup after the server closed the pool's connections");
+        assert_eq!(found.expect("the user").email, "kept@example.com");
+    }
+    backend.finish().await;
 }
 
 /// `SecurityDb` works as a rocket_db_pools database: configured from `databases.security`,

@@ -96,3 +96,31 @@ pub(super) async fn read(
     })
     .map_err(backend)
 }
+
+/// Reads several counters without counting, in one query; one entry per key, in order.
+pub(super) async fn read_many(
+    store: &DieselDatastore,
+    keys: &[String],
+) -> DatastoreResult<Vec<Option<(i64, NaiveDateTime)>>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = store.conn().await?;
+    let found = with_conn!(&mut conn, |c| {
+        counters::table
+            .filter(counters::key.eq_any(keys))
+            .select((counters::key, counters::count, counters::window_start))
+            .load::<(String, i64, NaiveDateTime)>(c)
+            .await
+    })
+    .map_err(backend)?;
+    Ok(keys
+        .iter()
+        .map(|key| {
+            found
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, count, start)| (*count, *start))
+        })
+        .collect())
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 use diesel_async::pooled_connection::{ManagerConfig, RecyclingMethod};
 #[cfg(feature = "mysql")]
 use diesel_async::AsyncMysqlConnection;
@@ -214,7 +214,17 @@ impl DbPool {
                 )
             }
             #[cfg(feature = "postgres")]
-            Target::Postgres(url) => pool!(Postgres, AsyncDieselConnectionManager::new(url)),
+            Target::Postgres(url) => {
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                // No `SELECT 1` on every checkout (a round trip per query): tokio-postgres
+                // marks a connection closed as soon as its server goes away, and a closed
+                // connection counts as broken at checkout, so the pool opens a new one.
+                config.recycling_method = RecyclingMethod::Fast;
+                pool!(
+                    Postgres,
+                    AsyncDieselConnectionManager::new_with_config(url, config)
+                )
+            }
             #[cfg(feature = "mysql")]
             Target::Mysql(url) => pool!(Mysql, AsyncDieselConnectionManager::new(url)),
             target => Err(DbPoolError::FeatureDisabled {

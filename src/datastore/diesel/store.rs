@@ -200,6 +200,13 @@ impl CounterStore for DieselDatastore {
         counters::read(self, key).await
     }
 
+    async fn read_counters(
+        &self,
+        keys: &[String],
+    ) -> DatastoreResult<Vec<Option<(i64, NaiveDateTime)>>> {
+        counters::read_many(self, keys).await
+    }
+
     async fn delete_stale_counters(&self, before: NaiveDateTime) -> DatastoreResult<u64> {
         purge::delete_stale_counters(self, before).await
     }
