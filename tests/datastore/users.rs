@@ -477,7 +477,13 @@ async fn concurrent_find_or_create_role_makes_one_role(store: Store) {
 // ----- trackable -----
 
 async fn record_login_shifts_current_to_last(store: Store) {
-    let user = create(&store, "track@example.com").await;
+    let user = store
+        .create_user(NewUser {
+            roles: vec!["editor".into(), "admin".into()],
+            ..new_user("track@example.com")
+        })
+        .await
+        .unwrap();
     let (t1, t2, t3) = (
         at("2024-03-01 10:00:00.000001"),
         at("2024-03-02 11:30:00.25"),
@@ -489,6 +495,11 @@ async fn record_login_shifts_current_to_last(store: Store) {
         .await
         .unwrap();
     assert_eq!(first.login_count, 1);
+    assert_eq!(
+        role_names(&first),
+        ["admin", "editor"],
+        "the roles come along"
+    );
     assert_eq!(first.current_login_at, Some(t1));
     assert_eq!(first.current_login_ip.as_deref(), Some("192.0.2.1"));
     assert_eq!(first.last_login_at, Some(t1), "first login: last := at");

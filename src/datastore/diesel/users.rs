@@ -289,7 +289,46 @@ pub(super) async fn set_active(
     }
 }
 
-/// Counts a login, shifting current to last.
+/// The UPDATE counting a login of `$user_id` at `$at` from `$ip`: one statement, so concurrent
+/// logins all count. The `last_*` assignments come first: MySQL evaluates them left to right
+/// with the values already assigned.
+macro_rules! count_login {
+    ($user_id:expr, $at:expr, $ip:expr) => {
+        diesel::update(users::table.filter(users::id.eq($user_id))).set((
+            users::last_login_at.eq(case_when::<_, _, Nullable<Timestamp>>(
+                users::current_login_at.is_null(),
+                Some($at),
+            )
+            .otherwise(users::current_login_at)),
+            users::last_login_ip.eq(users::current_login_ip),
+            users::current_login_at.eq($at),
+            users::current_login_ip.eq($ip),
+            users::login_count.eq(users::login_count + 1),
+        ))
+    };
+}
+
+/// [`count_login!`] returning the row as the update left it, with the user's roles (SQLite
+/// and PostgreSQL): two statements and no transaction.
+macro_rules! count_login_returning {
+    ($c:ident, $user_id:expr, $at:expr, $ip:expr) => {
+        async {
+            let Some(row) = count_login!($user_id, $at, $ip)
+                .returning(UserRow::as_returning())
+                .get_result::<UserRow>($c)
+                .await
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let roles = roles_of!($c, row.id)?;
+            Ok(Some((row, roles)))
+        }
+        .await
+    };
+}
+
+/// Counts a login, shifting current to last; answers the user as the update left them.
 pub(super) async fn record_login(
     store: &DieselDatastore,
     user_id: i64,
@@ -298,32 +337,29 @@ pub(super) async fn record_login(
 ) -> DatastoreResult<User> {
     let at = micros(at);
     let mut conn = store.conn().await?;
-    let updated = with_conn!(&mut conn, |c| {
-        c.transaction(async |c| {
-            // One UPDATE, so concurrent logins all count. The `last_*` assignments come
-            // first: MySQL evaluates them left to right with the values already assigned.
-            let changed = diesel::update(users::table.filter(users::id.eq(user_id)))
-                .set((
-                    users::last_login_at.eq(case_when::<_, _, Nullable<Timestamp>>(
-                        users::current_login_at.is_null(),
-                        Some(at),
-                    )
-                    .otherwise(users::current_login_at)),
-                    users::last_login_ip.eq(users::current_login_ip),
-                    users::current_login_at.eq(at),
-                    users::current_login_ip.eq(ip),
-                    users::login_count.eq(users::login_count + 1),
-                ))
-                .execute(c)
-                .await?;
-            if changed == 0 {
-                return Ok(None);
-            }
-            // Inside the transaction the row stays locked, so this reads our own update.
-            Ok(user_by!(c, users::id.eq(user_id)))
-        })
-        .await
-    })
-    .map_err(backend)?;
-    into_user(updated)?.ok_or(DatastoreError::UserNotFound)
+    let updated: Result<_, diesel::result::Error> = match &mut conn {
+        #[cfg(feature = "sqlite")]
+        super::DbConnection::Sqlite(object) => {
+            let c = &mut **object;
+            count_login_returning!(c, user_id, at, ip)
+        }
+        #[cfg(feature = "postgres")]
+        super::DbConnection::Postgres(object) => {
+            let c = &mut **object;
+            count_login_returning!(c, user_id, at, ip)
+        }
+        // No RETURNING: the row is read back inside the transaction, which keeps it locked.
+        #[cfg(feature = "mysql")]
+        super::DbConnection::Mysql(object) => {
+            let c = &mut **object;
+            c.transaction(async |c| {
+                if count_login!(user_id, at, ip).execute(c).await? == 0 {
+                    return Ok(None);
+                }
+                Ok(user_by!(c, users::id.eq(user_id)))
+            })
+            .await
+        }
+    };
+    into_user(updated.map_err(backend)?)?.ok_or(DatastoreError::UserNotFound)
 }
