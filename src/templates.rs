@@ -5,6 +5,7 @@
 //! application replaces the default login page, and pages may extend the application's own
 //! layout. The application's own `Template` fairing, if any, is not touched.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -55,6 +56,33 @@ fn named_in<'a>(short: &str, mut bodies: impl Iterator<Item = &'a String>) -> bo
 /// Security pages and mail templates.
 pub(crate) struct Templates {
     tera: Tera,
+    /// Every name [`Templates::resolve`] answers, with its answer, made once.
+    resolved: HashMap<String, String>,
+}
+
+/// What [`Templates::resolve`] answers for each name: a full name (`index.html`) itself; a short
+/// name (`index`) one of the templates it shortens; a template whose name has no extension,
+/// when no other shortens to it, itself.
+fn resolutions(tera: &Tera) -> HashMap<String, String> {
+    let names: Vec<&str> = tera.get_template_names().collect();
+    let mut resolved = HashMap::with_capacity(names.len() * 2);
+    for name in names.iter().filter(|n| short_name(n) != **n) {
+        resolved.insert((*name).to_owned(), (*name).to_owned());
+    }
+    for name in &names {
+        let short = short_name(name);
+        if short != *name {
+            resolved
+                .entry(short.to_owned())
+                .or_insert_with(|| (*name).to_owned());
+        }
+    }
+    for name in &names {
+        resolved
+            .entry((*name).to_owned())
+            .or_insert_with(|| (*name).to_owned());
+    }
+    resolved
 }
 
 fn collect_tera_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
@@ -112,20 +140,13 @@ impl Templates {
         tera.register_function("fluent", catalog.tera_function());
         tera.add_raw_templates(all)
             .map_err(|e| format!("templates: {}", describe(&e)))?;
-        Ok(Templates { tera })
+        let resolved = resolutions(&tera);
+        Ok(Templates { tera, resolved })
     }
 
     /// The full name of a template given by full or short name (`index` → `index.html`).
-    pub fn resolve(&self, name: &str) -> Option<String> {
-        let names: Vec<&str> = self.tera.get_template_names().collect();
-        if names.contains(&name) && short_name(name) != name {
-            return Some(name.to_owned());
-        }
-        names
-            .iter()
-            .find(|candidate| short_name(candidate) == name && **candidate != name)
-            .map(|n| n.to_string())
-            .or_else(|| names.contains(&name).then(|| name.to_owned()))
+    pub fn resolve(&self, name: &str) -> Option<&str> {
+        self.resolved.get(name).map(String::as_str)
     }
 
     /// Renders a template.
@@ -170,9 +191,17 @@ mod tests {
             assert!(names.contains(&named), "{named}");
         }
         assert!(!names.contains(&"security/login_user"));
-        assert_eq!(
-            templates.resolve("security/login_user").as_deref(),
-            Some("security/login_user.html")
-        );
+        for (asked, resolved) in [
+            ("security/login_user", Some("security/login_user.html")),
+            ("security/login_user.html", Some("security/login_user.html")),
+            ("security/_layout", Some("security/_layout.html")),
+            (
+                "security/email/welcome.txt",
+                Some("security/email/welcome.txt"),
+            ),
+            ("security/nothing", None),
+        ] {
+            assert_eq!(templates.resolve(asked), resolved, "{asked}");
+        }
     }
 }

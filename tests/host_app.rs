@@ -318,7 +318,7 @@ async fn host_templates_render_beside_the_security_pages() {
     );
 }
 
-/// The starter (the test app): its own pages are `Template`s from the one `templates/` folder,
+/// The starter (the test app): its own pages are `Page`s from the one `templates/` folder,
 /// beside a security page replaced from that same folder.
 #[rocket::async_test]
 async fn starter_pages_render_beside_a_replaced_security_page() {
@@ -361,7 +361,7 @@ async fn starter_pages_render_beside_a_replaced_security_page() {
 }
 
 /// The starter's own account page writes the sign-in time the way the visitor's language does,
-/// through the `local_datetime` filter the starter registers on its own template engine.
+/// through the `local_datetime` filter of the security layer's template engine.
 #[rocket::async_test]
 async fn starter_account_page_writes_dates_in_the_visitors_language() {
     let store: Arc<dyn UserDatastore> = Arc::new(MemoryDatastore::new());
@@ -392,21 +392,4 @@ async fn starter_account_page_writes_dates_in_the_visitors_language() {
             "{lang}: {page}"
         );
     }
-}
-
-/// The starter's folder holds the layout and macros its own engine needs; they are the crate's,
-/// so the starter's pages look like the security pages and its copy replaces nothing.
-#[test]
-fn starter_layout_is_the_crates() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for file in ["_layout.html.tera", "_macros.html.tera"] {
-        let read = |dir: &str| std::fs::read_to_string(root.join(dir).join(file)).unwrap();
-        assert_eq!(
-            read("examples/starter/templates/security"),
-            read("templates/security"),
-            "examples/starter/templates/security/{file} differs from templates/security/{file}"
-        );
-    }
-    let starter_security = root.join("examples/starter/templates/security");
-    assert_eq!(std::fs::read_dir(starter_security).unwrap().count(), 2);
 }

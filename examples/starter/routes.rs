@@ -1,13 +1,12 @@
-//! The starter app's own routes: its pages, rendered by `rocket_dyn_templates::Template` from
-//! `templates/` (they extend the security layout, so the whole site looks alike), and a small
-//! JSON API behind the security guards.
+//! The starter app's own routes: its pages, rendered by the security layer's template engine
+//! from `template_dir` (they extend the security layout, so the whole site looks alike), and a
+//! small JSON API behind the security guards.
 
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::Template;
 use rocket_security::mechanism::{Session, Token};
 use rocket_security::{
-    role, AnyRole, AuthRequired, AuthUser, BasicAuth, PageContext, Roles, TokenAuth, User,
+    role, AnyRole, AuthRequired, AuthUser, BasicAuth, Page, PageContext, Roles, TokenAuth, User,
 };
 use serde_json::{json, Value};
 
@@ -19,37 +18,37 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/")]
-fn index(page: PageContext) -> Template {
-    Template::render("index", page.with(json!({ "title": "Welcome" })))
+fn index(page: PageContext) -> Page {
+    page.render("index", json!({ "title": "Welcome" }))
 }
 
 #[get("/protected")]
-fn protected(user: AuthUser, page: PageContext) -> Template {
-    Template::render(
+fn protected(user: AuthUser, page: PageContext) -> Page {
+    page.render(
         "protected",
-        page.with(json!({ "title": "Protected", "email": user.email })),
+        json!({ "title": "Protected", "email": user.email }),
     )
 }
 
 #[get("/admin")]
-fn admin(user: Roles<Admin>, page: PageContext) -> Template {
-    Template::render(
+fn admin(user: Roles<Admin>, page: PageContext) -> Page {
+    page.render(
         "role_page",
-        page.with(json!({ "title": "Admin", "area": "admin", "email": user.email })),
+        json!({ "title": "Admin", "area": "admin", "email": user.email }),
     )
 }
 
 #[get("/editor")]
-fn editor(user: AnyRole<(Editor, Author)>, page: PageContext) -> Template {
-    Template::render(
+fn editor(user: AnyRole<(Editor, Author)>, page: PageContext) -> Page {
+    page.render(
         "role_page",
-        page.with(json!({ "title": "Editor", "area": "editor", "email": user.email })),
+        json!({ "title": "Editor", "area": "editor", "email": user.email }),
     )
 }
 
 /// The account page: sign-in history, and every sign-in method in one place.
 #[get("/account")]
-fn account(user: AuthUser, page: PageContext) -> Template {
+fn account(user: AuthUser, page: PageContext) -> Page {
     let us_methods = user.us_methods();
     let methods = json!({
         "password": user.password.is_some(),
@@ -58,9 +57,9 @@ fn account(user: AuthUser, page: PageContext) -> Template {
         "authenticator_signin": us_methods.iter().any(|m| m == "authenticator"),
         "recovery_codes": user.has_recovery_codes(),
     });
-    Template::render(
+    page.render(
         "account",
-        page.with(json!({ "title": "Your account", "me": me_json(&user), "methods": methods })),
+        json!({ "title": "Your account", "me": me_json(&user), "methods": methods }),
     )
 }
 

@@ -44,6 +44,27 @@ impl PageContext {
     pub fn into_value(self) -> Value {
         Value::Object(self.0)
     }
+
+    /// The page `name` rendered by the security layer's engine from this context merged with
+    /// `values` (which win on conflicts): a [`Page`] made without serialising the context
+    /// again. The engine holds the application's `template_dir` beside the security defaults,
+    /// so the page can extend `security/_layout` without a copy of it.
+    ///
+    /// ```no_run
+    /// # use rocket::get;
+    /// use rocket_security::{Page, PageContext};
+    ///
+    /// #[get("/")]
+    /// fn index(page: PageContext) -> Page {
+    ///     page.render("index", serde_json::json!({ "title": "Home" }))
+    /// }
+    /// ```
+    pub fn render(self, name: impl Into<String>, values: Value) -> Page {
+        Page {
+            name: name.into(),
+            context: self.with(values),
+        }
+    }
 }
 
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
@@ -128,7 +149,7 @@ impl<'r> rocket::response::Responder<'r, 'static> for Page {
             return Err(Status::InternalServerError);
         };
         let context = Context::from_value(self.context).unwrap_or_default();
-        match templates.render(&name, &context) {
+        match templates.render(name, &context) {
             Ok(body) => Ok(html_response(Status::Ok, body)),
             Err(e) => {
                 tracing::error!("{e}");

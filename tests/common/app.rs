@@ -1,5 +1,5 @@
-//! A test application: the starter's own app (its routes, `Template::fairing()` and the security
-//! layer, included from `examples/starter` rather than copied) on a chosen datastore, with a
+//! A test application: the starter's own app (its routes and the security layer, included from
+//! `examples/starter` rather than copied) on a chosen datastore, with a
 //! capturing mailer, fast password hashing, and two more API routes of its own.
 
 #![allow(dead_code)]
@@ -146,8 +146,7 @@ pub const STARTER_TEMPLATES: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/examples/starter/templates");
 
 /// A folder holding the starter's templates with the files of `overrides` over them, as an
-/// application's one `templates/` folder would: both the security layer and `Template::fairing()`
-/// read it.
+/// application's one `templates/` folder would.
 fn template_folder(overrides: &Path) -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("template folder");
