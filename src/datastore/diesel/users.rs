@@ -139,8 +139,13 @@ pub(super) async fn find(
     query: UserQuery<'_>,
 ) -> DatastoreResult<Option<User>> {
     let mut conn = store.conn().await?;
-    let found = with_conn!(&mut conn, |c| {
-        let statement = users::table.select(UserRow::as_select()).into_boxed();
+    let rows = with_conn!(&mut conn, |c| {
+        // The user and their roles in one statement: a row per role, or one without a role.
+        let statement = users::table
+            .left_join(roles_users::table.inner_join(roles::table))
+            .select((UserRow::as_select(), Option::<RoleRow>::as_select()))
+            .order(roles::name.asc())
+            .into_boxed();
         let statement = match query {
             UserQuery::Id(id) => statement.filter(users::id.eq(id)),
             UserQuery::Email(email) => statement.filter(users::email_key.eq(lookup_key(email))),
@@ -148,16 +153,18 @@ pub(super) async fn find(
             UserQuery::TokenUniquifier(u) => statement.filter(users::fs_token_uniquifier.eq(u)),
             UserQuery::Username(name) => statement.filter(users::username_key.eq(lookup_key(name))),
         };
-        match statement.first::<UserRow>(c).await.optional()? {
-            Some(row) => {
-                let roles = roles_of!(c, row.id)?;
-                Ok(Some((row, roles)))
-            }
-            None => Ok(None),
-        }
+        statement.load::<(UserRow, Option<RoleRow>)>(c).await
     })
     .map_err(backend)?;
-    into_user(found)
+    let mut rows = rows.into_iter();
+    let Some((user, first_role)) = rows.next() else {
+        return Ok(None);
+    };
+    let roles = first_role
+        .into_iter()
+        .chain(rows.filter_map(|(_, role)| role))
+        .collect();
+    into_user(Some((user, roles)))
 }
 
 /// Writes the stored fields of a user.
