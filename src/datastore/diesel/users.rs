@@ -29,23 +29,38 @@ macro_rules! roles_of {
     };
 }
 
+/// Users joined with their roles, sorted by role name: a row per role, or one without a role.
+/// Filtered to one user, [`with_roles`] makes the user and their roles of it, in one statement.
+macro_rules! users_with_roles {
+    () => {
+        users::table
+            .left_join(roles_users::table.inner_join(roles::table))
+            .select((UserRow::as_select(), Option::<RoleRow>::as_select()))
+            .order(roles::name.asc())
+    };
+}
+
 /// The user matching `$filter` with their roles, if any, on connection `$c`.
 macro_rules! user_by {
     ($c:ident, $filter:expr) => {
-        match users::table
-            .filter($filter)
-            .select(UserRow::as_select())
-            .first::<UserRow>($c)
-            .await
-            .optional()?
-        {
-            Some(row) => {
-                let roles = roles_of!($c, row.id)?;
-                Some((row, roles))
-            }
-            None => None,
-        }
+        with_roles(
+            users_with_roles!()
+                .filter($filter)
+                .load::<(UserRow, Option<RoleRow>)>($c)
+                .await?,
+        )
     };
+}
+
+/// The user of the rows of [`users_with_roles!`] for one user, with their roles.
+fn with_roles(rows: Vec<(UserRow, Option<RoleRow>)>) -> Option<(UserRow, Vec<RoleRow>)> {
+    let mut rows = rows.into_iter();
+    let (user, first_role) = rows.next()?;
+    let roles = first_role
+        .into_iter()
+        .chain(rows.filter_map(|(_, role)| role))
+        .collect();
+    Some((user, roles))
 }
 
 fn into_user(found: Option<(UserRow, Vec<RoleRow>)>) -> DatastoreResult<Option<User>> {
@@ -139,13 +154,8 @@ pub(super) async fn find(
     query: UserQuery<'_>,
 ) -> DatastoreResult<Option<User>> {
     let mut conn = store.conn().await?;
-    let rows = with_conn!(&mut conn, |c| {
-        // The user and their roles in one statement: a row per role, or one without a role.
-        let statement = users::table
-            .left_join(roles_users::table.inner_join(roles::table))
-            .select((UserRow::as_select(), Option::<RoleRow>::as_select()))
-            .order(roles::name.asc())
-            .into_boxed();
+    let found = with_conn!(&mut conn, |c| {
+        let statement = users_with_roles!().into_boxed();
         let statement = match query {
             UserQuery::Id(id) => statement.filter(users::id.eq(id)),
             UserQuery::Email(email) => statement.filter(users::email_key.eq(lookup_key(email))),
@@ -156,15 +166,7 @@ pub(super) async fn find(
         statement.load::<(UserRow, Option<RoleRow>)>(c).await
     })
     .map_err(backend)?;
-    let mut rows = rows.into_iter();
-    let Some((user, first_role)) = rows.next() else {
-        return Ok(None);
-    };
-    let roles = first_role
-        .into_iter()
-        .chain(rows.filter_map(|(_, role)| role))
-        .collect();
-    into_user(Some((user, roles)))
+    into_user(with_roles(found))
 }
 
 /// Writes the stored fields of a user.
