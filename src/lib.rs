@@ -172,6 +172,8 @@ pub use config::{
     TwoFactorMethod, UnifiedMethod, UnknownChoice, WithinDelta,
 };
 pub use csrf::CsrfToken;
+#[cfg(feature = "sqlite")]
+pub use datastore::ConnectionThread;
 pub use datastore::{
     lookup_key, ActivityStore, Clocked, CodeStore, CounterStore, DatastoreError, DatastoreResult,
     DbConnection, DbPool, DbPoolError, DieselDatastore, MemoryDatastore, NewRole, NewUser,

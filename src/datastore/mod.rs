@@ -21,6 +21,8 @@ mod webauthn;
 pub use self::activity::{Activity, ActivityKind};
 pub(crate) use self::cache::{find_session, find_user, AuthCache};
 pub use self::change::UserChange;
+#[cfg(feature = "sqlite")]
+pub use self::diesel::ConnectionThread;
 pub use self::diesel::{
     DbConnection, DbPool, DbPoolError, DieselDatastore, PoolStatus, SecurityDb,
 };

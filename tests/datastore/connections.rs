@@ -105,6 +105,56 @@ async fn sqlite_connections_are_set_up() {
     backend.finish().await;
 }
 
+/// Each pooled SQLite connection runs its queries on one thread of its own: however many
+/// requests query at once, the threads doing SQLite work are as many as the pool's connections.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_queries_run_on_one_thread_per_pooled_connection() {
+    use rocket_security::{DbConnection, DbPool};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("threads.sqlite3").display());
+    let pool = DbPool::connect(&url, 3).await.unwrap();
+    let callers: Vec<_> = (0..24)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                for _ in 0..5 {
+                    #[allow(irrefutable_let_patterns)]
+                    let DbConnection::Sqlite(mut conn) = pool.get().await.unwrap() else {
+                        panic!("not sqlite")
+                    };
+                    let thread = conn
+                        .spawn_blocking(|_| {
+                            let current = std::thread::current();
+                            Ok((current.id(), current.name().map(str::to_owned)))
+                        })
+                        .await
+                        .unwrap();
+                    seen.push(thread);
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut threads = std::collections::HashMap::new();
+    for caller in callers {
+        threads.extend(caller.await.unwrap());
+    }
+    assert!(
+        (1..=3).contains(&threads.len()),
+        "{} threads for 3 connections",
+        threads.len()
+    );
+    assert!(
+        threads
+            .values()
+            .all(|name| name.as_deref() == Some("rs-sqlite")),
+        "{threads:?}"
+    );
+}
+
 #[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn urls_choose_the_backend_and_bad_ones_are_named() {

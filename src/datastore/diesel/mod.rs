@@ -56,6 +56,8 @@ macro_rules! with_conn {
 mod activity;
 mod changes;
 mod codes;
+#[cfg(feature = "sqlite")]
+mod connection_thread;
 mod counters;
 mod outbox;
 mod pool;
@@ -74,6 +76,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncMigrationHarness;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+#[cfg(feature = "sqlite")]
+pub use self::connection_thread::ConnectionThread;
 pub use self::pool::{DbConnection, DbPool, DbPoolError, PoolStatus};
 use super::{Clocked, DatastoreError, DatastoreResult, StoreClock};
 use crate::clock::Clock;

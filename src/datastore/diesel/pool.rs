@@ -19,10 +19,12 @@ use diesel_async::AsyncPgConnection;
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use rocket::figment::Figment;
 
-/// The async SQLite connection: diesel's synchronous connection run on blocking threads.
+/// The async SQLite connection: diesel's synchronous connection, run on a thread of its own.
 #[cfg(feature = "sqlite")]
-pub(crate) type SqliteConn =
-    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
+pub(crate) type SqliteConn = diesel_async::sync_connection_wrapper::SyncConnectionWrapper<
+    diesel::SqliteConnection,
+    super::connection_thread::ConnectionThread,
+>;
 
 /// Set on every new SQLite connection: WAL and a busy timeout let a CLI process write while the
 /// server runs; SQLite enforces foreign keys (and so the cascades) only when asked to. The
