@@ -102,9 +102,15 @@ impl Drop for Server {
     }
 }
 
-/// The figment of a server process: release-mode secrets, quiet logs, the database.
+/// The figment of a server process: release-mode secrets, quiet logs, the database, and the
+/// starter's pages wherever the run starts from (`Rocket.toml` is found from the working
+/// directory, so a run from elsewhere would otherwise answer the starter's pages with 500).
 fn figment(port: u16, database: &str, key: &str) -> Figment {
     rocket::Config::figment()
+        .merge((
+            "template_dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/starter/templates"),
+        ))
         .merge(("secret_key", key))
         .merge(("security.password_salt", PEPPER))
         .merge(("port", port))
