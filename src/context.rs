@@ -205,21 +205,28 @@ impl<'r> Ctx<'r> {
         extra: Context,
     ) -> Result<Reply, Error> {
         let lang = self.lang().await;
-        let mut context = self.sec.page_base(&lang).context.clone();
-        context.insert("csrf_token", &self.csrf_token().await?);
+        let mut own = Map::new();
+        own.insert("csrf_token".into(), Value::String(self.csrf_token().await?));
         let user = self.current_user().await?;
-        context.insert(
-            "current_user",
-            &user.map(|u| json!({"email": u.email, "roles": u.role_names()})),
+        own.insert(
+            "current_user".into(),
+            user.map_or(
+                Value::Null,
+                |u| json!({"email": u.email, "roles": u.role_names()}),
+            ),
         );
         let flashes = SessionCell::lock(self.req).await?.take_flashes();
-        context.insert("flashes", &flashes);
-        context.insert("form", &form.to_json(self.sec, &lang));
-        context.extend(extra);
+        own.insert("flashes".into(), json!(flashes));
+        own.insert("form".into(), form.to_json(self.sec, &lang));
+        if let Value::Object(extra) = extra.into_json() {
+            own.extend(extra);
+        }
+        let name = format!("security/{template}");
+        let templates = self.sec.templates();
         let body = self
             .sec
-            .templates()
-            .render(&format!("security/{template}"), &context)?;
+            .page_base(&lang)
+            .render_with(own, |context| templates.render(&name, context))?;
         Ok(Reply::Html(Status::Ok, body))
     }
 

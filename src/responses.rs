@@ -113,17 +113,23 @@ pub(crate) fn error_page(
 ) -> response::Result<'static> {
     let rendered = request.rocket().state::<Security>().and_then(|security| {
         let lang = crate::locale::request_locale_now(request);
-        let mut context = security.page_base(&lang).context.clone();
-        context.insert("status", &status.code);
-        context.insert("title", status.reason().unwrap_or("Error"));
-        context.insert("message", message);
-        context.insert("flashes", &json!([]));
-        context.insert("csrf_token", "");
-        context.insert("current_user", &json!(null));
-        security
-            .templates()
-            .render("security/error.html", &context)
-            .ok()
+        let own = json!({
+            "status": status.code,
+            "title": status.reason().unwrap_or("Error"),
+            "message": message,
+            "flashes": [],
+            "csrf_token": "",
+            "current_user": null,
+        });
+        let Value::Object(own) = own else {
+            return None;
+        };
+        security.page_base(&lang).render_with(own, |context| {
+            security
+                .templates()
+                .render("security/error.html", context)
+                .ok()
+        })
     });
     Ok(match rendered {
         Some(body) => html_response(status, body),

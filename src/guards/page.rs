@@ -1,6 +1,8 @@
 //! `PageContext`: what the security layout needs, for an application's own pages; and `Page`,
 //! a thin helper rendering an application page with the security layer's template engine.
 
+use std::sync::Arc;
+
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response;
@@ -9,6 +11,7 @@ use rocket_dyn_templates::tera::Context;
 use serde_json::{json, Map, Value};
 
 use crate::error::Error;
+use crate::page_base::PageBase;
 use crate::responses::html_response;
 use crate::session::{authenticate, SessionCell};
 use crate::state::{missing_fairing, Security};
@@ -29,20 +32,27 @@ use crate::state::{missing_fairing, Security};
 /// }
 /// ```
 #[derive(Debug, Clone)]
-pub struct PageContext(Map<String, Value>);
+pub struct PageContext {
+    /// What every page of the request's language shares.
+    base: Arc<PageBase>,
+    /// This request's entries: `current_user`, `csrf_token`, `flashes`.
+    own: Map<String, Value>,
+}
 
 impl PageContext {
     /// The context merged with the application's own values (which win on conflicts).
-    pub fn with(mut self, values: Value) -> Value {
+    pub fn with(self, values: Value) -> Value {
+        let mut map = self.base.json.clone();
+        map.extend(self.own);
         if let Value::Object(values) = values {
-            self.0.extend(values);
+            map.extend(values);
         }
-        Value::Object(self.0)
+        Value::Object(map)
     }
 
     /// The context alone.
     pub fn into_value(self) -> Value {
-        Value::Object(self.0)
+        self.with(Value::Null)
     }
 
     /// The page `name` rendered by the security layer's engine from this context merged with
@@ -60,9 +70,14 @@ impl PageContext {
     /// }
     /// ```
     pub fn render(self, name: impl Into<String>, values: Value) -> Page {
+        let mut own = self.own;
+        if let Value::Object(values) = values {
+            own.extend(values);
+        }
         Page {
             name: name.into(),
-            context: self.with(values),
+            base: Some(self.base),
+            context: Value::Object(own),
         }
     }
 }
@@ -70,7 +85,8 @@ impl PageContext {
 async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     let security = Security::of(request);
     let lang = crate::locale::request_locale(request).await;
-    let mut map = security.page_base(&lang).json.clone();
+    let base = security.page_base(&lang);
+    let mut map = Map::new();
     let user = authenticate(request).await?;
     map.insert(
         "current_user".into(),
@@ -85,7 +101,7 @@ async fn build(request: &Request<'_>) -> Result<PageContext, Error> {
     );
     let flashes = SessionCell::lock(request).await?.take_flashes();
     map.insert("flashes".into(), json!(flashes));
-    Ok(PageContext(map))
+    Ok(PageContext { base, own: map })
 }
 
 #[rocket::async_trait]
@@ -123,6 +139,9 @@ impl Sentinel for PageContext {
 #[derive(Debug, Clone)]
 pub struct Page {
     name: String,
+    /// The shared part of the context, when it came from a [`PageContext`] and is not in
+    /// `context` yet.
+    base: Option<Arc<PageBase>>,
     context: serde_json::Value,
 }
 
@@ -132,6 +151,7 @@ impl Page {
     pub fn render(name: impl Into<String>, context: impl serde::Serialize) -> Page {
         Page {
             name: name.into(),
+            base: None,
             context: serde_json::to_value(context).unwrap_or_default(),
         }
     }
@@ -148,8 +168,15 @@ impl<'r> rocket::response::Responder<'r, 'static> for Page {
             tracing::error!("no template named {:?}", self.name);
             return Err(Status::InternalServerError);
         };
-        let context = Context::from_value(self.context).unwrap_or_default();
-        match templates.render(name, &context) {
+        let rendered = match (self.base, self.context) {
+            (Some(base), Value::Object(own)) => {
+                base.render_with(own, |context| templates.render(name, context))
+            }
+            (_, context) => {
+                templates.render(name, &Context::from_value(context).unwrap_or_default())
+            }
+        };
+        match rendered {
             Ok(body) => Ok(html_response(Status::Ok, body)),
             Err(e) => {
                 tracing::error!("{e}");
