@@ -1,13 +1,14 @@
 //! Guarded requests against the starter app, side by side with a bare Rocket app of the same
 //! route shapes, in one run: each scenario runs on the bare app and the starter in turn (twice,
-//! alternating), over keep-alive HTTP/1.1 connections on 127.0.0.1, and prints throughput,
-//! p50/p99 latency and the starter's share of the bare app's throughput. Logins are also set
-//! against the hashing limit, measured in the same run: the verifies per second that the
-//! password hashing pool manages with nothing else to do.
+//! alternating, after a second of unmeasured warm-up on each), over keep-alive HTTP/1.1
+//! connections on 127.0.0.1, and prints throughput, p50/p99 latency and the starter's share of
+//! the bare app's throughput. Logins are also set against the hashing limit, measured in the
+//! same run: the verifies per second that the password hashing pool manages with nothing else
+//! to do.
 //!
 //! Each app runs in a process of its own (this binary again), so the starter's memory is read
-//! apart: resident and peak after the scenarios, and after `HTTP_MEMORY_REQUESTS` more guarded
-//! GETs when that is set.
+//! apart: resident (once idle) and peak after the scenarios, and after `HTTP_MEMORY_REQUESTS`
+//! more guarded GETs when that is set.
 //!
 //! `cargo bench --bench http`, options through the environment: `HTTP_CONNECTIONS` (default
 //! 32), `HTTP_SECONDS` per scenario and app (default 5), `HTTP_POSTGRES_URL` (a PostgreSQL
@@ -36,6 +37,8 @@ use serve::{Kind, Server};
 
 const PASSWORD: &str = "correct horse battery";
 const PEPPER: &str = "http-bench-pepper";
+/// Each scenario's unmeasured first run on each app.
+const WARM_UP_SECONDS: u64 = 1;
 
 /// One measured run of one scenario on one app.
 #[derive(Default)]
@@ -298,6 +301,11 @@ async fn run(database_name: &str, database: &str, connections: usize, seconds: u
         "scenario", "bare/s", "starter/s", "share", "bare p50/p99", "starter p50/p99"
     );
     for scenario in Scenario::chosen() {
+        // Unmeasured: the first requests of a scenario open database connections and fill
+        // caches on either app.
+        for server in [&bare, &starter] {
+            measure(server, scenario, connections, WARM_UP_SECONDS, usize::MAX).await;
+        }
         let (mut on_bare, mut on_starter) = (Sample::default(), Sample::default());
         let mut limit = 0.0;
         for _ in 0..2 {
@@ -328,6 +336,8 @@ async fn run(database_name: &str, database: &str, connections: usize, seconds: u
             );
         }
     }
+    // Read once the last responses have gone out and the starter is idle.
+    rocket::tokio::time::sleep(Duration::from_secs(1)).await;
     let (rss, peak) = starter.memory_mib();
     println!("starter RSS {rss} MiB, peak {peak} MiB after the scenarios");
     let requests = env_number("HTTP_MEMORY_REQUESTS", 0) as usize;
