@@ -211,9 +211,10 @@ impl SessionRow {
     }
 }
 
-/// A new session's row.
+/// A new session's row. `None` is written as NULL (the columns' only default), so the INSERT
+/// is the same statement every time and each connection prepares it once.
 #[derive(Insertable)]
-#[diesel(table_name = sessions)]
+#[diesel(table_name = sessions, treat_none_as_default_value = false)]
 pub(crate) struct NewSessionRow<'a> {
     id_hash: &'a str,
     kind: &'a str,

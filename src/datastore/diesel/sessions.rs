@@ -135,3 +135,43 @@ pub(super) async fn delete_expired(
     .map_err(backend)?;
     Ok(deleted as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::query_builder::QueryFragment;
+
+    use super::*;
+    use crate::datastore::SessionKind;
+
+    /// A session is stored at every sign-in: its INSERT must be one statement that each
+    /// connection prepares once, whichever optional columns are empty.
+    #[test]
+    fn the_session_insert_is_a_statement_connections_keep() {
+        let now = chrono::Utc::now().naive_utc();
+        let anonymous = SessionRecord {
+            id_hash: "h".into(),
+            kind: SessionKind::Session,
+            user_id: None,
+            fs_uniquifier: None,
+            data: "{}".into(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now,
+            fresh_at: None,
+            ip: None,
+            user_agent: None,
+        };
+        let row = NewSessionRow::from(&anonymous);
+        let insert = diesel::insert_into(sessions::table).values(&row);
+        #[cfg(feature = "sqlite")]
+        assert!(insert
+            .is_safe_to_cache_prepared(&diesel::sqlite::Sqlite)
+            .unwrap());
+        #[cfg(feature = "postgres")]
+        assert!(insert.is_safe_to_cache_prepared(&diesel::pg::Pg).unwrap());
+        #[cfg(feature = "mysql")]
+        assert!(insert
+            .is_safe_to_cache_prepared(&diesel::mysql::Mysql)
+            .unwrap());
+    }
+}
