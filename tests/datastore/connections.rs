@@ -294,3 +294,40 @@ async fn security_db_serves_rocket_handlers() {
     );
     backend.finish().await;
 }
+
+per_backend!(#[tokio::test(flavor = "multi_thread")] databases: idle_connections_close);
+
+/// With `idle_timeout` in the database's configuration, connections left unused that long are
+/// closed (on SQLite, with their threads); one in use stays, and the pool opens new ones.
+async fn idle_connections_close(url: &str) {
+    use rocket::figment::Figment;
+    use rocket_security::DbPool;
+
+    let figment = Figment::new()
+        .merge(("url", url))
+        .merge(("max_connections", 4))
+        .merge(("connect_timeout", 5))
+        .merge(("idle_timeout", 1));
+    let pool = <DbPool as rocket_db_pools::Pool>::init(&figment)
+        .await
+        .unwrap();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(pool.get().await.unwrap());
+    }
+    let in_use = held.pop().unwrap();
+    drop(held);
+    assert_eq!(pool.status().open, 3);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pool.status().open > 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let status = pool.status();
+    assert_eq!((status.open, status.idle), (1, 0), "{status:?}");
+    drop(in_use);
+    let again = pool.get().await.unwrap();
+    assert_eq!(again.backend_name(), pool.backend_name());
+    drop(again);
+    pool.close();
+}

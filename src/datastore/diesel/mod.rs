@@ -90,7 +90,8 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 const MYSQL_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/mysql");
 
 /// The rocket_db_pools database named `security`: configured under `databases.security`
-/// (`url`, `max_connections`, `connect_timeout`) in Rocket.toml or `ROCKET_DATABASES`.
+/// (`url`, `max_connections`, `connect_timeout`, and `idle_timeout`: seconds after which an
+/// unused connection is closed) in Rocket.toml or `ROCKET_DATABASES`.
 ///
 /// ```toml
 /// [default.databases.security]

@@ -150,6 +150,29 @@ impl Target {
     }
 }
 
+/// The task behind [`DbPool::close_idle_after`]: it holds the pool weakly, so it ends with it.
+fn close_idle<M>(pool: deadpool::managed::WeakPool<M>, idle: Duration)
+where
+    M: deadpool::managed::Manager + 'static,
+{
+    let period = (idle / 2).max(Duration::from_secs(1));
+    rocket::tokio::spawn(async move {
+        let mut ticks = rocket::tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(rocket::tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let Some(pool) = pool.upgrade() else {
+                return;
+            };
+            if pool.is_closed() {
+                return;
+            }
+            pool.retain(|_, metrics| metrics.last_used() < idle);
+        }
+    });
+}
+
 /// The URL without its password, for error messages and logs.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -185,6 +208,9 @@ impl DbPool {
                     .max_size(max_size)
                     .wait_timeout(timeout)
                     .create_timeout(timeout)
+                    // The most recently used connection goes out first, so that under light
+                    // load the others stay idle and `idle_timeout` can close them.
+                    .queue_mode(deadpool::managed::QueueMode::Lifo)
                     .runtime(deadpool::Runtime::Tokio1)
                     .build()
                     .map(DbPool::$variant)
@@ -262,6 +288,21 @@ impl DbPool {
             DbPool::Postgres(pool) => pool.close(),
             #[cfg(feature = "mysql")]
             DbPool::Mysql(pool) => pool.close(),
+        }
+    }
+
+    /// Closes the connections left unused for longer than `idle`, looking every half of it (at
+    /// most once a second), until the pool is closed or dropped: rocket_db_pools'
+    /// `idle_timeout`. A closed SQLite connection ends its thread and frees its page cache.
+    /// Must be called within a Tokio runtime.
+    pub fn close_idle_after(&self, idle: Duration) {
+        match self {
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(pool) => close_idle(pool.weak(), idle),
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(pool) => close_idle(pool.weak(), idle),
+            #[cfg(feature = "mysql")]
+            DbPool::Mysql(pool) => close_idle(pool.weak(), idle),
         }
     }
 
@@ -360,6 +401,9 @@ impl rocket_db_pools::Pool for DbPool {
         let pool = Self::build(&config.url, config.max_connections, config.connect_timeout)?;
         // Fail the launch now, with the reason, rather than at the first request.
         drop(pool.get().await?);
+        if let Some(idle) = config.idle_timeout {
+            pool.close_idle_after(Duration::from_secs(idle));
+        }
         Ok(pool)
     }
 
